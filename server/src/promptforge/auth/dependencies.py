@@ -1,0 +1,77 @@
+"""The authentication dependency every non-public route uses, with the CSRF and Origin checks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+
+from promptforge.auth.principal import Principal
+from promptforge.auth.service import authenticate_access_token, authenticate_api_key
+from promptforge.core.config import Settings
+from promptforge.core.errors import Forbidden, Unauthorized
+from promptforge.core.kv import KeyValueStore
+from promptforge.core.security import constant_time_equals, csrf_token_for
+
+ACCESS_COOKIE = "pf_access"
+REFRESH_COOKIE = "pf_refresh"
+CSRF_COOKIE = "pf_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_kv(request: Request) -> KeyValueStore:
+    kv: KeyValueStore = request.app.state.kv
+    return kv
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+KVDep = Annotated[KeyValueStore, Depends(get_kv)]
+
+
+def check_csrf(request: Request, settings: Settings, session_id: str) -> None:
+    """Signed double submit: header == cookie == HMAC(session), and a same-origin Origin if sent."""
+    origin = request.headers.get("origin")
+    if origin:
+        allowed = {f"{request.url.scheme}://{request.url.netloc}", *settings.cors_origins}
+        parts = urlsplit(origin)
+        if f"{parts.scheme}://{parts.netloc}" not in allowed:
+            raise Forbidden("Cross-origin request refused.", code="bad_origin")
+    header = request.headers.get(CSRF_HEADER, "")
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    expected = csrf_token_for(settings.secret_key, session_id)
+    if not header or not constant_time_equals(header, cookie) or not constant_time_equals(header, expected):
+        raise Forbidden("Missing or invalid X-CSRF-Token header.", code="csrf_failed")
+
+
+async def get_principal(request: Request) -> Principal:
+    """Authenticate by `Authorization: Bearer pf_...` or by the `pf_access` cookie (+ CSRF)."""
+    state = request.app.state
+    authorization = request.headers.get("authorization")
+    if authorization:
+        scheme, _, secret = authorization.partition(" ")
+        principal = None
+        if scheme.lower() == "bearer":
+            principal = await authenticate_api_key(state.kv, state.sessionmaker, secret.strip())
+        if principal is None:
+            raise Unauthorized("Invalid, expired or revoked API key.", code="invalid_api_key")
+        return principal
+    token = request.cookies.get(ACCESS_COOKIE)
+    if not token:
+        raise Unauthorized("Sign in or send an API key.", code="not_authenticated")
+    principal = await authenticate_access_token(state.kv, state.settings, token)
+    if principal is None:
+        raise Unauthorized("Session expired; sign in again.", code="invalid_session")
+    if request.method not in SAFE_METHODS:
+        assert principal.session_id is not None
+        check_csrf(request, state.settings, principal.session_id)
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

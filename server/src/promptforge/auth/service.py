@@ -1,0 +1,243 @@
+"""Accounts and browser sessions: register, log in, rotate refresh tokens, log out."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from promptforge.auth.models import ApiKey, RefreshToken, User
+from promptforge.auth.principal import Principal
+from promptforge.auth.schemas import UserCreate
+from promptforge.core.config import Settings
+from promptforge.core.db import utcnow, uuid7
+from promptforge.core.errors import Conflict, Forbidden, TooManyRequests, Unauthorized, Unprocessable
+from promptforge.core.kv import KeyValueStore
+from promptforge.core.security import (
+    create_access_token,
+    decode_access_token,
+    hash_password,
+    new_secret,
+    sha256_hex,
+    verify_password,
+)
+
+API_KEY_PREFIX = "pf_"
+API_KEY_CACHE_TTL = 60.0
+
+
+@dataclass(frozen=True)
+class SessionTokens:
+    access_token: str
+    access_expires: datetime
+    refresh_token: str
+    refresh_expires: datetime
+    session_id: str
+
+
+def password_problem(password: str, email: str) -> str | None:
+    """The first password rule `password` breaks, or None."""
+    if not 10 <= len(password) <= 128:
+        return "Password must be 10 to 128 characters long."
+    classes = [
+        any(c.islower() for c in password),
+        any(c.isupper() for c in password),
+        any(c.isdigit() for c in password),
+        any(not c.isalnum() for c in password),
+    ]
+    if sum(classes) < 2:
+        return "Password must mix at least two kinds of characters (lower case, upper case, digits, symbols)."
+    lowered = password.lower()
+    if lowered in {email.lower(), email.lower().split("@")[0]}:
+        return "Password must not be your email address."
+    return None
+
+
+async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
+    result = await session.scalars(select(User).where(User.email == email.lower()))
+    return result.first()
+
+
+async def create_user(session: AsyncSession, data: UserCreate, *, is_admin: bool = False) -> User:
+    """Create an account with its personal workspace and `default` project."""
+    from promptforge.workspaces.service import create_personal_workspace
+
+    problem = password_problem(data.password, data.email)
+    if problem:
+        raise Unprocessable.field(["body", "password"], problem, code="weak_password")
+    if await get_user_by_email(session, data.email):
+        raise Conflict("An account with this email already exists.", code="email_taken")
+    user = User(
+        email=data.email.lower(),
+        password_hash=hash_password(data.password),
+        display_name=data.display_name.strip(),
+        is_admin=is_admin,
+    )
+    session.add(user)
+    await session.flush()
+    await create_personal_workspace(session, user)
+    return user
+
+
+async def register(session: AsyncSession, settings: Settings, data: UserCreate) -> User:
+    if not settings.allow_signup:
+        raise Forbidden("Sign-up is closed on this server.", code="signup_closed")
+    return await create_user(session, data)
+
+
+async def _check_login_throttle(kv: KeyValueStore, settings: Settings, email: str, ip: str | None) -> None:
+    keys = [f"login:fail:acct:{email.lower()}", f"login:fail:ip:{ip}"]
+    limits = [settings.login_max_failures_per_account, settings.login_max_failures_per_ip]
+    counts = await kv.mget(keys)
+    for key, limit, count in zip(keys, limits, counts, strict=True):
+        if count is not None and int(count) >= limit:
+            retry = await kv.ttl(key) or settings.login_window_seconds
+            raise TooManyRequests(
+                "Too many failed sign-in attempts; try again later.",
+                headers={"Retry-After": str(max(1, int(retry + 0.999)))},
+            )
+
+
+async def _record_login_failure(kv: KeyValueStore, settings: Settings, email: str, ip: str | None) -> None:
+    window = settings.login_window_seconds
+    await kv.incr(f"login:fail:acct:{email.lower()}", ttl=window)
+    await kv.incr(f"login:fail:ip:{ip}", ttl=window)
+
+
+async def _issue_tokens(
+    session: AsyncSession, settings: Settings, user_id: uuid.UUID, family_id: uuid.UUID
+) -> SessionTokens:
+    raw = new_secret(nbytes=32)
+    refresh_expires = utcnow() + timedelta(days=settings.refresh_token_days)
+    session.add(
+        RefreshToken(
+            user_id=user_id, family_id=family_id, token_hash=sha256_hex(raw), expires_at=refresh_expires
+        )
+    )
+    access, _, access_expires = create_access_token(
+        settings.secret_key, user_id=user_id, session_id=family_id, minutes=settings.access_token_minutes
+    )
+    await session.flush()
+    return SessionTokens(access, access_expires, raw, refresh_expires, str(family_id))
+
+
+async def login(
+    session: AsyncSession, kv: KeyValueStore, settings: Settings, email: str, password: str, ip: str | None
+) -> tuple[User, SessionTokens]:
+    """Check the password (in the same time whether or not the account exists) and open a session."""
+    await _check_login_throttle(kv, settings, email, ip)
+    user = await get_user_by_email(session, email)
+    valid = verify_password(password, user.password_hash if user else None)
+    if user is None or not valid or not user.is_active:
+        await _record_login_failure(kv, settings, email, ip)
+        raise Unauthorized("Email or password is incorrect.", code="invalid_credentials")
+    return user, await _issue_tokens(session, settings, user.id, uuid7())
+
+
+async def _revoke_family(
+    session: AsyncSession, kv: KeyValueStore, settings: Settings, family_id: uuid.UUID
+) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    # Access tokens of the family stay valid at most this long; remember the revocation that long.
+    await kv.set(f"revoked:sid:{family_id}", b"1", ttl=settings.access_token_minutes * 60 + 60)
+
+
+async def refresh(
+    session: AsyncSession, kv: KeyValueStore, settings: Settings, raw_token: str | None
+) -> tuple[User, SessionTokens]:
+    """Rotate a refresh token; presenting an already rotated one revokes its whole family."""
+    invalid = Unauthorized("Session expired; sign in again.", code="invalid_refresh_token")
+    if not raw_token:
+        raise invalid
+    token = (
+        await session.scalars(select(RefreshToken).where(RefreshToken.token_hash == sha256_hex(raw_token)))
+    ).first()
+    if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
+        raise invalid
+    claimed = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == token.id, RefreshToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        await _revoke_family(session, kv, settings, token.family_id)
+        await session.commit()  # the revocation must survive the error response
+        raise Unauthorized("Refresh token reuse detected; the session was revoked.", code="token_reuse")
+    user = await session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        raise invalid
+    return user, await _issue_tokens(session, settings, user.id, token.family_id)
+
+
+async def logout(session: AsyncSession, kv: KeyValueStore, settings: Settings, principal: Principal) -> None:
+    """Revoke the access token and the whole refresh family of this session."""
+    if principal.access_jti and principal.access_expires:
+        remaining = principal.access_expires - datetime.now(UTC).timestamp()
+        await kv.set(f"revoked:jti:{principal.access_jti}", b"1", ttl=max(1.0, remaining + 5))
+    if principal.session_id:
+        await _revoke_family(session, kv, settings, uuid.UUID(principal.session_id))
+
+
+async def authenticate_access_token(kv: KeyValueStore, settings: Settings, token: str) -> Principal | None:
+    """The user principal of a valid, unrevoked access token."""
+    claims = decode_access_token(settings.secret_key, token)
+    if claims is None:
+        return None
+    revoked = await kv.mget([f"revoked:jti:{claims['jti']}", f"revoked:sid:{claims['sid']}"])
+    if any(revoked):
+        return None
+    return Principal(
+        label=claims["sub"],
+        user_id=uuid.UUID(claims["sub"]),
+        session_id=claims["sid"],
+        access_jti=claims["jti"],
+        access_expires=int(claims["exp"]),
+    )
+
+
+def api_key_cache_key(secret_hash: str) -> str:
+    return f"apikey:{secret_hash}"
+
+
+async def authenticate_api_key(
+    kv: KeyValueStore, sessionmaker: async_sessionmaker[AsyncSession], secret: str
+) -> Principal | None:
+    """The principal of a live API key, from the cache when possible (the resolve hot path)."""
+    if not secret.startswith(API_KEY_PREFIX):
+        return None
+    secret_hash = sha256_hex(secret)
+    cached = await kv.get(api_key_cache_key(secret_hash))
+    if cached is not None:
+        data = json.loads(cached)
+    else:
+        async with sessionmaker() as session:
+            key = (await session.scalars(select(ApiKey).where(ApiKey.secret_hash == secret_hash))).first()
+            if key is None or key.revoked_at is not None:
+                return None
+            # last_used_at is refreshed once per cache period, keeping writes off the hot path.
+            key.last_used_at = utcnow()
+            await session.commit()
+            data = {
+                "id": str(key.id),
+                "project_id": str(key.project_id),
+                "role": key.role,
+                "name": key.name,
+                "expires_at": key.expires_at.timestamp() if key.expires_at else None,
+            }
+        await kv.set(api_key_cache_key(secret_hash), json.dumps(data).encode(), ttl=API_KEY_CACHE_TTL)
+    if data["expires_at"] is not None and data["expires_at"] <= datetime.now(UTC).timestamp():
+        return None
+    return Principal(
+        label=f"api_key:{data['name']}",
+        api_key_id=uuid.UUID(data["id"]),
+        api_key_project_id=uuid.UUID(data["project_id"]),
+        api_key_role=data["role"],
+    )

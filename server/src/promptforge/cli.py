@@ -1,0 +1,104 @@
+"""The `promptforge` command: serve, migrate, create-user."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from promptforge.core.config import load_settings
+
+app = typer.Typer(help="Prompt-Forge server tools.", no_args_is_help=True)
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def alembic_config(database_url: str | None = None) -> object:
+    """The Alembic config of this checkout (alembic.ini at the repository root)."""
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "server" / "migrations"))
+    if database_url:
+        config.attributes["database_url"] = database_url
+    return config
+
+
+@app.command()
+def migrate(revision: str = "head") -> None:
+    """Apply database migrations (up to `revision`)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(load_settings().effective_database_url), revision)  # type: ignore[arg-type]
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Defaults to PF_HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="Defaults to PF_PORT")] = None,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
+) -> None:
+    """Serve the API (and the SPA when it is built)."""
+    import uvicorn
+
+    settings = load_settings()
+    host = host or settings.host
+    port = port or settings.port
+    typer.echo(f"Prompt-Forge is running on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(
+        "promptforge.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+        proxy_headers=True,
+    )
+
+
+@app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="Email address of the new account")],
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Asked without echo")
+    ],
+    display_name: Annotated[str | None, typer.Option(help="Defaults to the part before @")] = None,
+    admin: Annotated[
+        bool, typer.Option("--admin", help="Make the account an instance administrator")
+    ] = False,
+) -> None:
+    """Create an account from the command line (works when sign-up is closed)."""
+    from promptforge.auth.schemas import UserCreate
+    from promptforge.auth.service import create_user as create
+    from promptforge.core.db import create_engine
+    from promptforge.core.errors import AppError
+
+    try:
+        data = UserCreate(email=email, password=password, display_name=display_name or email.split("@")[0])
+    except ValidationError as exc:
+        raise typer.BadParameter(str(exc.errors()[0]["msg"])) from None
+
+    async def run() -> None:
+        from sqlalchemy.ext.asyncio import async_sessionmaker
+
+        engine = create_engine(load_settings().effective_database_url)
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+                user = await create(session, data, is_admin=admin)
+                await session.commit()
+                typer.echo(f"Created {user.email} ({'admin' if admin else 'user'}), id {user.id}")
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(run())
+    except AppError as exc:
+        typer.echo(f"Error: {exc.detail}", err=True)
+        raise typer.Exit(1) from None
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,125 @@
+"""Settings read from the environment (`PF_` prefix) and an optional `.env` file."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRETS_FILE = "secrets.env"
+
+
+class Settings(BaseSettings):
+    """Every knob of the server. See docs/configuration.md."""
+
+    model_config = SettingsConfigDict(env_prefix="PF_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("./data")
+    # Empty means "the embedded default": SQLite file in data_dir, in-process cache, local folder storage.
+    database_url: str = ""
+    redis_url: str = ""
+    storage_url: str = ""
+    secret_key: str = ""
+    encryption_key: str = ""
+    allow_signup: bool = True
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    max_body_bytes: int = 2 * 1024 * 1024
+    login_max_failures_per_account: int = 25
+    login_max_failures_per_ip: int = 100
+    login_window_seconds: int = 15 * 60
+
+    template_max_bytes: int = 64 * 1024
+    render_max_output_bytes: int = 1024 * 1024
+    render_timeout_seconds: float = 1.0
+    render_workers: int = 2
+
+    # A near cache in each process in front of Redis; see docs/performance.md.
+    near_cache_ttl_seconds: float = 30.0
+    cors_origins: list[str] = Field(default_factory=list)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'promptforge.db').resolve()}"
+
+    @property
+    def effective_storage_url(self) -> str:
+        return self.storage_url or f"file://{(self.data_dir / 'storage').resolve()}"
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the server must not start with the given settings."""
+
+
+def check_production(settings: Settings) -> None:
+    """Refuse production settings that would be insecure or embedded, naming each missing one."""
+    if not settings.is_production:
+        return
+    missing = []
+    if len(settings.secret_key) < 32:
+        missing.append("PF_SECRET_KEY (at least 32 characters)")
+    if len(settings.encryption_key) < 32:
+        missing.append("PF_ENCRYPTION_KEY (at least 32 characters)")
+    if not settings.database_url.startswith("postgresql"):
+        missing.append("PF_DATABASE_URL (a postgresql+asyncpg:// URL)")
+    if not settings.redis_url.startswith(("redis://", "rediss://")):
+        missing.append("PF_REDIS_URL (a redis:// URL)")
+    if missing:
+        raise ConfigurationError("PF_ENV=production needs: " + ", ".join(missing))
+
+
+def ensure_dev_secrets(settings: Settings) -> Settings:
+    """Outside production, generate missing secrets once into PF_DATA_DIR (mode 0600) and reuse them."""
+    if settings.is_production or (settings.secret_key and settings.encryption_key):
+        return settings
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / DEV_SECRETS_FILE
+    stored: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            key, _, value = line.partition("=")
+            stored[key.strip()] = value.strip()
+    changed = False
+    for key in ("PF_SECRET_KEY", "PF_ENCRYPTION_KEY"):
+        if not stored.get(key):
+            stored[key] = secrets.token_urlsafe(48)
+            changed = True
+    if changed:
+        path.touch(mode=0o600, exist_ok=True)
+        path.chmod(0o600)
+        path.write_text("".join(f"{k}={v}\n" for k, v in stored.items()))
+    return settings.model_copy(
+        update={
+            "secret_key": settings.secret_key or stored["PF_SECRET_KEY"],
+            "encryption_key": settings.encryption_key or stored["PF_ENCRYPTION_KEY"],
+        }
+    )
+
+
+def load_settings() -> Settings:
+    """Read, validate and complete the settings for this process."""
+    settings = Settings()
+    check_production(settings)
+    return ensure_dev_secrets(settings)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (tests build apps with explicit settings instead)."""
+    return load_settings()

@@ -1,0 +1,8 @@
+"""Per-request context (request id, client ip) readable anywhere without passing the request."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+client_ip_var: ContextVar[str | None] = ContextVar("client_ip", default=None)

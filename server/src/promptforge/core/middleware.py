@@ -1,0 +1,107 @@
+"""One pure-ASGI middleware for request ids, access logs, Prometheus metrics and the body size limit.
+
+Pure ASGI (not BaseHTTPMiddleware) because it wraps the resolve hot path.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import structlog
+from prometheus_client import Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from promptforge.core.context import client_ip_var, request_id_var
+from promptforge.core.errors import problem_response
+
+log = structlog.get_logger("promptforge.access")
+
+REQUESTS = Counter("promptforge_http_requests_total", "HTTP requests", ["method", "route", "status"])
+LATENCY = Histogram(
+    "promptforge_http_request_duration_seconds",
+    "HTTP request latency",
+    ["method", "route", "status"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+
+
+class BodyTooLarge(Exception):
+    """Raised from `receive` when a streamed body passes the limit."""
+
+
+def _route_template(scope: Scope) -> str:
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else "unmatched"
+
+
+class RequestMiddleware:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else uuid.uuid4().hex
+        request_id_var.set(request_id)
+        client = scope.get("client")
+        client_ip_var.set(client[0] if client else None)
+        start = time.perf_counter()
+        status = 500
+        started = False
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status, started
+            if message["type"] == "http.response.start":
+                started = True
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await self._too_large(scope, receive, send_wrapper)
+        else:
+            received = 0
+
+            async def receive_limited() -> Message:
+                nonlocal received
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > self.max_body_bytes:
+                        raise BodyTooLarge
+                return message
+
+            try:
+                await self.app(scope, receive_limited, send_wrapper)
+            except BodyTooLarge:
+                if started:
+                    raise
+                await self._too_large(scope, receive, send_wrapper)
+        elapsed = time.perf_counter() - start
+        route = _route_template(scope)
+        method = scope["method"]
+        REQUESTS.labels(method, route, status).inc()
+        LATENCY.labels(method, route, status).observe(elapsed)
+        log.info(
+            "request",
+            method=method,
+            path=scope["path"],
+            route=route,
+            status=status,
+            duration_ms=round(elapsed * 1000, 2),
+            client_ip=client_ip_var.get(),
+        )
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Any) -> None:
+        response = problem_response(
+            413, f"Request body is larger than {self.max_body_bytes} bytes.", "payload_too_large"
+        )
+        await response(scope, receive, send)

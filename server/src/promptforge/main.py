@@ -1,0 +1,85 @@
+"""The application factory: settings, database, cache, routers, middleware and error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from promptforge import __version__
+from promptforge.auth.routes import router as auth_router
+from promptforge.core.config import Settings, get_settings
+from promptforge.core.db import create_engine
+from promptforge.core.errors import install_error_handlers
+from promptforge.core.health import router as health_router
+from promptforge.core.kv import create_store
+from promptforge.core.logging import configure_logging
+from promptforge.core.middleware import RequestMiddleware
+from promptforge.workspaces.routes import audit_router, keys_router, projects_router
+from promptforge.workspaces.routes import router as workspaces_router
+
+OPENAPI_TAGS = [
+    {"name": "auth", "description": "Accounts and browser sessions (cookies)."},
+    {"name": "workspaces", "description": "Workspaces and their members."},
+    {"name": "projects", "description": "Projects inside a workspace."},
+    {"name": "api-keys", "description": "Project API keys for applications and CI."},
+    {"name": "audit", "description": "The audit log of every mutation."},
+    {"name": "health", "description": "Liveness, readiness and metrics."},
+]
+
+
+def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> FastAPI:
+    """Build the ASGI app; tests pass their own settings (database, Redis prefix)."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.effective_database_url)
+        app.state.engine = engine
+        app.state.sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
+        app.state.kv = create_store(settings.redis_url, kv_prefix)
+        try:
+            yield
+        finally:
+            await app.state.kv.close()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Prompt-Forge API",
+        version=__version__,
+        description="Write, version, test, evaluate and serve LLM prompts.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_tags=OPENAPI_TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
+    for router in (
+        health_router,
+        auth_router,
+        workspaces_router,
+        projects_router,
+        keys_router,
+        audit_router,
+    ):
+        app.include_router(router)
+    _check_operation_ids(app)
+    return app
+
+
+def _check_operation_ids(app: FastAPI) -> None:
+    """Generated clients name their functions after operation ids: each must be explicit and unique."""
+    seen: set[str] = set()
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            op_id = route.operation_id
+            if not op_id or op_id in seen:
+                raise RuntimeError(f"route {route.path} needs a unique explicit operation_id")
+            seen.add(op_id)

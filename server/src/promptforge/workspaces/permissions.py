@@ -1,0 +1,128 @@
+"""Roles, actions and the one place that decides who may do what (DESIGN.md §5).
+
+Every service calls `authorize_project` or `authorize_workspace` before touching a tenant's
+data; a resource of another tenant answers 404 exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from promptforge.auth.principal import Principal
+from promptforge.core.errors import Forbidden, NotFound
+from promptforge.workspaces.models import Membership, Project, Workspace
+
+
+class Role(enum.StrEnum):
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+    OWNER = "owner"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3, Role.OWNER: 4}
+
+
+class Action(enum.Enum):
+    """What a request wants to do, with the least member role that may do it."""
+
+    READ = Role.VIEWER
+    WRITE = Role.EDITOR
+    MOVE_LABEL = Role.EDITOR
+    MOVE_PROTECTED_LABEL = Role.ADMIN
+    MANAGE = Role.ADMIN
+    OWN = Role.OWNER
+
+
+# API keys never administer anything, whatever their role.
+API_KEY_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.VIEWER: frozenset({Action.READ}),
+    Role.EDITOR: frozenset({Action.READ, Action.WRITE, Action.MOVE_LABEL}),
+}
+
+
+@dataclass(frozen=True)
+class ProjectAccess:
+    project: Project
+    role: Role
+    principal: Principal
+
+
+@dataclass(frozen=True)
+class WorkspaceAccess:
+    workspace: Workspace
+    role: Role
+    principal: Principal
+
+
+def _deny(action: Action) -> Forbidden:
+    needed = action.value.value
+    return Forbidden(f"This action needs the {needed} role or higher.", code="insufficient_role")
+
+
+async def authorize_project(
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID, action: Action
+) -> ProjectAccess:
+    """Load the project if the principal may perform `action` on it; 404 if it cannot see it."""
+    if principal.api_key_project_id is not None:
+        if principal.api_key_project_id != project_id:
+            raise NotFound("Project not found.")
+        project = await session.get(Project, project_id)
+        if project is None:
+            raise NotFound("Project not found.")
+        role = Role(principal.api_key_role or Role.VIEWER)
+        if action not in API_KEY_ACTIONS[role]:
+            raise Forbidden("API keys cannot perform this action.", code="api_key_forbidden")
+        return ProjectAccess(project, role, principal)
+    row = (
+        await session.execute(
+            select(Project, Membership.role)
+            .join(Membership, Membership.workspace_id == Project.workspace_id)
+            .where(Project.id == project_id, Membership.user_id == principal.user_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("Project not found.")
+    project, role_name = row
+    role = Role(role_name)
+    if role.rank < action.value.rank:
+        raise _deny(action)
+    return ProjectAccess(project, role, principal)
+
+
+async def authorize_workspace(
+    session: AsyncSession, principal: Principal, workspace_id: uuid.UUID, action: Action
+) -> WorkspaceAccess:
+    """Load the workspace if the principal is a member allowed `action`; 404 for non-members."""
+    if principal.api_key_project_id is not None:
+        raise Forbidden("API keys are scoped to one project.", code="api_key_forbidden")
+    row = (
+        await session.execute(
+            select(Workspace, Membership.role)
+            .join(Membership, Membership.workspace_id == Workspace.id)
+            .where(Workspace.id == workspace_id, Membership.user_id == principal.user_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("Workspace not found.")
+    workspace, role_name = row
+    role = Role(role_name)
+    if role.rank < action.value.rank:
+        raise _deny(action)
+    return WorkspaceAccess(workspace, role, principal)
+
+
+def require_user(principal: Principal) -> uuid.UUID:
+    """Routes about a person (not a project) refuse API keys."""
+    if principal.user_id is None:
+        raise Forbidden("API keys are scoped to one project.", code="api_key_forbidden")
+    return principal.user_id

@@ -1,0 +1,108 @@
+"""Request and response bodies of workspaces, members, projects, API keys and the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import EmailStr, Field
+
+from promptforge.core.schemas import Schema
+
+SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
+LABEL = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+MemberRole = Literal["viewer", "editor", "admin", "owner"]
+
+
+class WorkspaceCreate(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    slug: str = Field(pattern=SLUG)
+
+
+class WorkspaceUpdate(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    slug: str | None = Field(default=None, pattern=SLUG)
+
+
+class Workspace(Schema):
+    id: uuid.UUID
+    name: str
+    slug: str
+    is_personal: bool
+    created_at: datetime
+    role: MemberRole
+
+
+class MemberCreate(Schema):
+    email: EmailStr
+    role: MemberRole
+
+
+class MemberUpdate(Schema):
+    role: MemberRole
+
+
+class Member(Schema):
+    user_id: uuid.UUID
+    email: str
+    display_name: str
+    role: MemberRole
+    created_at: datetime
+
+
+class ProjectCreate(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    slug: str = Field(pattern=SLUG)
+
+
+class ProjectUpdate(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    slug: str | None = Field(default=None, pattern=SLUG)
+    protected_labels: list[Annotated[str, Field(pattern=LABEL)]] | None = Field(default=None, max_length=50)
+
+
+class Project(Schema):
+    id: uuid.UUID
+    workspace_id: uuid.UUID
+    name: str
+    slug: str
+    protected_labels: list[str]
+    created_at: datetime
+
+
+class ApiKeyCreate(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    role: Literal["viewer", "editor"]
+    expires_at: datetime | None = None
+
+
+class ApiKey(Schema):
+    id: uuid.UUID
+    project_id: uuid.UUID
+    name: str
+    role: Literal["viewer", "editor"]
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(ApiKey):
+    secret: str = Field(description="The key itself. Shown only once; store it now.")
+
+
+class AuditEvent(Schema):
+    id: uuid.UUID
+    workspace_id: uuid.UUID
+    project_id: uuid.UUID | None
+    actor_user_id: uuid.UUID | None
+    actor_api_key_id: uuid.UUID | None
+    actor_label: str
+    action: str
+    target_type: str
+    target_id: str
+    data: dict[str, Any]
+    ip: str | None
+    created_at: datetime

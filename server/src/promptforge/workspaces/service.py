@@ -1,0 +1,501 @@
+"""Workspaces, memberships, projects, API keys and the audit log: rules and queries."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from collections.abc import Sequence
+from datetime import UTC
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from promptforge.auth.models import ApiKey, User
+from promptforge.auth.principal import Principal
+from promptforge.auth.schemas import MembershipWorkspace, MeMembership
+from promptforge.auth.service import API_KEY_PREFIX, api_key_cache_key, get_user_by_email
+from promptforge.core.db import after_commit, utcnow
+from promptforge.core.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+from promptforge.core.kv import KeyValueStore
+from promptforge.core.pagination import PageParams, paginate
+from promptforge.core.security import new_secret, sha256_hex
+from promptforge.workspaces import schemas
+from promptforge.workspaces.audit import record_audit
+from promptforge.workspaces.models import AuditEvent, Membership, Project, Workspace
+from promptforge.workspaces.permissions import (
+    Action,
+    ProjectAccess,
+    Role,
+    WorkspaceAccess,
+    authorize_project,
+    authorize_workspace,
+    require_user,
+)
+
+
+def _workspace_out(workspace: Workspace, role: Role | str) -> schemas.Workspace:
+    return schemas.Workspace(
+        id=workspace.id,
+        name=workspace.name,
+        slug=workspace.slug,
+        is_personal=workspace.is_personal,
+        created_at=workspace.created_at,
+        role=Role(role).value,
+    )
+
+
+async def _slug_taken(session: AsyncSession, slug: str) -> bool:
+    return (await session.scalar(select(func.count()).where(Workspace.slug == slug))) != 0
+
+
+async def create_personal_workspace(session: AsyncSession, user: User) -> Workspace:
+    """Registration gives every user a personal workspace with a `default` project."""
+    base = re.sub(r"[^a-z0-9-]+", "-", user.email.split("@")[0].lower()).strip("-")[:40] or "user"
+    slug = base
+    while await _slug_taken(session, slug):
+        slug = f"{base}-{secrets.token_hex(3)}"
+    workspace = Workspace(name=f"{user.display_name}'s workspace", slug=slug, is_personal=True)
+    session.add(workspace)
+    await session.flush()
+    session.add(Membership(workspace_id=workspace.id, user_id=user.id, role=Role.OWNER.value))
+    project = Project(workspace_id=workspace.id, name="Default", slug="default")
+    session.add(project)
+    await session.flush()
+    await record_audit(
+        session,
+        None,
+        actor=user,
+        workspace_id=workspace.id,
+        action="workspace.created",
+        target_type="workspace",
+        target_id=workspace.id,
+        data={"slug": slug, "personal": True},
+    )
+    return workspace
+
+
+# --- workspaces -------------------------------------------------------------------------------
+
+
+async def list_workspaces(
+    session: AsyncSession, principal: Principal, page: PageParams
+) -> tuple[list[schemas.Workspace], str | None]:
+    user_id = require_user(principal)
+    roles = dict(
+        (
+            await session.execute(
+                select(Membership.workspace_id, Membership.role).where(Membership.user_id == user_id)
+            )
+        ).all()
+    )
+    stmt = select(Workspace).where(Workspace.id.in_(roles))
+    rows, cursor = await paginate(session, stmt, Workspace.id, page, newest_first=False)
+    return [_workspace_out(w, roles[w.id]) for w in rows], cursor
+
+
+async def create_workspace(
+    session: AsyncSession, principal: Principal, data: schemas.WorkspaceCreate
+) -> schemas.Workspace:
+    user_id = require_user(principal)
+    if await _slug_taken(session, data.slug):
+        raise Conflict(f"Workspace slug '{data.slug}' is taken.", code="slug_taken")
+    workspace = Workspace(name=data.name, slug=data.slug)
+    session.add(workspace)
+    await session.flush()
+    session.add(Membership(workspace_id=workspace.id, user_id=user_id, role=Role.OWNER.value))
+    await record_audit(
+        session,
+        principal,
+        workspace_id=workspace.id,
+        action="workspace.created",
+        target_type="workspace",
+        target_id=workspace.id,
+        data={"slug": data.slug},
+    )
+    await session.flush()
+    return _workspace_out(workspace, Role.OWNER)
+
+
+async def get_workspace(
+    session: AsyncSession, principal: Principal, workspace_id: uuid.UUID
+) -> schemas.Workspace:
+    access = await authorize_workspace(session, principal, workspace_id, Action.READ)
+    return _workspace_out(access.workspace, access.role)
+
+
+async def update_workspace(
+    session: AsyncSession, principal: Principal, workspace_id: uuid.UUID, data: schemas.WorkspaceUpdate
+) -> schemas.Workspace:
+    access = await authorize_workspace(session, principal, workspace_id, Action.MANAGE)
+    workspace = access.workspace
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if (
+        "slug" in changes
+        and changes["slug"] != workspace.slug
+        and await _slug_taken(session, changes["slug"])
+    ):
+        raise Conflict(f"Workspace slug '{changes['slug']}' is taken.", code="slug_taken")
+    for field, value in changes.items():
+        setattr(workspace, field, value)
+    await record_audit(
+        session,
+        principal,
+        workspace_id=workspace.id,
+        action="workspace.updated",
+        target_type="workspace",
+        target_id=workspace.id,
+        data=changes,
+    )
+    await session.flush()
+    return _workspace_out(workspace, access.role)
+
+
+async def delete_workspace(session: AsyncSession, principal: Principal, workspace_id: uuid.UUID) -> None:
+    access = await authorize_workspace(session, principal, workspace_id, Action.OWN)
+    # The audit trail of a deleted workspace goes with it (cascade); the access log keeps the request.
+    await session.delete(access.workspace)
+    await session.flush()
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+def _check_can_grant(access: WorkspaceAccess, role: Role) -> None:
+    """Admins manage members below admin; only owners grant or take away admin and owner."""
+    if role.rank >= Role.ADMIN.rank and access.role is not Role.OWNER:
+        raise Forbidden("Only owners can manage admins and owners.", code="insufficient_role")
+
+
+def _member_out(membership: Membership, user: User) -> schemas.Member:
+    return schemas.Member(
+        user_id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        role=membership.role,
+        created_at=membership.created_at,
+    )
+
+
+async def list_members(
+    session: AsyncSession, principal: Principal, workspace_id: uuid.UUID, page: PageParams
+) -> tuple[list[schemas.Member], str | None]:
+    await authorize_workspace(session, principal, workspace_id, Action.READ)
+    stmt = select(Membership).where(Membership.workspace_id == workspace_id)
+    rows, cursor = await paginate(session, stmt, Membership.id, page, newest_first=False)
+    users = {
+        u.id: u for u in await session.scalars(select(User).where(User.id.in_([m.user_id for m in rows])))
+    }
+    return [_member_out(m, users[m.user_id]) for m in rows], cursor
+
+
+async def add_member(
+    session: AsyncSession, principal: Principal, workspace_id: uuid.UUID, data: schemas.MemberCreate
+) -> schemas.Member:
+    access = await authorize_workspace(session, principal, workspace_id, Action.MANAGE)
+    role = Role(data.role)
+    _check_can_grant(access, role)
+    user = await get_user_by_email(session, data.email)
+    if user is None:
+        raise Unprocessable.field(
+            ["body", "email"], "No account uses this email; ask them to sign up first.", code="unknown_user"
+        )
+    existing = await _membership(session, workspace_id, user.id)
+    if existing is not None:
+        raise Conflict("This user is already a member.", code="already_member")
+    membership = Membership(workspace_id=workspace_id, user_id=user.id, role=role.value)
+    session.add(membership)
+    await session.flush()
+    await record_audit(
+        session,
+        principal,
+        workspace_id=workspace_id,
+        action="member.added",
+        target_type="user",
+        target_id=user.id,
+        data={"email": user.email, "role": role.value},
+    )
+    return _member_out(membership, user)
+
+
+async def _membership(
+    session: AsyncSession, workspace_id: uuid.UUID, user_id: uuid.UUID
+) -> Membership | None:
+    result = await session.scalars(
+        select(Membership).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
+    )
+    return result.first()
+
+
+async def _member_for_change(
+    session: AsyncSession, access: WorkspaceAccess, user_id: uuid.UUID
+) -> tuple[Membership, User]:
+    membership = await _membership(session, access.workspace.id, user_id)
+    user = await session.get(User, user_id)
+    if membership is None or user is None:
+        raise NotFound("Member not found.")
+    _check_can_grant(access, Role(membership.role))
+    return membership, user
+
+
+async def _ensure_another_owner(session: AsyncSession, workspace_id: uuid.UUID) -> None:
+    owners = await session.scalar(
+        select(func.count()).where(
+            Membership.workspace_id == workspace_id, Membership.role == Role.OWNER.value
+        )
+    )
+    if (owners or 0) <= 1:
+        raise Conflict("A workspace needs at least one owner.", code="last_owner")
+
+
+async def update_member(
+    session: AsyncSession,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    user_id: uuid.UUID,
+    data: schemas.MemberUpdate,
+) -> schemas.Member:
+    access = await authorize_workspace(session, principal, workspace_id, Action.MANAGE)
+    membership, user = await _member_for_change(session, access, user_id)
+    new_role = Role(data.role)
+    _check_can_grant(access, new_role)
+    if membership.role == Role.OWNER.value and new_role is not Role.OWNER:
+        await _ensure_another_owner(session, workspace_id)
+    old_role = membership.role
+    membership.role = new_role.value
+    await record_audit(
+        session,
+        principal,
+        workspace_id=workspace_id,
+        action="member.role_changed",
+        target_type="user",
+        target_id=user.id,
+        data={"email": user.email, "from": old_role, "to": new_role.value},
+    )
+    await session.flush()
+    return _member_out(membership, user)
+
+
+async def remove_member(
+    session: AsyncSession, principal: Principal, workspace_id: uuid.UUID, user_id: uuid.UUID
+) -> None:
+    access = await authorize_workspace(session, principal, workspace_id, Action.MANAGE)
+    membership, user = await _member_for_change(session, access, user_id)
+    if membership.role == Role.OWNER.value:
+        await _ensure_another_owner(session, workspace_id)
+    await session.delete(membership)
+    await record_audit(
+        session,
+        principal,
+        workspace_id=workspace_id,
+        action="member.removed",
+        target_type="user",
+        target_id=user.id,
+        data={"email": user.email, "role": membership.role},
+    )
+    await session.flush()
+
+
+# --- projects ---------------------------------------------------------------------------------
+
+
+async def list_projects(
+    session: AsyncSession, principal: Principal, workspace_id: uuid.UUID, page: PageParams
+) -> tuple[Sequence[Project], str | None]:
+    await authorize_workspace(session, principal, workspace_id, Action.READ)
+    stmt = select(Project).where(Project.workspace_id == workspace_id)
+    return await paginate(session, stmt, Project.id, page, newest_first=False)
+
+
+async def _project_slug_taken(session: AsyncSession, workspace_id: uuid.UUID, slug: str) -> bool:
+    count = await session.scalar(
+        select(func.count()).where(Project.workspace_id == workspace_id, Project.slug == slug)
+    )
+    return count != 0
+
+
+async def create_project(
+    session: AsyncSession, principal: Principal, workspace_id: uuid.UUID, data: schemas.ProjectCreate
+) -> Project:
+    await authorize_workspace(session, principal, workspace_id, Action.MANAGE)
+    if await _project_slug_taken(session, workspace_id, data.slug):
+        raise Conflict(f"Project slug '{data.slug}' is taken in this workspace.", code="slug_taken")
+    project = Project(workspace_id=workspace_id, name=data.name, slug=data.slug)
+    session.add(project)
+    await session.flush()
+    await record_audit(
+        session,
+        principal,
+        workspace_id=workspace_id,
+        project_id=project.id,
+        action="project.created",
+        target_type="project",
+        target_id=project.id,
+        data={"slug": data.slug},
+    )
+    return project
+
+
+async def get_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> Project:
+    return (await authorize_project(session, principal, project_id, Action.READ)).project
+
+
+async def update_project(
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID, data: schemas.ProjectUpdate
+) -> Project:
+    project = (await authorize_project(session, principal, project_id, Action.MANAGE)).project
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    new_slug = changes.get("slug", project.slug)
+    if new_slug != project.slug and await _project_slug_taken(session, project.workspace_id, new_slug):
+        raise Conflict(f"Project slug '{changes['slug']}' is taken in this workspace.", code="slug_taken")
+    if "protected_labels" in changes:
+        if "latest" in changes["protected_labels"]:
+            raise Unprocessable.field(
+                ["body", "protected_labels"], "'latest' is implicit and cannot be protected."
+            )
+        changes["protected_labels"] = sorted(set(changes["protected_labels"]))
+    for field, value in changes.items():
+        setattr(project, field, value)
+    await record_audit(
+        session,
+        principal,
+        workspace_id=project.workspace_id,
+        project_id=project.id,
+        action="project.updated",
+        target_type="project",
+        target_id=project.id,
+        data=changes,
+    )
+    await session.flush()
+    return project
+
+
+async def delete_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> None:
+    project = (await authorize_project(session, principal, project_id, Action.MANAGE)).project
+    await record_audit(
+        session,
+        principal,
+        workspace_id=project.workspace_id,
+        action="project.deleted",
+        target_type="project",
+        target_id=project.id,
+        data={"slug": project.slug},
+    )
+    await session.delete(project)
+    await session.flush()
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+
+async def list_api_keys(
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID, page: PageParams
+) -> tuple[Sequence[ApiKey], str | None]:
+    await authorize_project(session, principal, project_id, Action.MANAGE)
+    stmt = select(ApiKey).where(ApiKey.project_id == project_id)
+    return await paginate(session, stmt, ApiKey.id, page)
+
+
+async def create_api_key(
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID, data: schemas.ApiKeyCreate
+) -> schemas.ApiKeyCreated:
+    access: ProjectAccess = await authorize_project(session, principal, project_id, Action.MANAGE)
+    expires_at = data.expires_at
+    if expires_at is not None:
+        if expires_at.tzinfo is None:
+            expires_at = expires_at.replace(tzinfo=UTC)
+        if expires_at <= utcnow():
+            raise Unprocessable.field(["body", "expires_at"], "expires_at must be in the future.")
+    secret = new_secret(API_KEY_PREFIX, 32)
+    key = ApiKey(
+        project_id=project_id,
+        name=data.name,
+        role=data.role,
+        prefix=secret[:10],
+        secret_hash=sha256_hex(secret),
+        created_by_id=principal.user_id,
+        expires_at=expires_at,
+    )
+    session.add(key)
+    await session.flush()
+    await record_audit(
+        session,
+        principal,
+        workspace_id=access.project.workspace_id,
+        project_id=project_id,
+        action="api_key.created",
+        target_type="api_key",
+        target_id=key.id,
+        data={"name": key.name, "role": key.role, "prefix": key.prefix},
+    )
+    return schemas.ApiKeyCreated.model_validate(
+        {**schemas.ApiKey.model_validate(key).model_dump(), "secret": secret}
+    )
+
+
+async def revoke_api_key(
+    session: AsyncSession, kv: KeyValueStore, principal: Principal, project_id: uuid.UUID, key_id: uuid.UUID
+) -> None:
+    access = await authorize_project(session, principal, project_id, Action.MANAGE)
+    key = await session.get(ApiKey, key_id)
+    if key is None or key.project_id != project_id:
+        raise NotFound("API key not found.")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        await record_audit(
+            session,
+            principal,
+            workspace_id=access.project.workspace_id,
+            project_id=project_id,
+            action="api_key.revoked",
+            target_type="api_key",
+            target_id=key.id,
+            data={"name": key.name},
+        )
+        await session.flush()
+    cache_key = api_key_cache_key(key.secret_hash)
+    await kv.delete(cache_key)
+    # Again once committed: a request racing this one may have re-cached the key meanwhile.
+    after_commit(session, lambda: kv.delete(cache_key))
+
+
+# --- audit log --------------------------------------------------------------------------------
+
+
+async def list_audit_events(
+    session: AsyncSession,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    page: PageParams,
+    *,
+    action: str | None = None,
+    actor: str | None = None,
+    project_id: uuid.UUID | None = None,
+) -> tuple[Sequence[AuditEvent], str | None]:
+    await authorize_workspace(session, principal, workspace_id, Action.MANAGE)
+    stmt = select(AuditEvent).where(AuditEvent.workspace_id == workspace_id)
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
+    if actor:
+        stmt = stmt.where(func.lower(AuditEvent.actor_label).contains(actor.lower(), autoescape=True))
+    if project_id:
+        stmt = stmt.where(AuditEvent.project_id == project_id)
+    return await paginate(session, stmt, AuditEvent.id, page)
+
+
+async def list_my_memberships(session: AsyncSession, principal: Principal) -> tuple[User, list[MeMembership]]:
+    """The signed-in user with every workspace they belong to and their role there."""
+    user_id = require_user(principal)
+    user = await session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized("Session expired; sign in again.", code="invalid_session")
+    rows = (
+        await session.execute(
+            select(Workspace, Membership.role)
+            .join(Membership, Membership.workspace_id == Workspace.id)
+            .where(Membership.user_id == user_id)
+            .order_by(Workspace.id)
+        )
+    ).all()
+    memberships = [MeMembership(workspace=MembershipWorkspace.model_validate(w), role=r) for w, r in rows]
+    return user, memberships
