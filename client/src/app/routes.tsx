@@ -1,0 +1,54 @@
+import { Navigate, type RouteObject } from 'react-router';
+import { ComingSoon } from '@/components/coming-soon';
+import { ApiKeysPage } from '@/features/api-keys/components/api-keys-page';
+import { SignInPage } from '@/features/auth/components/sign-in-page';
+import { SignUpPage } from '@/features/auth/components/sign-up-page';
+import { PromptCreatePage } from '@/features/prompts/components/prompt-create-page';
+import { PromptDetailPage } from '@/features/prompts/components/prompt-detail-page';
+import { PromptsListPage } from '@/features/prompts/components/prompts-list-page';
+import { AuditLogPage } from '@/features/workspaces/components/audit-log-page';
+import { MembersPage } from '@/features/workspaces/components/members-page';
+import { ProjectsPage } from '@/features/workspaces/components/projects-page';
+import { AppLayout } from './app-layout';
+import { HomeRedirect } from './home-redirect';
+import { NotFound } from './not-found';
+import { RequireAuth } from './require-auth';
+import { SettingsLayout } from './settings-layout';
+import { WorkspaceRedirect } from './workspace-redirect';
+
+export const routes: RouteObject[] = [
+  { path: '/sign-in', element: <SignInPage /> },
+  { path: '/sign-up', element: <SignUpPage /> },
+  {
+    element: <RequireAuth />,
+    children: [
+      { index: true, element: <HomeRedirect /> },
+      { path: 'w/:workspaceId', element: <WorkspaceRedirect /> },
+      {
+        path: 'w/:workspaceId/p/:projectId',
+        element: <AppLayout />,
+        children: [
+          { index: true, element: <Navigate to="prompts" replace /> },
+          { path: 'prompts', element: <PromptsListPage /> },
+          { path: 'prompts/new', element: <PromptCreatePage /> },
+          { path: 'prompts/:promptName', element: <PromptDetailPage /> },
+          { path: 'playground', element: <ComingSoon title="Playground" /> },
+          { path: 'datasets', element: <ComingSoon title="Datasets" /> },
+          { path: 'evaluations', element: <ComingSoon title="Evaluations" /> },
+          {
+            path: 'settings',
+            element: <SettingsLayout />,
+            children: [
+              { index: true, element: <Navigate to="members" replace /> },
+              { path: 'members', element: <MembersPage /> },
+              { path: 'projects', element: <ProjectsPage /> },
+              { path: 'api-keys', element: <ApiKeysPage /> },
+              { path: 'audit-log', element: <AuditLogPage /> },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  { path: '*', element: <NotFound /> },
+];

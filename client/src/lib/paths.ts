@@ -1,0 +1,10 @@
+/** URL builders for the app's routes, so links are written in one place. */
+export const paths = {
+  signIn: '/sign-in',
+  signUp: '/sign-up',
+  project: (workspaceId: string, projectId: string) => `/w/${workspaceId}/p/${projectId}`,
+  prompts: (workspaceId: string, projectId: string) => `/w/${workspaceId}/p/${projectId}/prompts`,
+  newPrompt: (workspaceId: string, projectId: string) => `/w/${workspaceId}/p/${projectId}/prompts/new`,
+  prompt: (workspaceId: string, projectId: string, name: string) => `/w/${workspaceId}/p/${projectId}/prompts/${encodeURIComponent(name)}`,
+  settings: (workspaceId: string, projectId: string, tab = 'members') => `/w/${workspaceId}/p/${projectId}/settings/${tab}`,
+};
