@@ -18,6 +18,7 @@ from promptforge.core.context import client_ip_var
 from promptforge.core.db import SessionDep
 from promptforge.core.errors import error_responses
 from promptforge.core.security import csrf_token_for
+from promptforge.workspaces.permissions import require_user
 from promptforge.workspaces.service import list_my_memberships
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -105,6 +106,7 @@ async def logout(
     principal: PrincipalDep, response: Response, session: SessionDep, kv: KVDep, settings: SettingsDep
 ) -> None:
     """Sign out: revokes this session's access and refresh tokens server-side."""
+    require_user(principal)  # an API key has no session to end
     await service.logout(session, kv, settings, principal)
     _clear_session_cookies(response)
 

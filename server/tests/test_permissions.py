@@ -1,0 +1,277 @@
+"""DESIGN.md §5 cell by cell: every route of the app by every kind of caller, from a fresh world each.
+
+`ROUTES` is the permission table. A route the app serves without a row here fails the suite,
+so a new route cannot ship without saying who may call it. A row is short:
+
+    ("POST", "/api/v1/projects/{project_id}/prompts"): RouteSpec(
+        "editor", keys="editor", body=lambda w: {"name": w.unique("p")}
+    ),
+
+Path parameters are filled by name from `PATH_PARAMS` (extend it, or pass `params=` on the row);
+`body` and every parameter builder receive the `World` and may be async.
+"""
+
+from __future__ import annotations
+
+import inspect
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from starlette.routing import compile_path
+
+from conftest import PASSWORD, Account, Factory, new_client
+from promptforge.core.config import Settings
+from promptforge.main import create_app
+
+MinRole = Literal["public", "self", "viewer", "editor", "admin", "owner"]
+KeyRole = Literal["viewer", "editor"]
+Builder = Callable[["World"], Any]  # returns a value or an awaitable of one
+
+RANK = {"viewer": 1, "editor": 2, "admin": 3, "owner": 4}
+
+
+@dataclass
+class World:
+    """An owner's workspace and project, plus whatever a route needs, made on demand."""
+
+    factory: Factory
+    owner: Account
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @staticmethod
+    def unique(prefix: str = "x") -> str:
+        return f"{prefix}-{secrets.token_hex(4)}"
+
+    async def target_member(self) -> str:
+        """A viewer of the owner's workspace, for the member routes to act on."""
+        if "member" not in self.cache:
+            self.cache["member"] = await self.factory.member(self.owner, "viewer")
+        return str(self.cache["member"].user_id)
+
+    async def outsider_email(self) -> str:
+        """An account that is not a member of the owner's workspace."""
+        return (await self.factory.account()).email
+
+    async def api_key_id(self) -> str:
+        if "key" not in self.cache:
+            response = await self.owner.client.post(
+                f"/api/v1/projects/{self.owner.project_id}/api-keys",
+                json={"name": "target", "role": "viewer"},
+            )
+            assert response.status_code == 201, response.text
+            self.cache["key"] = response.json()["id"]
+        return str(self.cache["key"])
+
+    async def other_project(self) -> str:
+        """A second project in the owner's workspace."""
+        if "project" not in self.cache:
+            response = await self.owner.client.post(
+                f"/api/v1/workspaces/{self.owner.workspace_id}/projects",
+                json={"name": "Other", "slug": self.unique("other")},
+            )
+            assert response.status_code == 201, response.text
+            self.cache["project"] = response.json()["id"]
+        return str(self.cache["project"])
+
+
+PATH_PARAMS: dict[str, Builder] = {
+    "workspace_id": lambda w: w.owner.workspace_id,
+    "project_id": lambda w: w.owner.project_id,
+    "user_id": lambda w: w.target_member(),
+    "key_id": lambda w: w.api_key_id(),
+}
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """Who may call a route: `min_role` of a member ("public": anyone, "self": any signed-in user),
+    the least API key role allowed on it (None: no key), and how to build a valid request."""
+
+    min_role: MinRole
+    keys: KeyRole | None = None
+    body: Builder | None = None
+    params: dict[str, Builder] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    # Exact statuses for callers that deviate from the rules (e.g. refresh needs a refresh cookie).
+    expect: dict[str, int] = field(default_factory=dict)
+
+
+NO_REFRESH_COOKIE = {"anonymous": 401, "viewer_key": 401, "editor_key": 401, "other_project_key": 401}
+
+ROUTES: dict[tuple[str, str], RouteSpec] = {
+    # health
+    ("GET", "/healthz"): RouteSpec("public"),
+    ("GET", "/readyz"): RouteSpec("public"),
+    ("GET", "/metrics"): RouteSpec("public"),
+    # auth
+    ("POST", "/api/v1/auth/register"): RouteSpec(
+        "public",
+        body=lambda w: {"email": f"{w.unique('new')}@example.com", "password": PASSWORD, "display_name": "N"},
+    ),
+    ("POST", "/api/v1/auth/login"): RouteSpec(
+        "public", body=lambda w: {"email": w.owner.email, "password": PASSWORD}
+    ),
+    ("POST", "/api/v1/auth/refresh"): RouteSpec("public", expect=NO_REFRESH_COOKIE),
+    ("POST", "/api/v1/auth/logout"): RouteSpec("self"),
+    ("GET", "/api/v1/auth/me"): RouteSpec("self"),
+    # workspaces
+    ("GET", "/api/v1/workspaces"): RouteSpec("self"),
+    ("POST", "/api/v1/workspaces"): RouteSpec("self", body=lambda w: {"name": "W", "slug": w.unique("ws")}),
+    ("GET", "/api/v1/workspaces/{workspace_id}"): RouteSpec("viewer"),
+    ("PATCH", "/api/v1/workspaces/{workspace_id}"): RouteSpec("admin", body=lambda w: {"name": "Renamed"}),
+    ("DELETE", "/api/v1/workspaces/{workspace_id}"): RouteSpec("owner"),
+    # members
+    ("GET", "/api/v1/workspaces/{workspace_id}/members"): RouteSpec("viewer"),
+    ("POST", "/api/v1/workspaces/{workspace_id}/members"): RouteSpec("admin", body=lambda w: _member_body(w)),
+    ("PATCH", "/api/v1/workspaces/{workspace_id}/members/{user_id}"): RouteSpec(
+        "admin", body=lambda w: {"role": "editor"}
+    ),
+    ("DELETE", "/api/v1/workspaces/{workspace_id}/members/{user_id}"): RouteSpec("admin"),
+    # projects
+    ("GET", "/api/v1/workspaces/{workspace_id}/projects"): RouteSpec("viewer"),
+    ("POST", "/api/v1/workspaces/{workspace_id}/projects"): RouteSpec(
+        "admin", body=lambda w: {"name": "P", "slug": w.unique("p")}
+    ),
+    ("GET", "/api/v1/projects/{project_id}"): RouteSpec("viewer", keys="viewer"),
+    ("PATCH", "/api/v1/projects/{project_id}"): RouteSpec("admin", body=lambda w: {"name": "Renamed"}),
+    ("DELETE", "/api/v1/projects/{project_id}"): RouteSpec("admin"),
+    # API keys
+    ("GET", "/api/v1/projects/{project_id}/api-keys"): RouteSpec("admin"),
+    ("POST", "/api/v1/projects/{project_id}/api-keys"): RouteSpec(
+        "admin",
+        body=lambda w: {
+            "name": "ci",
+            "role": "editor",
+            "expires_at": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+        },
+    ),
+    ("DELETE", "/api/v1/projects/{project_id}/api-keys/{key_id}"): RouteSpec("admin"),
+    # audit
+    ("GET", "/api/v1/workspaces/{workspace_id}/audit-log"): RouteSpec("admin", query={"limit": "10"}),
+}
+
+
+async def _member_body(w: World) -> dict[str, str]:
+    return {"email": await w.outsider_email(), "role": "viewer"}
+
+
+PRINCIPALS = [
+    "anonymous",
+    "viewer",
+    "editor",
+    "admin",
+    "owner",
+    "outsider",  # a signed-in member of another workspace only
+    "viewer_key",
+    "editor_key",
+    "other_project_key",  # an editor key of another project of the same workspace
+]
+
+
+def served_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path template) of every API route the app serves, included routers flattened."""
+    found = set()
+    for context in iter_route_contexts(app.routes):
+        if isinstance(context.original_route, APIRoute) and context.path is not None:
+            for method in context.methods or ():
+                found.add((method, context.path))
+    return found
+
+
+_APP = create_app(Settings(env="test", secret_key="k" * 40, encryption_key="e" * 40))
+CELLS = [(method, path, who) for method, path in sorted(served_routes(_APP)) for who in PRINCIPALS]
+
+
+def expected_status(spec: RouteSpec, path: str, who: str) -> int | None:
+    """The status the table promises: an exact denial code, or None for "some 2xx"."""
+    if who in spec.expect:
+        return spec.expect[who]
+    if spec.min_role == "public":
+        return None
+    if who == "anonymous":
+        return 401
+    is_key = who.endswith("_key")
+    if spec.min_role == "self":
+        return 403 if is_key else None
+    project_scoped = "{project_id}" in path
+    if is_key:
+        if not project_scoped:
+            return 403  # API keys never act on workspaces or accounts
+        if who == "other_project_key":
+            return 404
+        key_role = who.removesuffix("_key")
+        return None if spec.keys is not None and RANK[key_role] >= RANK[spec.keys] else 403
+    if who == "outsider":
+        return 404
+    return None if RANK[who] >= RANK[spec.min_role] else 403
+
+
+async def _build(builder: Builder, world: World) -> Any:
+    value = builder(world)
+    return await value if inspect.isawaitable(value) else value
+
+
+async def _caller(who: str, world: World) -> httpx.AsyncClient:
+    factory, owner = world.factory, world.owner
+    if who == "anonymous":
+        client = new_client(factory.app)
+        factory.clients.append(client)
+        return client
+    if who == "owner":
+        return owner.client
+    if who in ("viewer", "editor", "admin"):
+        return (await factory.member(owner, who)).client
+    if who == "outsider":
+        return (await factory.account()).client
+    if who == "other_project_key":
+        return await factory.api_key(owner, "editor", await world.other_project())
+    return await factory.api_key(owner, who.removesuffix("_key"))
+
+
+def test_every_route_has_a_row_and_every_row_a_route() -> None:
+    served = served_routes(_APP)
+    missing = sorted(served - ROUTES.keys())
+    stale = sorted(ROUTES.keys() - served)
+    assert not missing, f"routes without a row in ROUTES (say who may call them): {missing}"
+    assert not stale, f"rows in ROUTES for routes the app does not serve: {stale}"
+
+
+def test_operation_ids_are_explicit_and_unique() -> None:
+    ids = [
+        context.original_route.operation_id
+        for context in iter_route_contexts(_APP.routes)
+        if isinstance(context.original_route, APIRoute)
+    ]
+    assert all(ids), "every route needs an explicit operation_id"
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+@pytest.mark.parametrize(("method", "path", "who"), CELLS, ids=[f"{m} {p} {w}" for m, p, w in CELLS])
+async def test_permission_cell(factory: Factory, method: str, path: str, who: str) -> None:
+    spec = ROUTES.get((method, path))
+    assert spec is not None, f"{method} {path} has no row in ROUTES"
+    world = World(factory, await factory.account())
+    caller = await _caller(who, world)
+    params = {}
+    for name in compile_path(path)[2]:
+        builder = spec.params.get(name) or PATH_PARAMS.get(name)
+        assert builder is not None, f"no builder for path parameter {{{name}}}: add one to PATH_PARAMS"
+        params[name] = str(await _build(builder, world))
+    body = await _build(spec.body, world) if spec.body else None
+    url = path.format(**params)
+
+    response = await caller.request(method, url, json=body, params=spec.query)
+
+    expected = expected_status(spec, path, who)
+    if expected is None:
+        assert 200 <= response.status_code < 300, f"{who} should be allowed: {response.text}"
+    else:
+        assert response.status_code == expected, f"{who} should get {expected}: {response.text}"
+        assert response.headers["content-type"] == "application/problem+json"
