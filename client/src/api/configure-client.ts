@@ -4,9 +4,9 @@
  */
 import { ApiError, toApiError } from './api-error';
 import { client } from './generated/client.gen';
-import { apiFetch } from './http';
+import { apiFetch, apiOrigin } from './http';
 
-client.setConfig({ baseUrl: '', fetch: apiFetch, throwOnError: true });
+client.setConfig({ baseUrl: apiOrigin(), fetch: apiFetch, throwOnError: true });
 
 client.interceptors.error.use((error, response) => {
   if (error instanceof ApiError) return error;

@@ -9,6 +9,11 @@ export const API_PREFIX = '/api/v1';
 export const CSRF_COOKIE = 'pf_csrf';
 export const CSRF_HEADER = 'X-CSRF-Token';
 
+/** Absolute same-origin URLs, so the same code runs in the browser and under Node (tests). */
+export function apiOrigin(): string {
+  return typeof window !== 'undefined' && window.location?.origin && window.location.origin !== 'null' ? window.location.origin : '';
+}
+
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // A 401 on these means "wrong credentials" or "no session", never "access token expired".
 const NO_REFRESH_PATHS = ['/auth/login', '/auth/register', '/auth/refresh'];
@@ -25,20 +30,21 @@ let refreshInFlight: Promise<boolean> | null = null;
 
 /** POST /auth/refresh, shared by every request that hit 401 at the same time. */
 export function refreshSession(): Promise<boolean> {
-  refreshInFlight ??= (async () => {
+  if (refreshInFlight) return refreshInFlight;
+  const attempt = (async () => {
     try {
-      const response = await fetch(`${API_PREFIX}/auth/refresh`, withCsrf({ method: 'POST', credentials: 'same-origin' }));
+      const response = await fetch(`${apiOrigin()}${API_PREFIX}/auth/refresh`, withCsrf({ method: 'POST', credentials: 'same-origin' }));
       return response.ok;
     } catch {
       return false;
-    } finally {
-      // Let the next expiry trigger a new refresh.
-      setTimeout(() => {
-        refreshInFlight = null;
-      }, 0);
     }
   })();
-  return refreshInFlight;
+  refreshInFlight = attempt;
+  // Let the next expiry trigger a new refresh once this one has settled.
+  void attempt.finally(() => {
+    if (refreshInFlight === attempt) refreshInFlight = null;
+  });
+  return attempt;
 }
 
 function withCsrf(init: RequestInit): RequestInit {
@@ -123,7 +129,7 @@ export function apiUrl(path: string, query?: RequestOptions['query']): string {
     if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
   }
   const qs = params.toString();
-  return `${API_PREFIX}${path.startsWith('/') ? path : `/${path}`}${qs ? `?${qs}` : ''}`;
+  return `${apiOrigin()}${API_PREFIX}${path.startsWith('/') ? path : `/${path}`}${qs ? `?${qs}` : ''}`;
 }
 
 /** A JSON request to the API; resolves with the parsed body or throws ApiError. */
