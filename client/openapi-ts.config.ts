@@ -4,7 +4,7 @@ import { defineConfig } from '@hey-api/openapi-ts';
 // OpenAPI snapshot. Never edit the generated files by hand.
 export default defineConfig({
   input: process.env.PF_OPENAPI_FILE ?? '../openapi.json',
-  output: { path: 'src/api/generated', clean: true },
+  output: { path: process.env.PF_OPENAPI_OUT ?? 'src/api/generated', clean: true },
   plugins: [
     '@hey-api/client-fetch',
     '@hey-api/typescript',

@@ -3,8 +3,6 @@ import { ComingSoon } from '@/components/coming-soon';
 import { ApiKeysPage } from '@/features/api-keys/components/api-keys-page';
 import { SignInPage } from '@/features/auth/components/sign-in-page';
 import { SignUpPage } from '@/features/auth/components/sign-up-page';
-import { PromptCreatePage } from '@/features/prompts/components/prompt-create-page';
-import { PromptDetailPage } from '@/features/prompts/components/prompt-detail-page';
 import { PromptsListPage } from '@/features/prompts/components/prompts-list-page';
 import { AuditLogPage } from '@/features/workspaces/components/audit-log-page';
 import { MembersPage } from '@/features/workspaces/components/members-page';
@@ -30,8 +28,15 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <Navigate to="prompts" replace /> },
           { path: 'prompts', element: <PromptsListPage /> },
-          { path: 'prompts/new', element: <PromptCreatePage /> },
-          { path: 'prompts/:promptName', element: <PromptDetailPage /> },
+          // The editor pages carry CodeMirror: load them on first use.
+          {
+            path: 'prompts/new',
+            lazy: async () => ({ Component: (await import('@/features/prompts/components/prompt-create-page')).PromptCreatePage }),
+          },
+          {
+            path: 'prompts/:promptName',
+            lazy: async () => ({ Component: (await import('@/features/prompts/components/prompt-detail-page')).PromptDetailPage }),
+          },
           { path: 'playground', element: <ComingSoon title="Playground" /> },
           { path: 'datasets', element: <ComingSoon title="Datasets" /> },
           { path: 'evaluations', element: <ComingSoon title="Evaluations" /> },

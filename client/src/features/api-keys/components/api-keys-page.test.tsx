@@ -21,7 +21,7 @@ const key = {
   created_at: '2025-01-01T00:00:00Z',
   expires_at: null,
   last_used_at: null,
-  revoked_at: null,
+  revoked_at: null as string | null,
 };
 
 describe('ApiKeysPage', () => {
