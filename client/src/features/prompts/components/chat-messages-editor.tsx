@@ -6,20 +6,22 @@ const ROLE_OPTIONS = ['system', 'user', 'assistant', 'placeholder'] as const;
 
 export interface ChatMessagesEditorProps {
   messages: ChatMessage[];
-  onChange: (messages: ChatMessage[]) => void;
+  /** Receives an updater, so quick successive edits of different messages never overwrite each other. */
+  onChange: (update: (messages: ChatMessage[]) => ChatMessage[]) => void;
   errors?: Record<string, string>;
 }
 
 /** Chat templates as role-tagged blocks: each message has a role and a Jinja body (or a placeholder name). */
 export function ChatMessagesEditor({ messages, onChange, errors = {} }: ChatMessagesEditorProps) {
-  const update = (index: number, message: ChatMessage) => onChange(messages.map((m, i) => (i === index ? message : m)));
-  const move = (index: number, delta: number) => {
-    const target = index + delta;
-    if (target < 0 || target >= messages.length) return;
-    const next = [...messages];
-    [next[index], next[target]] = [next[target]!, next[index]!];
-    onChange(next);
-  };
+  const update = (index: number, message: ChatMessage) => onChange((current) => current.map((m, i) => (i === index ? message : m)));
+  const move = (index: number, delta: number) =>
+    onChange((current) => {
+      const target = index + delta;
+      if (target < 0 || target >= current.length) return current;
+      const next = [...current];
+      [next[index], next[target]] = [next[target]!, next[index]!];
+      return next;
+    });
   return (
     <fieldset className="space-y-3">
       <legend className="text-sm font-medium text-slate-700">Messages</legend>
@@ -54,7 +56,7 @@ export function ChatMessagesEditor({ messages, onChange, errors = {} }: ChatMess
               <Button variant="ghost" size="sm" onClick={() => move(index, 1)} disabled={index === messages.length - 1} aria-label={`Move message ${n} down`}>
                 ↓
               </Button>
-              <Button variant="ghost" size="sm" onClick={() => onChange(messages.filter((_, i) => i !== index))} disabled={messages.length === 1} aria-label={`Remove message ${n}`}>
+              <Button variant="ghost" size="sm" onClick={() => onChange((current) => current.filter((_, i) => i !== index))} disabled={messages.length === 1} aria-label={`Remove message ${n}`}>
                 Remove
               </Button>
             </div>
@@ -81,10 +83,10 @@ export function ChatMessagesEditor({ messages, onChange, errors = {} }: ChatMess
         );
       })}
       <div className="flex flex-wrap gap-2">
-        <Button variant="secondary" size="sm" onClick={() => onChange([...messages, { role: 'user', content: '' }])}>
+        <Button variant="secondary" size="sm" onClick={() => onChange((current) => [...current, { role: 'user', content: '' }])}>
           Add message
         </Button>
-        <Button variant="secondary" size="sm" onClick={() => onChange([...messages, { role: 'placeholder', name: 'history' }])}>
+        <Button variant="secondary" size="sm" onClick={() => onChange((current) => [...current, { role: 'placeholder', name: 'history' }])}>
           Add placeholder
         </Button>
       </div>

@@ -75,7 +75,7 @@ export function VersionEditor({
       {kind === 'text' || typeof template === 'string' ? (
         <TemplateEditor label="Template" value={typeof template === 'string' ? template : ''} onChange={setTemplate} readOnly={readOnly} minHeight="14rem" />
       ) : (
-        <ChatMessagesEditor messages={template as ChatMessage[]} onChange={setTemplate} errors={errors} />
+        <ChatMessagesEditor messages={template as ChatMessage[]} onChange={(update) => setTemplate((current) => update(current as ChatMessage[]))} errors={errors} />
       )}
       {errors.template && <p className="text-xs text-red-600">{errors.template}</p>}
       <VariableList template={template} />
