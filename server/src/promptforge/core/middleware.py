@@ -27,8 +27,21 @@ LATENCY = Histogram(
 )
 
 
-class BodyTooLarge(Exception):
-    """Raised from `receive` when a streamed body passes the limit."""
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands over an already read body, then defers to the real one."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def _route_template(scope: Scope) -> str:
@@ -54,12 +67,10 @@ class RequestMiddleware:
         client_ip_var.set(client[0] if client else None)
         start = time.perf_counter()
         status = 500
-        started = False
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status, started
+            nonlocal status
             if message["type"] == "http.response.start":
-                started = True
                 status = message["status"]
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
             await send(message)
@@ -67,24 +78,16 @@ class RequestMiddleware:
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             await self._too_large(scope, receive, send_wrapper)
-        else:
-            received = 0
-
-            async def receive_limited() -> Message:
-                nonlocal received
-                message = await receive()
-                if message["type"] == "http.request":
-                    received += len(message.get("body", b""))
-                    if received > self.max_body_bytes:
-                        raise BodyTooLarge
-                return message
-
-            try:
-                await self.app(scope, receive_limited, send_wrapper)
-            except BodyTooLarge:
-                if started:
-                    raise
+        elif declared is None and scope["method"] in BODY_METHODS:
+            # No length announced (chunked): read up to the limit here, so an oversized body is a
+            # 413 rather than a parse error inside the framework, then replay what was read.
+            body = await self._read_limited(receive)
+            if body is None:
                 await self._too_large(scope, receive, send_wrapper)
+            else:
+                await self.app(scope, _replay(body, receive), send_wrapper)
+        else:
+            await self.app(scope, receive, send_wrapper)
         elapsed = time.perf_counter() - start
         route = _route_template(scope)
         method = scope["method"]
@@ -99,6 +102,21 @@ class RequestMiddleware:
             duration_ms=round(elapsed * 1000, 2),
             client_ip=client_ip_var.get(),
         )
+
+    async def _read_limited(self, receive: Receive) -> bytes | None:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return b"".join(chunks)
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Any) -> None:
         response = problem_response(
