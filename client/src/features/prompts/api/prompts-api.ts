@@ -13,9 +13,11 @@ export type Template = string | ChatMessage[];
 export type JsonObject = Record<string, unknown>;
 
 export interface Prompt {
+  id?: string;
+  project_id?: string;
   name: string;
   kind: PromptKind;
-  description: string | null;
+  description: string;
   tags: string[];
   labels: Record<string, number>;
   latest_version: number;
@@ -29,13 +31,14 @@ export interface PromptVersion {
   template: Template;
   variables: JsonObject | null;
   model_config: JsonObject | null;
-  commit_message: string | null;
-  author_label: string | null;
+  commit_message: string;
+  author_label: string;
   created_at: string;
   content_hash: string;
 }
 
 export interface LabelEvent {
+  id?: string;
   label: string;
   from_version: number | null;
   to_version: number | null;
@@ -43,7 +46,13 @@ export interface LabelEvent {
   created_at: string;
 }
 
-export type RenderResult = { name: string; version: number; kind: 'text'; text: string } | { name: string; version: number; kind: 'chat'; messages: { role: string; content: string }[] };
+export interface RenderResult {
+  name: string;
+  version: number;
+  kind: PromptKind;
+  text?: string | null;
+  messages?: { role: string; content: string }[] | null;
+}
 
 export interface PromptFilters {
   q: string;
@@ -52,6 +61,7 @@ export interface PromptFilters {
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 const LABEL = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const TAG = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
 
 export const chatMessageSchema = z.union([
   z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() }),
@@ -63,16 +73,16 @@ export const templateSchema = z.union([z.string().min(1, 'The template is empty.
 export const versionCreateSchema = z.object({
   template: templateSchema,
   variables: z.record(z.string(), z.unknown()).nullish(),
-  model_config: z.record(z.string(), z.unknown()).nullish(),
-  commit_message: z.string().max(500, 'Use at most 500 characters.').nullish(),
+  model_config: z.record(z.string(), z.unknown()).optional(),
+  commit_message: z.string().max(2000, 'Use at most 2000 characters.').optional(),
 });
 export type VersionCreate = z.infer<typeof versionCreateSchema>;
 
 export const promptCreateSchema = versionCreateSchema.extend({
   name: z.string().regex(NAME, 'Lowercase letters, digits, ".", "_" and "-"; start with a letter or digit (max 128).'),
   kind: z.enum(['text', 'chat']),
-  description: z.string().max(2000).nullish(),
-  tags: z.array(z.string().min(1).max(64)).max(50).optional(),
+  description: z.string().max(2000).optional(),
+  tags: z.array(z.string().regex(TAG, 'Tags: letters, digits and . _ : / - (max 64).')).max(20, 'Use at most 20 tags.').optional(),
 });
 export type PromptCreate = z.infer<typeof promptCreateSchema>;
 

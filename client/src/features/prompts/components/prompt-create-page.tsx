@@ -51,11 +51,11 @@ export function PromptCreatePage() {
     const result = validate(promptCreateSchema, {
       name,
       kind,
-      description: description.trim() || null,
+      description: description.trim() || undefined,
       tags: tags.split(',').map((t) => t.trim()).filter(Boolean),
       template,
-      model_config: config.value,
-      commit_message: commitMessage.trim() || null,
+      model_config: config.value ?? undefined,
+      commit_message: commitMessage.trim() || undefined,
     });
     const fieldErrors = { ...(result.errors ?? {}), ...(config.error ? { model_config: config.error } : {}) };
     if (Object.keys(fieldErrors).length > 0 || !result.data) return setErrors(fieldErrors);

@@ -114,8 +114,8 @@ export function RenderPreview({ projectId, name, version, labels }: { projectId:
           </div>
         )}
         {!result && !render.isError && <p className="mt-2 text-sm text-slate-500">Fill in the variables and render to preview the final prompt.</p>}
-        {result && 'text' in result && <pre className="mt-2 rounded bg-slate-50 p-3 text-sm whitespace-pre-wrap" data-testid="render-output">{result.text}</pre>}
-        {result && 'messages' in result && (
+        {result?.kind === 'text' && <pre className="mt-2 rounded bg-slate-50 p-3 text-sm whitespace-pre-wrap" data-testid="render-output">{result.text}</pre>}
+        {result?.kind === 'chat' && result.messages && (
           <ol className="mt-2 space-y-2" data-testid="render-output">
             {result.messages.map((m, i) => (
               <li key={i} className="rounded bg-slate-50 p-2">

@@ -57,8 +57,8 @@ export function VersionEditor({
     const result = validate(versionCreateSchema, {
       template,
       variables: base.variables,
-      model_config: config.value,
-      commit_message: commitMessage.trim() || null,
+      model_config: config.value ?? {},
+      commit_message: commitMessage.trim() || undefined,
     });
     const fieldErrors = { ...(result.errors ?? {}), ...(config.error ? { model_config: config.error } : {}) };
     if (Object.keys(fieldErrors).length > 0 || !result.data) return setErrors(fieldErrors);
