@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { csrfToken, launchBrowser, newSession, screenshot } from './lib/browser.mjs';
 import { startStack } from './lib/stack.mjs';
-import { expectText, expectUrl, expectVisible, waitUntil } from './lib/wait.mjs';
+import { expectExactText, expectText, expectUrl, expectVisible, waitUntil } from './lib/wait.mjs';
 
 const run = Date.now().toString(36);
 const owner = { name: 'Ada Owner', email: `ada-${run}@example.com`, password: 'correct horse battery staple' };
@@ -152,12 +152,14 @@ describe('registry flow', { timeout: 240_000 }, () => {
     await expectText(dialog.getByTestId('move-to'), 'v2');
     await dialog.getByRole('button', { name: 'Move label' }).click();
     await waitUntil(async () => !(await dialog.isVisible()), 'the dialog to close');
-    await expectText(page.getByRole('region', { name: 'Labels' }).getByRole('listitem').filter({ hasText: 'staging' }), 'v2');
+    await expectExactText(page.getByTestId('label-current-staging'), 'v2');
     // The owner deploys v1 to production, so the editor has something to be refused on.
     await page.getByLabel('Version for production').selectOption('1');
     await page.getByRole('button', { name: 'Move production' }).click();
     await page.getByRole('dialog', { name: 'Move production' }).getByRole('button', { name: 'Move label' }).click();
-    await expectText(page.getByRole('region', { name: 'Labels' }).getByRole('listitem').filter({ hasText: 'production' }), 'v1');
+    await expectExactText(page.getByTestId('label-current-production'), 'v1');
+    await page.getByRole('button', { name: 'History of production' }).click();
+    await expectText(page.getByRole('list', { name: 'History of production' }), '— → v1');
     await screenshot(page, 'prompt-labels');
   });
 

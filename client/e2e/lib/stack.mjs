@@ -1,7 +1,7 @@
 // Starts what the browser tests run against, unless PF_E2E_BASE_URL points at a running app:
 //   1. the API: `promptforge migrate` + `promptforge serve` on the embedded default (SQLite in a
 //      fresh temp data dir), on PF_E2E_API_PORT (default 18000);
-//   2. the built SPA: `vite preview` on PF_E2E_WEB_PORT (default 14173), proxying /api to the API.
+//   2. the SPA, freshly built, served by `vite preview` on PF_E2E_WEB_PORT (default 14173), proxying /api to the API.
 // PF_E2E_API_URL reuses an API that is already running (only the SPA is started).
 // Everything listens on 127.0.0.1 only.
 import { spawn } from 'node:child_process';
@@ -106,7 +106,8 @@ export async function startStack() {
   };
   try {
     await waitForHttp(`${apiUrl}/healthz`, { proc: api, name: 'api' });
-    if (!existsSync(path.join(clientDir, 'dist/index.html'))) {
+    // Test what the sources say now: rebuild unless told the build is fresh (PF_E2E_SKIP_BUILD=1).
+    if (process.env.PF_E2E_SKIP_BUILD !== '1' || !existsSync(path.join(clientDir, 'dist/index.html'))) {
       await runSync('build', 'npm', ['run', 'build'], { cwd: clientDir, env: process.env });
     }
     const vite = path.join(clientDir, 'node_modules/vite/bin/vite.js');

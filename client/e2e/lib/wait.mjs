@@ -28,3 +28,7 @@ export async function expectText(locator, text, what) {
 export async function expectUrl(page, re) {
   await waitUntil(() => re.test(new URL(page.url()).pathname + new URL(page.url()).search), `URL to match ${re} (is ${page.url()})`);
 }
+
+export async function expectExactText(locator, text, what) {
+  await waitUntil(async () => ((await locator.first().textContent()) ?? '').trim() === text, `${what ?? locator} to be exactly "${text}"`);
+}

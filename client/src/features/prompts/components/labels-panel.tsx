@@ -114,7 +114,9 @@ export function LabelsPanel({
               <div className="flex flex-wrap items-center gap-2">
                 <span className="font-mono text-sm font-semibold">{label}</span>
                 {isProtected(label) && <Badge tone="amber" title="Only admins and owners can move it">protected</Badge>}
-                <span className="ml-auto text-sm text-slate-600">{current ? `v${current}` : 'not set'}</span>
+                <span className="ml-auto text-sm text-slate-600" data-testid={`label-current-${label}`}>
+                  {current ? `v${current}` : 'not set'}
+                </span>
               </div>
               <div className="mt-2 flex flex-wrap items-end gap-2">
                 <div>
