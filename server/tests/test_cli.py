@@ -1,0 +1,84 @@
+"""`promptforge create-user`: accounts made from the command line can sign in."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from promptforge import cli
+
+PASSWORD = "Cli-password-42"
+RunCli = Callable[[list[str], str], Awaitable[Result]]
+
+
+@pytest.fixture
+def run_cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RunCli:
+    """Run `promptforge ...` against the test database, in a thread (the command runs its own loop)."""
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's checkout
+    env = {"PF_DATABASE_URL": database_url, "PF_DATA_DIR": str(tmp_path / "data"), "PF_ENV": "development"}
+
+    async def run(args: list[str], input: str) -> Result:
+        return await asyncio.to_thread(CliRunner().invoke, cli.app, args, input=input, env=env)
+
+    return run
+
+
+async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
+    return await client.post("/api/v1/auth/login", json={"email": email, "password": password})
+
+
+async def test_create_admin_user_who_can_sign_in(run_cli: RunCli, client: httpx.AsyncClient) -> None:
+    result = await run_cli(
+        ["create-user", "--email", "Root@Example.com", "--admin"], f"{PASSWORD}\n{PASSWORD}\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created root@example.com (admin)" in result.output
+    assert PASSWORD not in result.output  # asked without echo
+
+    response = await login(client, "root@example.com")
+    assert response.status_code == 200
+    assert response.json()["is_admin"] is True
+    assert response.json()["display_name"] == "Root"
+    [membership] = (await client.get("/api/v1/auth/me")).json()["memberships"]
+    assert membership["role"] == "owner"
+
+
+async def test_create_regular_user_after_a_mistyped_confirmation(
+    run_cli: RunCli, client: httpx.AsyncClient
+) -> None:
+    result = await run_cli(
+        ["create-user", "--email", "dev@example.com", "--display-name", "Dev"],
+        f"{PASSWORD}\nsomething-else-1\n{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "do not match" in result.output
+    response = await login(client, "dev@example.com")
+    assert response.status_code == 200
+    assert response.json()["is_admin"] is False
+    assert response.json()["display_name"] == "Dev"
+
+
+async def test_existing_email_is_refused(run_cli: RunCli, client: httpx.AsyncClient) -> None:
+    first = await run_cli(["create-user", "--email", "dup@example.com"], f"{PASSWORD}\n{PASSWORD}\n")
+    assert first.exit_code == 0, first.output
+    again = await run_cli(
+        ["create-user", "--email", "DUP@example.com"], "Other-password-9\nOther-password-9\n"
+    )
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+    assert (await login(client, "dup@example.com")).status_code == 200
+    assert (await login(client, "dup@example.com", "Other-password-9")).status_code == 401
+
+
+@pytest.mark.parametrize("password", ["short1A", "onlylowercaseletters"])
+async def test_weak_password_is_refused(run_cli: RunCli, client: httpx.AsyncClient, password: str) -> None:
+    result = await run_cli(["create-user", "--email", "weak@example.com"], f"{password}\n{password}\n")
+    assert result.exit_code != 0
+    assert "assword" in result.output
+    assert (await login(client, "weak@example.com", password)).status_code == 401
