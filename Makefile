@@ -47,3 +47,7 @@ check-openapi: install ## Fail when openapi.json drifts from the server
 	$(RUN) python -m promptforge.openapi_dump --check openapi.json
 
 test: lint check-openapi test-server test-embedded ## Everything: lint, drift checks, server tests on both backends
+
+bench: install ## Load-test resolve and render against a bare route (needs PostgreSQL, Redis; installs wrk)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(RUN) python server/bench/bench.py

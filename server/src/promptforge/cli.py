@@ -9,10 +9,20 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from promptforge.core.config import load_settings
+from promptforge.core.config import ConfigurationError, Settings
+from promptforge.core.config import load_settings as _load_settings
 
 app = typer.Typer(help="Prompt-Forge server tools.", no_args_is_help=True)
 ROOT = Path(__file__).resolve().parents[3]
+
+
+def load_settings() -> Settings:
+    """The settings, or a one-line error and exit 1 when they must not be used (e.g. production)."""
+    try:
+        return _load_settings()
+    except ConfigurationError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 def alembic_config(database_url: str | None = None) -> object:

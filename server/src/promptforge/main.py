@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -13,11 +15,17 @@ from promptforge import __version__
 from promptforge.auth.routes import router as auth_router
 from promptforge.core.config import Settings, get_settings
 from promptforge.core.db import create_engine
+from promptforge.core.docs import install_docs
 from promptforge.core.errors import install_error_handlers
 from promptforge.core.health import router as health_router
 from promptforge.core.kv import create_store
 from promptforge.core.logging import configure_logging
 from promptforge.core.middleware import RequestMiddleware
+from promptforge.prompts.rendering import Renderer
+from promptforge.prompts.resolve import PromptResolver
+from promptforge.prompts.routes import portability_router
+from promptforge.prompts.routes import router as prompts_router
+from promptforge.prompts.service import render_limits
 from promptforge.workspaces.routes import audit_router, keys_router, projects_router
 from promptforge.workspaces.routes import router as workspaces_router
 
@@ -27,6 +35,8 @@ OPENAPI_TAGS = [
     {"name": "projects", "description": "Projects inside a workspace."},
     {"name": "api-keys", "description": "Project API keys for applications and CI."},
     {"name": "audit", "description": "The audit log of every mutation."},
+    {"name": "prompts", "description": "Prompts, immutable versions, labels, render and resolve."},
+    {"name": "import-export", "description": "Move a project's prompts in and out as YAML or JSON."},
     {"name": "health", "description": "Liveness, readiness and metrics."},
 ]
 
@@ -42,9 +52,12 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
         app.state.engine = engine
         app.state.sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
         app.state.kv = create_store(settings.redis_url, kv_prefix)
+        app.state.resolver = PromptResolver(app.state.kv, app.state.sessionmaker, settings)
+        app.state.renderer = Renderer(render_limits(settings), max_workers=settings.render_workers)
         try:
             yield
         finally:
+            app.state.renderer.close()
             await app.state.kv.close()
             await engine.dispose()
 
@@ -53,7 +66,7 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
         version=__version__,
         description="Write, version, test, evaluate and serve LLM prompts.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served below from local files: nothing may load from a CDN
         redoc_url=None,
         openapi_tags=OPENAPI_TAGS,
         lifespan=lifespan,
@@ -68,17 +81,60 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
         projects_router,
         keys_router,
         audit_router,
+        prompts_router,
+        portability_router,
     ):
         app.include_router(router)
+    install_docs(app)
     _check_operation_ids(app)
+    _add_security_schemes(app)
     return app
+
+
+def _add_security_schemes(app: FastAPI) -> None:
+    """Document both ways in: the browser session cookie and `Authorization: Bearer pf_...` API keys."""
+    public = {
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+    }
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "apiKey": {"type": "http", "scheme": "bearer", "description": "A project API key: `pf_...`"},
+            "session": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": "pf_access",
+                "description": "Browser session",
+            },
+        }
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                operation["security"] = [] if path in public else [{"session": []}, {"apiKey": []}]
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _check_operation_ids(app: FastAPI) -> None:
     """Generated clients name their functions after operation ids: each must be explicit and unique."""
     seen: set[str] = set()
     for route in app.routes:
-        if isinstance(route, APIRoute):
+        if isinstance(route, APIRoute) and route.include_in_schema:
             op_id = route.operation_id
             if not op_id or op_id in seen:
                 raise RuntimeError(f"route {route.path} needs a unique explicit operation_id")

@@ -2,6 +2,21 @@
 
 from promptforge.auth.models import ApiKey, RefreshToken, User
 from promptforge.core.db import Base
+from promptforge.prompts.models import Label, LabelEvent, Prompt, PromptTag, PromptVersion
 from promptforge.workspaces.models import AuditEvent, Membership, Project, Workspace
 
-__all__ = ["ApiKey", "AuditEvent", "Base", "Membership", "Project", "RefreshToken", "User", "Workspace"]
+__all__ = [
+    "ApiKey",
+    "AuditEvent",
+    "Base",
+    "Label",
+    "LabelEvent",
+    "Membership",
+    "Project",
+    "Prompt",
+    "PromptTag",
+    "PromptVersion",
+    "RefreshToken",
+    "User",
+    "Workspace",
+]

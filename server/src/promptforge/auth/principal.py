@@ -16,3 +16,7 @@ class Principal:
     api_key_id: uuid.UUID | None = None
     api_key_project_id: uuid.UUID | None = None
     api_key_role: str | None = None
+    api_key_expires: float | None = None  # unix time
+
+    def expired(self, now: float) -> bool:
+        return self.api_key_expires is not None and self.api_key_expires <= now

@@ -108,4 +108,5 @@ def after_commit(session: AsyncSession, callback: Callable[[], Awaitable[Any]]) 
     session.info.setdefault("after_commit", []).append(callback)
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": commit before the response is sent, so a 2xx means the write is durable.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -151,10 +151,18 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries for the problem+json statuses a route may answer."""
+    """OpenAPI `responses=` entries for the problem+json statuses a route may answer.
+
+    413 (body too large), 429 and 500 can happen on any route, so every route declares them.
+    """
+    schema = {"$ref": "#/components/schemas/ProblemDetails"}
     return {
-        status: {"model": ProblemDetails, "description": STATUS_TITLES.get(status, "Error")}
-        for status in statuses
+        status: {
+            "model": ProblemDetails,
+            "description": STATUS_TITLES.get(status, "Error"),
+            "content": {PROBLEM_JSON: {"schema": schema}},
+        }
+        for status in sorted({*statuses, 413, 500})
     }
 
 

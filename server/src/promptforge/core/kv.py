@@ -10,13 +10,26 @@ import asyncio
 import fnmatch
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import redis.asyncio as aioredis
 import structlog
+from redis.exceptions import RedisError
+
+from promptforge.core.errors import AppError
 
 log = structlog.get_logger("promptforge.kv")
+T = TypeVar("T")
 Listener = Callable[[str, bytes], Awaitable[None]]
+
+
+class StoreUnavailable(AppError):
+    """Redis cannot be reached. Most routes answer 503; resolve and render fall back to the database."""
+
+    status, code, title = 503, "cache_unavailable", "Service Unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("The cache (Redis) is unreachable; try again shortly.")
 
 
 class KeyValueStore(Protocol):
@@ -118,35 +131,43 @@ class RedisStore:
     def _k(self, key: str) -> str:
         return self.prefix + key
 
+    async def _run(self, awaitable: Awaitable[T]) -> T:
+        """Await a Redis call, turning connection failures into StoreUnavailable."""
+        try:
+            return await awaitable
+        except (RedisError, OSError) as exc:
+            log.warning("redis_unavailable", error=type(exc).__name__)
+            raise StoreUnavailable from None
+
     async def get(self, key: str) -> bytes | None:
-        value = await self.client.get(self._k(key))
+        value = await self._run(self.client.get(self._k(key)))
         return _as_bytes(value)
 
     async def mget(self, keys: list[str]) -> list[bytes | None]:
-        values = await self.client.mget([self._k(k) for k in keys])
+        values = await self._run(self.client.mget([self._k(k) for k in keys]))
         return [_as_bytes(v) for v in values]
 
     async def set(self, key: str, value: bytes, ttl: float | None = None) -> None:
-        await self.client.set(self._k(key), value, px=int(ttl * 1000) if ttl else None)
+        await self._run(self.client.set(self._k(key), value, px=int(ttl * 1000) if ttl else None))
 
     async def delete(self, *keys: str) -> None:
         if keys:
-            await self.client.delete(*(self._k(k) for k in keys))
+            await self._run(self.client.delete(*(self._k(k) for k in keys)))
 
     async def incr(self, key: str, ttl: float | None = None) -> int:
         async with self.client.pipeline(transaction=True) as pipe:
             pipe.incr(self._k(key))
             if ttl:
                 pipe.pexpire(self._k(key), int(ttl * 1000), nx=True)
-            result = await pipe.execute()
+            result = await self._run(pipe.execute())
         return int(result[0])
 
     async def ttl(self, key: str) -> float | None:
-        ms: int = await self.client.pttl(self._k(key))
+        ms: int = await self._run(self.client.pttl(self._k(key)))
         return None if ms < 0 else ms / 1000
 
     async def publish(self, channel: str, message: bytes) -> None:
-        await self.client.publish(self._k(channel), message)
+        await self._run(self.client.publish(self._k(channel), message))
 
     async def subscribe(self, pattern: str) -> AsyncIterator[tuple[str, bytes]]:
         pubsub = self.client.pubsub()

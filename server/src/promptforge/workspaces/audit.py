@@ -14,6 +14,16 @@ from promptforge.core.db import utcnow
 from promptforge.workspaces.models import AuditEvent
 
 
+async def actor_label(session: AsyncSession, principal: Principal | None) -> str:
+    """How an actor is shown: the user's email, `api_key:<name>`, or `system`."""
+    if principal is None:
+        return "system"
+    if principal.user_id is not None:
+        user = await session.get(User, principal.user_id)
+        return user.email if user else principal.label
+    return principal.label
+
+
 async def record_audit(
     session: AsyncSession,
     principal: Principal | None,
@@ -27,14 +37,7 @@ async def record_audit(
     actor: User | None = None,
 ) -> None:
     """Add an audit event to the current transaction (it commits or rolls back with the change)."""
-    label = "system"
-    if actor is not None:
-        label = actor.email
-    elif principal is not None and principal.user_id is not None:
-        user = await session.get(User, principal.user_id)
-        label = user.email if user else principal.label
-    elif principal is not None:
-        label = principal.label
+    label = actor.email if actor is not None else await actor_label(session, principal)
     session.add(
         AuditEvent(
             workspace_id=workspace_id,

@@ -67,9 +67,11 @@ async def update_workspace(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=READ_ERRORS,
 )
-async def delete_workspace(workspace_id: uuid.UUID, principal: PrincipalDep, session: SessionDep) -> None:
+async def delete_workspace(
+    workspace_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, kv: KVDep
+) -> None:
     """Delete a workspace with all its projects (owner only)."""
-    await service.delete_workspace(session, principal, workspace_id)
+    await service.delete_workspace(session, kv, principal, workspace_id)
 
 
 @router.get(
@@ -171,9 +173,11 @@ async def update_project(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=READ_ERRORS,
 )
-async def delete_project(project_id: uuid.UUID, principal: PrincipalDep, session: SessionDep) -> None:
+async def delete_project(
+    project_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, kv: KVDep
+) -> None:
     """Delete a project and everything in it (admin+)."""
-    await service.delete_project(session, principal, project_id)
+    await service.delete_project(session, kv, principal, project_id)
 
 
 @keys_router.get("/projects/{project_id}/api-keys", operation_id="api-keys-list", responses=READ_ERRORS)

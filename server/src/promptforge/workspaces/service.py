@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from promptforge.auth.models import ApiKey, User
 from promptforge.auth.principal import Principal
 from promptforge.auth.schemas import MembershipWorkspace, MeMembership
-from promptforge.auth.service import API_KEY_PREFIX, api_key_cache_key, get_user_by_email
+from promptforge.auth.service import API_KEY_PREFIX, forget_api_key, get_user_by_email
 from promptforge.core.db import after_commit, utcnow
 from promptforge.core.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from promptforge.core.kv import KeyValueStore
@@ -151,8 +151,29 @@ async def update_workspace(
     return _workspace_out(workspace, access.role)
 
 
-async def delete_workspace(session: AsyncSession, principal: Principal, workspace_id: uuid.UUID) -> None:
+async def _forget_keys_of_projects(
+    session: AsyncSession, kv: KeyValueStore, project_ids: list[uuid.UUID]
+) -> None:
+    """Deleting projects deletes their keys (cascade); drop those keys from every cache once committed."""
+    keys = (
+        await session.execute(
+            select(ApiKey.project_id, ApiKey.secret_hash).where(ApiKey.project_id.in_(project_ids))
+        )
+    ).all()
+
+    async def forget() -> None:
+        for project_id, secret_hash in keys:
+            await forget_api_key(kv, project_id, secret_hash)
+
+    after_commit(session, forget)
+
+
+async def delete_workspace(
+    session: AsyncSession, kv: KeyValueStore, principal: Principal, workspace_id: uuid.UUID
+) -> None:
     access = await authorize_workspace(session, principal, workspace_id, Action.OWN)
+    project_ids = list(await session.scalars(select(Project.id).where(Project.workspace_id == workspace_id)))
+    await _forget_keys_of_projects(session, kv, project_ids)
     # The audit trail of a deleted workspace goes with it (cascade); the access log keeps the request.
     await session.delete(access.workspace)
     await session.flush()
@@ -370,8 +391,11 @@ async def update_project(
     return project
 
 
-async def delete_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> None:
+async def delete_project(
+    session: AsyncSession, kv: KeyValueStore, principal: Principal, project_id: uuid.UUID
+) -> None:
     project = (await authorize_project(session, principal, project_id, Action.MANAGE)).project
+    await _forget_keys_of_projects(session, kv, [project_id])
     await record_audit(
         session,
         principal,
@@ -453,10 +477,10 @@ async def revoke_api_key(
             data={"name": key.name},
         )
         await session.flush()
-    cache_key = api_key_cache_key(key.secret_hash)
-    await kv.delete(cache_key)
+    await forget_api_key(kv, project_id, key.secret_hash)
     # Again once committed: a request racing this one may have re-cached the key meanwhile.
-    after_commit(session, lambda: kv.delete(cache_key))
+    secret_hash = key.secret_hash
+    after_commit(session, lambda: forget_api_key(kv, project_id, secret_hash))
 
 
 # --- audit log --------------------------------------------------------------------------------

@@ -1,0 +1,161 @@
+"""`make bench`: start the app as production does (PostgreSQL, Redis, uvicorn with 2 workers) and drive
+resolve, render and a bare route (/healthz) with wrk in one run; print req/s, p50/p99 and the ratios."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+PORT = int(os.environ.get("PF_BENCH_PORT", "8077"))
+BASE = f"http://127.0.0.1:{PORT}"
+DURATION = os.environ.get("PF_BENCH_DURATION", "10s")
+CONNECTIONS = os.environ.get("PF_BENCH_CONNECTIONS", "32")
+PG = os.environ.get("PF_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("PF_BENCH_REDIS", "redis://127.0.0.1:6379/5")
+DB_NAME = "promptforge_bench"
+
+
+def sh(*args: str, **kw: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, check=True, text=True, capture_output=True, **kw)  # type: ignore[call-overload]
+
+
+def server_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "PF_ENV": "production",
+        "PF_DATABASE_URL": f"{PG.replace('postgresql://', 'postgresql+asyncpg://')}/{DB_NAME}",
+        "PF_REDIS_URL": REDIS,
+        "PF_SECRET_KEY": secrets.token_urlsafe(48),
+        "PF_ENCRYPTION_KEY": secrets.token_urlsafe(48),
+        "PF_DATA_DIR": tempfile.mkdtemp(prefix="pf-bench-"),
+    }
+
+
+def wait_ready() -> None:
+    for _ in range(100):
+        try:
+            if httpx.get(f"{BASE}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("server did not start")
+
+
+def seed() -> tuple[str, str]:
+    """A user, a prompt with `production` set, and a viewer API key; returns (prompt url, key)."""
+    with httpx.Client(base_url=BASE) as c:
+        email, password = "bench@example.com", "Bench-password-1"
+        account = {"email": email, "password": password, "display_name": "Bench"}
+        c.post("/api/v1/auth/register", json=account)
+        assert c.post("/api/v1/auth/login", json={"email": email, "password": password}).status_code == 200
+        c.headers["X-CSRF-Token"] = c.cookies["pf_csrf"]
+        project = c.get("/api/v1/auth/me").json()["memberships"][0]["workspace"]["id"]
+        project_id = c.get(f"/api/v1/workspaces/{project}/projects").json()["items"][0]["id"]
+        url = f"/api/v1/projects/{project_id}/prompts"
+        template = "You help {{ company }}'s customers.\nAnswer {{ customer }}'s question:\n{{ question }}"
+        c.post(
+            url,
+            json={
+                "name": "support-answer",
+                "kind": "text",
+                "template": template,
+                "model_config": {"model": "gpt-4o-mini", "temperature": 0.2},
+            },
+        )
+        c.put(f"{url}/support-answer/labels/production", json={"version": 1})
+        key = c.post(
+            f"/api/v1/projects/{project_id}/api-keys", json={"name": "bench", "role": "viewer"}
+        ).json()
+        return f"{url}/support-answer", key["secret"]
+
+
+def wrk(path: str, key: str | None = None, body: dict[str, object] | None = None) -> dict[str, float]:
+    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency"]
+    if key:
+        args += ["-H", f"Authorization: Bearer {key}"]
+    with tempfile.TemporaryDirectory() as tmp:
+        if body is not None:
+            payload = json.dumps(body).replace("\\", "\\\\").replace('"', '\\"')
+            script = Path(tmp) / "post.lua"
+            lines = [
+                'wrk.method = "POST"',
+                f'wrk.body = "{payload}"',
+                'wrk.headers["Content-Type"] = "application/json"',
+            ]
+            script.write_text("\n".join(lines) + "\n")
+            args += ["-s", str(script)]
+        out = sh(*args, BASE + path).stdout
+    if "Non-2xx" in out:
+        raise SystemExit(f"{path} answered errors under load:\n{out}")
+
+    def latency(label: str) -> float:
+        m = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        assert m, out
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return {"rps": rps, "p50": latency("50%"), "p99": latency("99%")}
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk (make bench does it)")
+    sh("psql", f"{PG}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    sh("psql", f"{PG}/postgres", "-qc", f'CREATE DATABASE "{DB_NAME}"')
+    sh("redis-cli", "-u", REDIS, "flushdb")
+    env = server_env()
+    sh(sys.executable, "-m", "promptforge.cli", "migrate", env=env, cwd=ROOT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "promptforge.cli", "serve", "--port", str(PORT), "--workers", "2"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_ready()
+        prompt_url, key = seed()
+        variables = {"company": "Acme", "customer": "Ada", "question": "Where is my order?"}
+        for _ in range(20):  # warm both workers' caches
+            httpx.get(
+                BASE + prompt_url + "/resolve", headers={"Authorization": f"Bearer {key}"}
+            ).raise_for_status()
+        results = {
+            "bare /healthz": wrk("/healthz"),
+            "resolve (viewer key, warm)": wrk(prompt_url + "/resolve", key),
+            "render (viewer key, warm)": wrk(prompt_url + "/render", key, {"variables": variables}),
+        }
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    bare = results["bare /healthz"]["rps"]
+    print(
+        f"wrk -t2 -c{CONNECTIONS} -d{DURATION}; 2 uvicorn workers, PostgreSQL, Redis, {os.cpu_count()} CPUs"
+    )
+    print(f"{'route':30} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}")
+    for name, r in results.items():
+        print(f"{name:30} {r['rps']:>10.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['rps'] / bare:>8.2f}")
+    resolve_ratio = results["resolve (viewer key, warm)"]["rps"] / bare
+    render_ratio = results["render (viewer key, warm)"]["rps"] / bare
+    print(f"\nresolve/bare = {resolve_ratio:.2f} (target >= 0.8)")
+    print(f"render/bare = {render_ratio:.2f} (target >= 0.6)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
