@@ -67,27 +67,26 @@ class RequestMiddleware:
         client_ip_var.set(client[0] if client else None)
         start = time.perf_counter()
         status = 500
+        started = False
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
+                started = True
                 status = message["status"]
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
             await send(message)
 
-        declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._too_large(scope, receive, send_wrapper)
-        elif declared is None and scope["method"] in BODY_METHODS:
-            # No length announced (chunked): read up to the limit here, so an oversized body is a
-            # 413 rather than a parse error inside the framework, then replay what was read.
-            body = await self._read_limited(receive)
-            if body is None:
-                await self._too_large(scope, receive, send_wrapper)
-            else:
-                await self.app(scope, _replay(body, receive), send_wrapper)
-        else:
-            await self.app(scope, receive, send_wrapper)
+        try:
+            await self._dispatch(scope, receive, send_wrapper, headers.get(b"content-length"))
+        except Exception:
+            # Answered here rather than by Starlette's outermost handler, so that a 500 still
+            # carries X-Request-ID and is counted and logged like any other response.
+            if started:
+                raise
+            log.exception("unhandled_error", path=scope["path"])
+            response = problem_response(500, "An unexpected error occurred.", "internal_error")
+            await response(scope, receive, send_wrapper)
         elapsed = time.perf_counter() - start
         route = _route_template(scope)
         method = scope["method"]
@@ -102,6 +101,20 @@ class RequestMiddleware:
             duration_ms=round(elapsed * 1000, 2),
             client_ip=client_ip_var.get(),
         )
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send, declared: bytes | None) -> None:
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await self._too_large(scope, receive, send)
+        elif declared is None and scope["method"] in BODY_METHODS:
+            # No length announced (chunked): read up to the limit here, so an oversized body is a
+            # 413 rather than a parse error inside the framework, then replay what was read.
+            body = await self._read_limited(receive)
+            if body is None:
+                await self._too_large(scope, receive, send)
+            else:
+                await self.app(scope, _replay(body, receive), send)
+        else:
+            await self.app(scope, receive, send)
 
     async def _read_limited(self, receive: Receive) -> bytes | None:
         chunks: list[bytes] = []
