@@ -3,6 +3,7 @@ resolve, render and a bare route (/healthz) with wrk in one run; print req/s, p5
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -54,32 +55,46 @@ def wait_ready() -> None:
     raise SystemExit("server did not start")
 
 
-def seed() -> tuple[str, str]:
-    """A user, a prompt with `production` set, and a viewer API key; returns (prompt url, key)."""
-    with httpx.Client(base_url=BASE) as c:
-        email, password = "bench@example.com", "Bench-password-1"
-        account = {"email": email, "password": password, "display_name": "Bench"}
-        c.post("/api/v1/auth/register", json=account)
-        assert c.post("/api/v1/auth/login", json={"email": email, "password": password}).status_code == 200
-        c.headers["X-CSRF-Token"] = c.cookies["pf_csrf"]
-        project = c.get("/api/v1/auth/me").json()["memberships"][0]["workspace"]["id"]
-        project_id = c.get(f"/api/v1/workspaces/{project}/projects").json()["items"][0]["id"]
-        url = f"/api/v1/projects/{project_id}/prompts"
-        template = "You help {{ company }}'s customers.\nAnswer {{ customer }}'s question:\n{{ question }}"
-        c.post(
-            url,
-            json={
+async def seed(env: dict[str, str]) -> tuple[str, str]:
+    """A user, a prompt with `production` set, and a viewer API key; returns (prompt url, key).
+
+    Seeded in-process over https so the production (Secure) session cookies are sent back.
+    """
+    from asgi_lifespan import LifespanManager
+
+    from promptforge.core.config import Settings
+    from promptforge.main import create_app
+
+    settings = Settings(**{k.removeprefix("PF_").lower(): v for k, v in env.items() if k.startswith("PF_")})
+    app = create_app(settings)
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://bench") as c:
+            email, password = "bench@example.com", "Bench-password-1"
+            account = {"email": email, "password": password, "display_name": "Bench"}
+            (await c.post("/api/v1/auth/register", json=account)).raise_for_status()
+            (
+                await c.post("/api/v1/auth/login", json={"email": email, "password": password})
+            ).raise_for_status()
+            c.headers["X-CSRF-Token"] = c.cookies["pf_csrf"]
+            workspace = (await c.get("/api/v1/auth/me")).json()["memberships"][0]["workspace"]["id"]
+            project_id = (await c.get(f"/api/v1/workspaces/{workspace}/projects")).json()["items"][0]["id"]
+            url = f"/api/v1/projects/{project_id}/prompts"
+            template = (
+                "You help {{ company }}'s customers.\nAnswer {{ customer }}'s question:\n{{ question }}"
+            )
+            prompt = {
                 "name": "support-answer",
                 "kind": "text",
                 "template": template,
                 "model_config": {"model": "gpt-4o-mini", "temperature": 0.2},
-            },
-        )
-        c.put(f"{url}/support-answer/labels/production", json={"version": 1})
-        key = c.post(
-            f"/api/v1/projects/{project_id}/api-keys", json={"name": "bench", "role": "viewer"}
-        ).json()
-        return f"{url}/support-answer", key["secret"]
+            }
+            (await c.post(url, json=prompt)).raise_for_status()
+            (await c.put(f"{url}/support-answer/labels/production", json={"version": 1})).raise_for_status()
+            key = await c.post(
+                f"/api/v1/projects/{project_id}/api-keys", json={"name": "bench", "role": "viewer"}
+            )
+            return f"{url}/support-answer", key.json()["secret"]
 
 
 def wrk(path: str, key: str | None = None, body: dict[str, object] | None = None) -> dict[str, float]:
@@ -129,7 +144,7 @@ def main() -> int:
     )
     try:
         wait_ready()
-        prompt_url, key = seed()
+        prompt_url, key = asyncio.run(seed(env))
         variables = {"company": "Acme", "customer": "Ada", "question": "Where is my order?"}
         for _ in range(20):  # warm both workers' caches
             httpx.get(

@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
             yield
         finally:
             app.state.renderer.close()
+            await app.state.resolver.counters.close()
             await app.state.kv.close()
             await engine.dispose()
 
@@ -76,12 +77,12 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
     for router in (
         health_router,
+        prompts_router,  # early: resolve is the hot path and routes are matched in order
         auth_router,
         workspaces_router,
         projects_router,
         keys_router,
         audit_router,
-        prompts_router,
         portability_router,
     ):
         app.include_router(router)

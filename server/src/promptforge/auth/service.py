@@ -18,6 +18,7 @@ from promptforge.auth.schemas import UserCreate
 from promptforge.core.config import Settings
 from promptforge.core.db import utcnow, uuid7
 from promptforge.core.errors import Conflict, Forbidden, TooManyRequests, Unauthorized, Unprocessable
+from promptforge.core.generations import bump_generation
 from promptforge.core.kv import KeyValueStore, StoreUnavailable
 from promptforge.core.security import (
     create_access_token,
@@ -217,7 +218,7 @@ def keys_gen_key(project_id: uuid.UUID | str) -> str:
 async def forget_api_key(kv: KeyValueStore, project_id: uuid.UUID, secret_hash: str) -> None:
     """Drop a revoked key from the shared cache and make every replica's near cache drop it too."""
     await kv.delete(api_key_cache_key(secret_hash))
-    await kv.incr(keys_gen_key(project_id))
+    await bump_generation(kv, keys_gen_key(project_id))
 
 
 async def _load_api_key(

@@ -1,9 +1,9 @@
 """Cache keys, the per-process near cache and invalidation for the resolve hot path.
 
-Correctness across replicas rests on generation counters in Redis: every write to a prompt bumps
-`gen:prompt:{project}:{name}`, every API-key revocation bumps `gen:keys:{project}` (auth.service).
-A request reads both counters in one MGET and trusts a near-cache entry only if it carries the
-same generations, so a write on one replica is seen by the very next resolve on any replica.
+Correctness across replicas rests on generation counters (core/generations.py): every write to a
+prompt bumps `gen:prompt:{project}:{name}`, every API-key revocation bumps `gen:keys:{project}`
+(auth.service). A request trusts a near-cache entry only if it carries the current generations,
+so a write on one replica is seen by the very next resolve on any replica.
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-import structlog
+from promptforge.core.generations import bump_generation
+from promptforge.core.kv import KeyValueStore
 
-from promptforge.core.kv import KeyValueStore, StoreUnavailable
-
-log = structlog.get_logger("promptforge.prompts.cache")
 V = TypeVar("V")
 PAYLOAD_TTL_SECONDS = 300.0
 
@@ -67,8 +65,4 @@ class NearCache(Generic[V]):
 
 async def invalidate_prompt(kv: KeyValueStore, project_id: uuid.UUID, name: str) -> None:
     """Bump the prompt's generation: every cached payload of it (any label or version) is stale now."""
-    try:
-        await kv.incr(prompt_gen_key(project_id, name))
-    except StoreUnavailable:
-        # The write is committed; caches heal when their short TTLs pass (docs/performance.md).
-        log.warning("invalidation_failed", project_id=str(project_id), prompt=name)
+    await bump_generation(kv, prompt_gen_key(project_id, name))

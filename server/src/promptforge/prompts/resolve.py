@@ -22,6 +22,7 @@ from promptforge.auth.principal import Principal
 from promptforge.auth.service import authenticate_api_key, keys_gen_key
 from promptforge.core.config import Settings
 from promptforge.core.errors import NotFound, Unprocessable
+from promptforge.core.generations import GenerationReader
 from promptforge.core.kv import KeyValueStore, StoreUnavailable
 from promptforge.core.security import sha256_hex
 from promptforge.prompts.cache import PAYLOAD_TTL_SECONDS, NearCache, payload_key, prompt_gen_key
@@ -30,7 +31,6 @@ from promptforge.prompts.rendering import TemplateSource
 from promptforge.workspaces.permissions import Action, authorize_project
 
 NEAR_CACHE_ENTRIES = 10_000
-NO_GENERATION = b"0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +132,7 @@ class PromptResolver:
         self.sessionmaker = sessionmaker
         self.payloads: NearCache[Payload] = NearCache(NEAR_CACHE_ENTRIES, settings.near_cache_ttl_seconds)
         self.principals: NearCache[Principal] = NearCache(NEAR_CACHE_ENTRIES, settings.near_cache_ttl_seconds)
+        self.counters = GenerationReader(kv, settings.near_cache_ttl_seconds)
 
     async def authorize(self, request: Request, project_id: uuid.UUID, keys_gen: bytes | None) -> Principal:
         """Authenticate (API key from the near cache when possible) and check READ on the project."""
@@ -155,13 +156,9 @@ class PromptResolver:
 
     async def generations(self, project_id: uuid.UUID, names: list[str]) -> list[bytes] | None:
         """Current key generation then each prompt's; None when Redis is down (no cache then)."""
-        try:
-            values = await self.kv.mget(
-                [keys_gen_key(project_id), *(prompt_gen_key(project_id, n) for n in names)]
-            )
-        except StoreUnavailable:
-            return None
-        return [v or NO_GENERATION for v in values]
+        return await self.counters.current(
+            [keys_gen_key(project_id), *(prompt_gen_key(project_id, n) for n in names)]
+        )
 
     async def payload(
         self, project_id: uuid.UUID, name: str, selector: Selector, generation: bytes | None

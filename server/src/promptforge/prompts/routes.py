@@ -34,6 +34,60 @@ RESOLVED: Responses = {
 EXPORT_FILE: Responses = {200: {"model": schemas.ProjectExport, "content": {"application/yaml": {}}}}
 
 
+# The hot paths are registered first: routes are matched in order.
+@router.get(
+    "/{name}/resolve",
+    operation_id="prompts-resolve",
+    response_class=Response,
+    responses=RESOLVED | READ_ERRORS,
+)
+async def resolve_prompt(
+    request: Request,
+    project_id: uuid.UUID,
+    name: NameParam,
+    label: Annotated[
+        str | None, Query(pattern=schemas.LABEL_NAME, description="Default `production`; `latest` = newest")
+    ] = None,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    """The hot path for applications: the template and config a label (or version) points at."""
+    resolver: PromptResolver = request.app.state.resolver
+    selector = Selector.parse(label, version)
+    generations = await resolver.generations(project_id, [name])
+    await resolver.authorize(request, project_id, generations[0] if generations else None)
+    payload = await resolver.payload(project_id, name, selector, generations[1] if generations else None)
+    headers = {"ETag": payload.etag, "Cache-Control": CACHE_CONTROL}
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match and (if_none_match.strip() == "*" or payload.etag in if_none_match):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(payload.body, media_type="application/json", headers=headers)
+
+
+@router.post(
+    "/{name}/render", operation_id="prompts-render", responses=READ_ERRORS, response_model_exclude_none=True
+)
+async def render_prompt(
+    request: Request, project_id: uuid.UUID, name: NameParam, data: schemas.RenderRequest
+) -> schemas.RenderedPrompt:
+    """Render a label (default `production`) or version with variables, in the sandbox."""
+    resolver: PromptResolver = request.app.state.resolver
+    renderer: Renderer = request.app.state.renderer
+    generations = await resolver.generations(project_id, [name])
+    await resolver.authorize(request, project_id, generations[0] if generations else None)
+    selector = Selector.parse(data.label, data.version)
+    source = (
+        await resolver.payload(project_id, name, selector, generations[1] if generations else None)
+    ).source()
+
+    async def load_include(include: str, label: str | None, version: int | None) -> TemplateSource:
+        return await resolver.load_source(project_id, include, Selector.parse(label, version, "latest"))
+
+    result = await renderer.render(source, data.variables, load_include)
+    return schemas.RenderedPrompt(
+        name=source.name, version=source.version, kind=source.kind, text=result.text, messages=result.messages
+    )
+
+
 @router.get("", operation_id="prompts-list", responses=READ_ERRORS)
 async def list_prompts(
     project_id: uuid.UUID,
@@ -205,59 +259,6 @@ async def label_history(
     """Every move of a label: from which version to which, who, when (newest first)."""
     rows, cursor = await service.label_history(session, principal, project_id, name, label, page)
     return Page(items=[schemas.LabelEvent.model_validate(e) for e in rows], next_cursor=cursor)
-
-
-@router.get(
-    "/{name}/resolve",
-    operation_id="prompts-resolve",
-    response_class=Response,
-    responses=RESOLVED | READ_ERRORS,
-)
-async def resolve_prompt(
-    request: Request,
-    project_id: uuid.UUID,
-    name: NameParam,
-    label: Annotated[
-        str | None, Query(pattern=schemas.LABEL_NAME, description="Default `production`; `latest` = newest")
-    ] = None,
-    version: Annotated[int | None, Query(ge=1)] = None,
-) -> Response:
-    """The hot path for applications: the template and config a label (or version) points at."""
-    resolver: PromptResolver = request.app.state.resolver
-    selector = Selector.parse(label, version)
-    generations = await resolver.generations(project_id, [name])
-    await resolver.authorize(request, project_id, generations[0] if generations else None)
-    payload = await resolver.payload(project_id, name, selector, generations[1] if generations else None)
-    headers = {"ETag": payload.etag, "Cache-Control": CACHE_CONTROL}
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match and (if_none_match.strip() == "*" or payload.etag in if_none_match):
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(payload.body, media_type="application/json", headers=headers)
-
-
-@router.post(
-    "/{name}/render", operation_id="prompts-render", responses=READ_ERRORS, response_model_exclude_none=True
-)
-async def render_prompt(
-    request: Request, project_id: uuid.UUID, name: NameParam, data: schemas.RenderRequest
-) -> schemas.RenderedPrompt:
-    """Render a label (default `production`) or version with variables, in the sandbox."""
-    resolver: PromptResolver = request.app.state.resolver
-    renderer: Renderer = request.app.state.renderer
-    generations = await resolver.generations(project_id, [name])
-    await resolver.authorize(request, project_id, generations[0] if generations else None)
-    selector = Selector.parse(data.label, data.version)
-    source = (
-        await resolver.payload(project_id, name, selector, generations[1] if generations else None)
-    ).source()
-
-    async def load_include(include: str, label: str | None, version: int | None) -> TemplateSource:
-        return await resolver.load_source(project_id, include, Selector.parse(label, version, "latest"))
-
-    result = await renderer.render(source, data.variables, load_include)
-    return schemas.RenderedPrompt(
-        name=source.name, version=source.version, kind=source.kind, text=result.text, messages=result.messages
-    )
 
 
 portability_router = APIRouter(prefix="/api/v1/projects/{project_id}", tags=["import-export"])
