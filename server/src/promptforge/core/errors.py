@@ -46,6 +46,10 @@ class NotFound(AppError):
 class Unauthorized(AppError):
     status, code, title = 401, "unauthorized", "Unauthorized"
 
+    def __init__(self, detail: str, *, code: str | None = None) -> None:
+        # RFC 9110: a 401 names the scheme to use (API keys; browsers use the session cookie).
+        super().__init__(detail, code=code, headers={"WWW-Authenticate": 'Bearer realm="promptforge"'})
+
 
 class Forbidden(AppError):
     status, code, title = 403, "forbidden", "Forbidden"

@@ -74,7 +74,10 @@ class RequestMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                headers = message.get("headers", [])
+                if status == 204:  # no body, so no content type (FastAPI adds one anyway)
+                    headers = [(k, v) for k, v in headers if k.lower() != b"content-type"]
+                message["headers"] = [*headers, (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
