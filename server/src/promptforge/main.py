@@ -21,6 +21,7 @@ from promptforge.core.health import router as health_router
 from promptforge.core.kv import create_store
 from promptforge.core.logging import configure_logging
 from promptforge.core.middleware import RequestMiddleware
+from promptforge.core.spa import install_spa
 from promptforge.prompts.rendering import Renderer
 from promptforge.prompts.resolve import PromptResolver
 from promptforge.prompts.routes import portability_router
@@ -76,8 +77,8 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
     install_error_handlers(app)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
     for router in (
+        prompts_router,  # first: resolve is the hot path and routes are matched in order
         health_router,
-        prompts_router,  # early: resolve is the hot path and routes are matched in order
         auth_router,
         workspaces_router,
         projects_router,
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
     ):
         app.include_router(router)
     install_docs(app)
+    install_spa(app, settings)  # last: its catch-all GET must not shadow any route above
     _check_operation_ids(app)
     _add_security_schemes(app)
     return app

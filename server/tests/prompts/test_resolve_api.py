@@ -164,3 +164,19 @@ if BACKEND == "postgres":  # two replicas need a shared Redis; the embedded defa
             assert ready.json() == {"status": "degraded", "database": "ok", "redis": "unreachable"}
             rendered = await degraded.post(f"{url}/render", json={"variables": {"x": "ok"}})
             assert rendered.json()["text"] == "v1 ok"
+
+
+async def test_bad_resolve_parameters_are_422_naming_the_field(factory: Factory) -> None:
+    owner = await factory.account()
+    url = await setup(owner)
+    for params, field in [
+        ({"version": "0"}, "version"),
+        ({"version": "x"}, "version"),
+        ({"label": "Bad!"}, "label"),
+    ]:
+        response = await owner.client.get(f"{url}/resolve", params=params)
+        assert response.status_code == 422, params
+        assert response.json()["errors"][0]["loc"] == ["query", field]
+    bad_project = await owner.client.get("/api/v1/projects/not-a-uuid/prompts/greeting/resolve")
+    assert bad_project.status_code == 422
+    assert bad_project.json()["errors"][0]["loc"] == ["path", "project_id"]

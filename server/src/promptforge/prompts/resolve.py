@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -28,9 +29,11 @@ from promptforge.core.security import sha256_hex
 from promptforge.prompts.cache import PAYLOAD_TTL_SECONDS, NearCache, payload_key, prompt_gen_key
 from promptforge.prompts.models import Label, Prompt, PromptVersion
 from promptforge.prompts.rendering import TemplateSource
+from promptforge.prompts.schemas import LABEL_NAME
 from promptforge.workspaces.permissions import Action, authorize_project
 
 NEAR_CACHE_ENTRIES = 10_000
+MAX_NAME_LENGTH = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,45 @@ class Selector:
     @property
     def key(self) -> str:
         return f"v:{self.version}" if self.version is not None else f"l:{self.label}"
+
+
+LABEL_RE = re.compile(LABEL_NAME)
+RESOLVE_PARAMETERS: list[dict[str, Any]] = [
+    {"name": "project_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}},
+    {"name": "name", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128}},
+    {
+        "name": "label",
+        "in": "query",
+        "required": False,
+        "description": "Default `production`; `latest` = the newest version",
+        "schema": {"type": "string", "pattern": LABEL_NAME},
+    },
+    {"name": "version", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+]
+
+
+def parse_resolve_request(request: Request) -> tuple[uuid.UUID, str, Selector]:
+    """Path and query parameters of resolve, validated like FastAPI would (422 naming the field)."""
+    try:
+        project_id = uuid.UUID(request.path_params["project_id"])
+    except ValueError:
+        raise Unprocessable.field(["path", "project_id"], "Input should be a valid UUID") from None
+    name = request.path_params["name"]
+    if len(name) > MAX_NAME_LENGTH:
+        raise Unprocessable.field(
+            ["path", "name"], f"String should have at most {MAX_NAME_LENGTH} characters"
+        )
+    query = request.query_params
+    label = query.get("label")
+    if label is not None and not LABEL_RE.match(label):
+        raise Unprocessable.field(["query", "label"], f"String should match pattern '{LABEL_NAME}'")
+    raw_version = query.get("version")
+    version = None
+    if raw_version is not None:
+        if not raw_version.isdigit() or int(raw_version) < 1:
+            raise Unprocessable.field(["query", "version"], "Input should be an integer of at least 1")
+        version = int(raw_version)
+    return project_id, name, Selector.parse(label, version)
 
 
 @dataclass(frozen=True, slots=True)
