@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from promptforge import __version__
@@ -136,9 +136,11 @@ def _add_security_schemes(app: FastAPI) -> None:
 def _check_operation_ids(app: FastAPI) -> None:
     """Generated clients name their functions after operation ids: each must be explicit and unique."""
     seen: set[str] = set()
-    for route in app.routes:
+    # include_router is lazy in this FastAPI: walk the route contexts, not app.routes.
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
         if isinstance(route, APIRoute) and route.include_in_schema:
             op_id = route.operation_id
             if not op_id or op_id in seen:
-                raise RuntimeError(f"route {route.path} needs a unique explicit operation_id")
+                raise RuntimeError(f"route {context.path} needs a unique explicit operation_id")
             seen.add(op_id)
