@@ -97,8 +97,11 @@ async def seed(env: dict[str, str]) -> tuple[str, str]:
             return f"{url}/support-answer", key.json()["secret"]
 
 
-def wrk(path: str, key: str | None = None, body: dict[str, object] | None = None) -> dict[str, float]:
-    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency"]
+def wrk(
+    path: str, key: str | None = None, body: dict[str, object] | None = None, connections: str = CONNECTIONS
+) -> dict[str, float]:
+    threads = "1" if connections == "1" else "2"
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--latency"]
     if key:
         args += ["-H", f"Authorization: Bearer {key}"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -155,6 +158,13 @@ def main() -> int:
             "resolve (viewer key, warm)": wrk(prompt_url + "/resolve", key),
             "render (viewer key, warm)": wrk(prompt_url + "/render", key, {"variables": variables}),
         }
+        # One client at a time: the latency an application sees, comparable with Langfuse's figures.
+        unloaded = {
+            "resolve, 1 connection": wrk(prompt_url + "/resolve", key, connections="1"),
+            "render, 1 connection": wrk(
+                prompt_url + "/render", key, {"variables": variables}, connections="1"
+            ),
+        }
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
@@ -165,6 +175,9 @@ def main() -> int:
     print(f"{'route':30} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}")
     for name, r in results.items():
         print(f"{name:30} {r['rps']:>10.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['rps'] / bare:>8.2f}")
+    print(f"\n{'unloaded latency':30} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, r in unloaded.items():
+        print(f"{name:30} {r['rps']:>10.0f} {r['p50']:>8.2f} {r['p99']:>8.2f}")
     resolve_ratio = results["resolve (viewer key, warm)"]["rps"] / bare
     render_ratio = results["render (viewer key, warm)"]["rps"] / bare
     print(f"\nresolve/bare = {resolve_ratio:.2f} (target >= 0.8)")
