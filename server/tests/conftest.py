@@ -68,7 +68,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    spa = tmp_path_factory.mktemp("spa")  # a stand-in build: tests never depend on client/dist
+    (spa / "index.html").write_text("<!doctype html><div id=root></div>")
     return Settings(
+        spa_dir=spa,
         env="test",
         database_url=database_url,
         redis_url="" if BACKEND == "embedded" else REDIS_URL,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -112,8 +113,9 @@ async def test_body_at_the_limit_is_accepted(app: FastAPI, client: httpx.AsyncCl
 
 
 @pytest.fixture
-async def crashing_app(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    application = create_app(settings)
+async def crashing_app(settings: Settings, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    # No SPA: its catch-all GET (installed last by create_app) would answer /boom added afterwards.
+    application = create_app(settings.model_copy(update={"spa_dir": tmp_path}))
 
     @application.get("/boom", operation_id="test-boom")
     async def boom() -> None:

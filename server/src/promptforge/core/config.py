@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # A near cache in each process in front of Redis; see docs/performance.md.
     near_cache_ttl_seconds: float = 30.0
     cors_origins: list[str] = Field(default_factory=list)
+    # The built web app served at `/`; None means client/dist in this checkout (when it is built).
+    spa_dir: Path | None = None
 
     @property
     def is_production(self) -> bool:
