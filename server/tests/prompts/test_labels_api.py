@@ -125,3 +125,16 @@ async def test_label_move_is_audited_and_published(app: FastAPI, factory: Factor
     ).json()
     assert audit["items"][0]["action"] == "label.moved"
     assert audit["items"][0]["data"]["to_version"] == 2
+
+
+async def test_list_labels_shows_protection(factory: Factory) -> None:
+    owner = await factory.account()
+    url = await setup_prompt(owner)
+    await owner.client.put(f"{url}/labels/production", json={"version": 1})
+    await owner.client.put(f"{url}/labels/staging", json={"version": 2})
+    page = (await owner.client.get(f"{url}/labels")).json()
+    assert page["next_cursor"] is None
+    assert [(lb["name"], lb["version"], lb["protected"]) for lb in page["items"]] == [
+        ("production", 1, True),
+        ("staging", 2, False),
+    ]

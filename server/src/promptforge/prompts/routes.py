@@ -204,9 +204,9 @@ async def diff_versions(
 @router.get("/{name}/labels", operation_id="prompts-list-labels", responses=READ_ERRORS)
 async def list_labels(
     project_id: uuid.UUID, name: NameParam, principal: PrincipalDep, session: SessionDep
-) -> list[schemas.Label]:
-    """Labels of a prompt, with whether each is protected."""
-    return await service.list_labels(session, principal, project_id, name)
+) -> Page[schemas.Label]:
+    """Labels of a prompt, with whether each is protected (a prompt has few: one page)."""
+    return Page(items=await service.list_labels(session, principal, project_id, name), next_cursor=None)
 
 
 @router.put("/{name}/labels/{label}", operation_id="prompts-move-label", responses=WRITE_ERRORS)
