@@ -8,11 +8,14 @@ RUN := $(UV) run --frozen
 PF_TEST_PG_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
 PF_TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 export PF_TEST_PG_DSN PF_TEST_REDIS_URL
+NPM := cd client && npm
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: help install run dev test test-server test-embedded lint format openapi check-openapi bench
+.PHONY: help install run dev test test-server test-embedded lint format openapi check-openapi bench \
+	client client-install build-client test-client test-e2e screenshots chromium
 
 help:
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -21,9 +24,29 @@ $(UV):
 install: $(UV) ## Install the Python environment from uv.lock
 	$(UV) sync --frozen --quiet
 
-run: install ## Migrate and serve on http://127.0.0.1:8000 (embedded default: SQLite, in-process cache)
+client/node_modules/.pf-installed: client/package-lock.json
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+client-install: client/node_modules/.pf-installed ## npm ci in client/ (when node_modules is missing or package-lock.json changed)
+
+client: client-install ## Regenerate the TypeScript API client (client/src/api/generated) from openapi.json
+	$(NPM) run generate
+
+build-client: client-install ## Build the SPA into client/dist (served by the API at /)
+	$(NPM) run build
+
+run: install build-client ## Build the SPA, migrate and serve app + API on http://127.0.0.1:8000 (embedded default)
 	$(RUN) promptforge migrate
 	$(RUN) promptforge serve
+
+dev: install client-install ## API with --reload on :8000 and Vite (hot reload, /api proxied) on http://127.0.0.1:5173
+	$(RUN) promptforge migrate
+	@trap 'kill $$api $$web 2>/dev/null; wait' EXIT INT TERM; \
+	$(RUN) promptforge serve --reload & api=$$!; \
+	(cd client && exec npm run dev) & web=$$!; \
+	echo "Open http://127.0.0.1:5173 (Vite) — Ctrl-C stops both"; \
+	wait -n; exit 1
 
 lint: install ## ruff (lint + format check) and mypy --strict
 	$(RUN) ruff check server
@@ -43,10 +66,23 @@ test-embedded: install ## The same server tests on the embedded default (SQLite,
 openapi: install ## Regenerate the OpenAPI snapshot (openapi.json)
 	$(RUN) python -m promptforge.openapi_dump openapi.json
 
-check-openapi: install ## Fail when openapi.json drifts from the server
+check-openapi: install client-install ## Fail when openapi.json drifts from the server or the TS client from openapi.json
 	$(RUN) python -m promptforge.openapi_dump --check openapi.json
+	$(NPM) run --silent generate:check
 
-test: lint check-openapi test-server test-embedded ## Everything: lint, drift checks, server tests on both backends
+test-client: client-install ## Client: typecheck, lint, generated-client drift, unit tests (Vitest)
+	$(NPM) run check
+
+chromium: ## Install Debian's chromium for the browser tests when missing
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test-e2e: install client-install chromium ## Browser tests: builds the SPA, starts `promptforge serve` on it, runs Chromium
+	$(NPM) run e2e
+
+screenshots: install client-install chromium ## The browser run, writing docs/screenshots/*.png
+	$(NPM) run screenshots
+
+test: lint check-openapi test-server test-embedded test-client test-e2e ## Everything: lint, drift checks, server tests on both backends, client unit and browser tests
 
 bench: install ## Load-test resolve and render against a bare route (needs PostgreSQL, Redis; installs wrk)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -82,3 +82,28 @@ async def test_weak_password_is_refused(run_cli: RunCli, client: httpx.AsyncClie
     assert result.exit_code != 0
     assert "assword" in result.output
     assert (await login(client, "weak@example.com", password)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], {"reload": False, "workers": 1, "reload_dirs": None}),
+        (["--workers", "4"], {"reload": False, "workers": 4}),
+        (["--reload", "--workers", "4"], {"reload": True, "workers": 1}),
+    ],
+)
+def test_serve_passes_reload_to_uvicorn(
+    args: list[str], expected: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: calls.append(kw))
+    monkeypatch.chdir(tmp_path)
+    env = {"PF_DATA_DIR": str(tmp_path / "data"), "PF_ENV": "development"}
+    result = CliRunner().invoke(cli.app, ["serve", "--port", "18123", *args], env=env)
+    assert result.exit_code == 0, result.output
+    assert calls and calls[0]["factory"] is True
+    assert {k: calls[0][k] for k in expected} == expected
+    if expected["reload"]:
+        assert calls[0]["reload_dirs"] == [str(cli.ROOT / "server" / "src")]

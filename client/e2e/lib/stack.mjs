@@ -1,8 +1,9 @@
 // Starts what the browser tests run against, unless PF_E2E_BASE_URL points at a running app:
-//   1. the API: `promptforge migrate` + `promptforge serve` on the embedded default (SQLite in a
-//      fresh temp data dir), on PF_E2E_API_PORT (default 18000);
-//   2. the SPA, freshly built, served by `vite preview` on PF_E2E_WEB_PORT (default 14173), proxying /api to the API.
-// PF_E2E_API_URL reuses an API that is already running (only the SPA is started).
+//   default: builds the SPA (unless PF_E2E_SKIP_BUILD=1 and a build exists), then `promptforge migrate`
+//     + `promptforge serve` on the embedded default (SQLite in a fresh temp data dir) on
+//     PF_E2E_API_PORT (default 18000), serving that build itself (PF_SPA_DIR): what `make run` serves;
+//   PF_E2E_API_URL: reuses an API that is already running and serves the fresh build with
+//     `vite preview` on PF_E2E_WEB_PORT (default 14173), proxying /api to it.
 // Everything listens on 127.0.0.1 only.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -79,13 +80,7 @@ export async function startStack() {
   const procs = [];
   const external = process.env.PF_E2E_API_URL?.replace(/\/$/, '');
   const apiUrl = external ?? `http://127.0.0.1:${apiPort}`;
-  let api = null;
-  if (!external) {
-    const uv = uvCommand();
-    await runSync('migrate', uv, ['run', '--frozen', 'promptforge', 'migrate'], { cwd: repoDir, env });
-    api = run('api', uv, ['run', '--frozen', 'promptforge', 'serve', '--host', '127.0.0.1', '--port', String(apiPort)], { cwd: repoDir, env });
-    procs.push(api);
-  }
+  const distDir = path.join(clientDir, 'dist');
   const stop = async () => {
     for (const proc of procs.reverse()) {
       if (proc.exitCode === null) {
@@ -104,23 +99,37 @@ export async function startStack() {
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
+  let baseURL = apiUrl;
   try {
-    await waitForHttp(`${apiUrl}/healthz`, { proc: api, name: 'api' });
     // Test what the sources say now: rebuild unless told the build is fresh (PF_E2E_SKIP_BUILD=1).
-    if (process.env.PF_E2E_SKIP_BUILD !== '1' || !existsSync(path.join(clientDir, 'dist/index.html'))) {
+    if (process.env.PF_E2E_SKIP_BUILD !== '1' || !existsSync(path.join(distDir, 'index.html'))) {
       await runSync('build', 'npm', ['run', 'build'], { cwd: clientDir, env: process.env });
     }
-    const vite = path.join(clientDir, 'node_modules/vite/bin/vite.js');
-    const web = run('web', process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(webPort), '--strictPort'], {
-      cwd: clientDir,
-      env: { ...process.env, PF_API_URL: apiUrl },
-    });
-    procs.push(web);
-    await waitForHttp(`http://127.0.0.1:${webPort}/`, { proc: web, name: 'web' });
+    if (external) {
+      await waitForHttp(`${apiUrl}/healthz`, { name: 'api' });
+      const vite = path.join(clientDir, 'node_modules/vite/bin/vite.js');
+      const web = run('web', process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(webPort), '--strictPort'], {
+        cwd: clientDir,
+        env: { ...process.env, PF_API_URL: apiUrl },
+      });
+      procs.push(web);
+      baseURL = `http://127.0.0.1:${webPort}`;
+      await waitForHttp(`${baseURL}/`, { proc: web, name: 'web' });
+    } else {
+      const uv = uvCommand();
+      const serverEnv = { ...env, PF_SPA_DIR: distDir };
+      await runSync('migrate', uv, ['run', '--frozen', 'promptforge', 'migrate'], { cwd: repoDir, env: serverEnv });
+      const api = run('api', uv, ['run', '--frozen', 'promptforge', 'serve', '--host', '127.0.0.1', '--port', String(apiPort)], {
+        cwd: repoDir,
+        env: serverEnv,
+      });
+      procs.push(api);
+      await waitForHttp(`${apiUrl}/healthz`, { proc: api, name: 'api' });
+    }
   } catch (error) {
     const logs = procs.map((p) => `--- ${p.label} ---\n${p.log()}`).join('\n');
     await stop();
     throw new Error(`${error.message}\n${logs}`);
   }
-  return { baseURL: `http://127.0.0.1:${webPort}`, stop, logs: () => procs.map((p) => `--- ${p.label} ---\n${p.log()}`).join('\n') };
+  return { baseURL, stop, logs: () => procs.map((p) => `--- ${p.label} ---\n${p.log()}`).join('\n') };
 }

@@ -49,6 +49,9 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Defaults to PF_HOST")] = None,
     port: Annotated[int | None, typer.Option(help="Defaults to PF_PORT")] = None,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
+    reload: Annotated[
+        bool, typer.Option("--reload", help="Restart when server code changes (development; one worker)")
+    ] = False,
 ) -> None:
     """Serve the API (and the SPA when it is built)."""
     import uvicorn
@@ -62,7 +65,9 @@ def serve(
         factory=True,
         host=host,
         port=port,
-        workers=workers,
+        workers=1 if reload else workers,
+        reload=reload,
+        reload_dirs=[str(ROOT / "server" / "src")] if reload else None,
         access_log=False,
         log_level="warning",
         proxy_headers=True,

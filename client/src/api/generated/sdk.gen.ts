@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, HealthLiveData, HealthLiveResponses, HealthMetricsData, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, WorkspacesAddMemberData, WorkspacesAddMemberErrors, WorkspacesAddMemberResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, HealthLiveData, HealthLiveResponses, HealthMetricsData, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, WorkspacesAddMemberData, WorkspacesAddMemberErrors, WorkspacesAddMemberResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,251 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: Record<string, unknown>;
 };
+
+/**
+ * Resolve Prompt
+ *
+ * The hot path for applications: the template and config a label (or version) points at.
+ */
+export const promptsResolve = <ThrowOnError extends boolean = false>(options: Options<PromptsResolveData, ThrowOnError>) => (options.client ?? client).get<PromptsResolveResponses, PromptsResolveErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts/{name}/resolve',
+    ...options
+});
+
+/**
+ * Render Prompt
+ *
+ * Render a label (default `production`) or version with variables, in the sandbox.
+ */
+export const promptsRender = <ThrowOnError extends boolean = false>(options: Options<PromptsRenderData, ThrowOnError>) => (options.client ?? client).post<PromptsRenderResponses, PromptsRenderErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts/{name}/render',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Prompts
+ *
+ * Prompts of a project with their labels and latest version number.
+ */
+export const promptsList = <ThrowOnError extends boolean = false>(options: Options<PromptsListData, ThrowOnError>) => (options.client ?? client).get<PromptsListResponses, PromptsListErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts',
+    ...options
+});
+
+/**
+ * Create Prompt
+ *
+ * Create a prompt with its version 1.
+ */
+export const promptsCreate = <ThrowOnError extends boolean = false>(options: Options<PromptsCreateData, ThrowOnError>) => (options.client ?? client).post<PromptsCreateResponses, PromptsCreateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Archive Prompt
+ *
+ * Archive a prompt: hidden from lists and resolve until restored.
+ */
+export const promptsArchive = <ThrowOnError extends boolean = false>(options: Options<PromptsArchiveData, ThrowOnError>) => (options.client ?? client).delete<PromptsArchiveResponses, PromptsArchiveErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts/{name}',
+    ...options
+});
+
+/**
+ * Get Prompt
+ *
+ * One prompt (archived ones too).
+ */
+export const promptsGet = <ThrowOnError extends boolean = false>(options: Options<PromptsGetData, ThrowOnError>) => (options.client ?? client).get<PromptsGetResponses, PromptsGetErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts/{name}',
+    ...options
+});
+
+/**
+ * Update Prompt
+ *
+ * Change description or tags; `{"archived": false}` restores an archived prompt.
+ */
+export const promptsUpdate = <ThrowOnError extends boolean = false>(options: Options<PromptsUpdateData, ThrowOnError>) => (options.client ?? client).patch<PromptsUpdateResponses, PromptsUpdateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts/{name}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Versions
+ *
+ * Versions of a prompt, newest first.
+ */
+export const promptsListVersions = <ThrowOnError extends boolean = false>(options: Options<PromptsListVersionsData, ThrowOnError>) => (options.client ?? client).get<PromptsListVersionsResponses, PromptsListVersionsErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts/{name}/versions',
+    ...options
+});
+
+/**
+ * Create Version
+ *
+ * Add an immutable version; content identical to the latest version returns the latest (200).
+ */
+export const promptsCreateVersion = <ThrowOnError extends boolean = false>(options: Options<PromptsCreateVersionData, ThrowOnError>) => (options.client ?? client).post<PromptsCreateVersionResponses, PromptsCreateVersionErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts/{name}/versions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Version
+ *
+ * One version of a prompt.
+ */
+export const promptsGetVersion = <ThrowOnError extends boolean = false>(options: Options<PromptsGetVersionData, ThrowOnError>) => (options.client ?? client).get<PromptsGetVersionResponses, PromptsGetVersionErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts/{name}/versions/{number}',
+    ...options
+});
+
+/**
+ * Diff Versions
+ *
+ * Line diff of the template and of the model config between two versions.
+ */
+export const promptsDiffVersions = <ThrowOnError extends boolean = false>(options: Options<PromptsDiffVersionsData, ThrowOnError>) => (options.client ?? client).get<PromptsDiffVersionsResponses, PromptsDiffVersionsErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts/{name}/versions/{number}/diff',
+    ...options
+});
+
+/**
+ * List Labels
+ *
+ * Labels of a prompt, with whether each is protected (a prompt has few: one page).
+ */
+export const promptsListLabels = <ThrowOnError extends boolean = false>(options: Options<PromptsListLabelsData, ThrowOnError>) => (options.client ?? client).get<PromptsListLabelsResponses, PromptsListLabelsErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts/{name}/labels',
+    ...options
+});
+
+/**
+ * Remove Label
+ *
+ * Remove a label from a prompt.
+ */
+export const promptsRemoveLabel = <ThrowOnError extends boolean = false>(options: Options<PromptsRemoveLabelData, ThrowOnError>) => (options.client ?? client).delete<PromptsRemoveLabelResponses, PromptsRemoveLabelErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts/{name}/labels/{label}',
+    ...options
+});
+
+/**
+ * Move Label
+ *
+ * Deploy or roll back: point a label at a version (protected labels need admin or owner).
+ */
+export const promptsMoveLabel = <ThrowOnError extends boolean = false>(options: Options<PromptsMoveLabelData, ThrowOnError>) => (options.client ?? client).put<PromptsMoveLabelResponses, PromptsMoveLabelErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts/{name}/labels/{label}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Label History
+ *
+ * Every move of a label: from which version to which, who, when (newest first).
+ */
+export const promptsLabelHistory = <ThrowOnError extends boolean = false>(options: Options<PromptsLabelHistoryData, ThrowOnError>) => (options.client ?? client).get<PromptsLabelHistoryResponses, PromptsLabelHistoryErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/prompts/{name}/labels/{label}/history',
+    ...options
+});
 
 /**
  * Healthz
@@ -81,21 +326,45 @@ export const authRefresh = <ThrowOnError extends boolean = false>(options?: Opti
  *
  * Sign out: revokes this session's access and refresh tokens server-side.
  */
-export const authLogout = <ThrowOnError extends boolean = false>(options?: Options<AuthLogoutData, ThrowOnError>) => (options?.client ?? client).post<AuthLogoutResponses, AuthLogoutErrors, ThrowOnError>({ url: '/api/v1/auth/logout', ...options });
+export const authLogout = <ThrowOnError extends boolean = false>(options?: Options<AuthLogoutData, ThrowOnError>) => (options?.client ?? client).post<AuthLogoutResponses, AuthLogoutErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/auth/logout',
+    ...options
+});
 
 /**
  * Me
  *
  * The signed-in user and their workspace memberships.
  */
-export const authMe = <ThrowOnError extends boolean = false>(options?: Options<AuthMeData, ThrowOnError>) => (options?.client ?? client).get<AuthMeResponses, AuthMeErrors, ThrowOnError>({ url: '/api/v1/auth/me', ...options });
+export const authMe = <ThrowOnError extends boolean = false>(options?: Options<AuthMeData, ThrowOnError>) => (options?.client ?? client).get<AuthMeResponses, AuthMeErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/auth/me',
+    ...options
+});
 
 /**
  * List Workspaces
  *
  * Workspaces the signed-in user belongs to, with their role in each.
  */
-export const workspacesList = <ThrowOnError extends boolean = false>(options?: Options<WorkspacesListData, ThrowOnError>) => (options?.client ?? client).get<WorkspacesListResponses, WorkspacesListErrors, ThrowOnError>({ url: '/api/v1/workspaces', ...options });
+export const workspacesList = <ThrowOnError extends boolean = false>(options?: Options<WorkspacesListData, ThrowOnError>) => (options?.client ?? client).get<WorkspacesListResponses, WorkspacesListErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workspaces',
+    ...options
+});
 
 /**
  * Create Workspace
@@ -103,6 +372,11 @@ export const workspacesList = <ThrowOnError extends boolean = false>(options?: O
  * Create a workspace; the creator becomes its owner.
  */
 export const workspacesCreate = <ThrowOnError extends boolean = false>(options: Options<WorkspacesCreateData, ThrowOnError>) => (options.client ?? client).post<WorkspacesCreateResponses, WorkspacesCreateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/workspaces',
     ...options,
     headers: {
@@ -116,14 +390,30 @@ export const workspacesCreate = <ThrowOnError extends boolean = false>(options: 
  *
  * Delete a workspace with all its projects (owner only).
  */
-export const workspacesDelete = <ThrowOnError extends boolean = false>(options: Options<WorkspacesDeleteData, ThrowOnError>) => (options.client ?? client).delete<WorkspacesDeleteResponses, WorkspacesDeleteErrors, ThrowOnError>({ url: '/api/v1/workspaces/{workspace_id}', ...options });
+export const workspacesDelete = <ThrowOnError extends boolean = false>(options: Options<WorkspacesDeleteData, ThrowOnError>) => (options.client ?? client).delete<WorkspacesDeleteResponses, WorkspacesDeleteErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workspaces/{workspace_id}',
+    ...options
+});
 
 /**
  * Get Workspace
  *
  * One workspace the caller belongs to.
  */
-export const workspacesGet = <ThrowOnError extends boolean = false>(options: Options<WorkspacesGetData, ThrowOnError>) => (options.client ?? client).get<WorkspacesGetResponses, WorkspacesGetErrors, ThrowOnError>({ url: '/api/v1/workspaces/{workspace_id}', ...options });
+export const workspacesGet = <ThrowOnError extends boolean = false>(options: Options<WorkspacesGetData, ThrowOnError>) => (options.client ?? client).get<WorkspacesGetResponses, WorkspacesGetErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workspaces/{workspace_id}',
+    ...options
+});
 
 /**
  * Update Workspace
@@ -131,6 +421,11 @@ export const workspacesGet = <ThrowOnError extends boolean = false>(options: Opt
  * Rename a workspace or change its slug (admin+).
  */
 export const workspacesUpdate = <ThrowOnError extends boolean = false>(options: Options<WorkspacesUpdateData, ThrowOnError>) => (options.client ?? client).patch<WorkspacesUpdateResponses, WorkspacesUpdateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/workspaces/{workspace_id}',
     ...options,
     headers: {
@@ -144,7 +439,15 @@ export const workspacesUpdate = <ThrowOnError extends boolean = false>(options: 
  *
  * Members of a workspace and their roles.
  */
-export const workspacesListMembers = <ThrowOnError extends boolean = false>(options: Options<WorkspacesListMembersData, ThrowOnError>) => (options.client ?? client).get<WorkspacesListMembersResponses, WorkspacesListMembersErrors, ThrowOnError>({ url: '/api/v1/workspaces/{workspace_id}/members', ...options });
+export const workspacesListMembers = <ThrowOnError extends boolean = false>(options: Options<WorkspacesListMembersData, ThrowOnError>) => (options.client ?? client).get<WorkspacesListMembersResponses, WorkspacesListMembersErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workspaces/{workspace_id}/members',
+    ...options
+});
 
 /**
  * Add Member
@@ -152,6 +455,11 @@ export const workspacesListMembers = <ThrowOnError extends boolean = false>(opti
  * Add an existing account to the workspace (admins add below admin; owners add anyone).
  */
 export const workspacesAddMember = <ThrowOnError extends boolean = false>(options: Options<WorkspacesAddMemberData, ThrowOnError>) => (options.client ?? client).post<WorkspacesAddMemberResponses, WorkspacesAddMemberErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/workspaces/{workspace_id}/members',
     ...options,
     headers: {
@@ -165,7 +473,15 @@ export const workspacesAddMember = <ThrowOnError extends boolean = false>(option
  *
  * Remove a member (the last owner cannot be removed).
  */
-export const workspacesRemoveMember = <ThrowOnError extends boolean = false>(options: Options<WorkspacesRemoveMemberData, ThrowOnError>) => (options.client ?? client).delete<WorkspacesRemoveMemberResponses, WorkspacesRemoveMemberErrors, ThrowOnError>({ url: '/api/v1/workspaces/{workspace_id}/members/{user_id}', ...options });
+export const workspacesRemoveMember = <ThrowOnError extends boolean = false>(options: Options<WorkspacesRemoveMemberData, ThrowOnError>) => (options.client ?? client).delete<WorkspacesRemoveMemberResponses, WorkspacesRemoveMemberErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workspaces/{workspace_id}/members/{user_id}',
+    ...options
+});
 
 /**
  * Update Member
@@ -173,6 +489,11 @@ export const workspacesRemoveMember = <ThrowOnError extends boolean = false>(opt
  * Change a member's role.
  */
 export const workspacesUpdateMember = <ThrowOnError extends boolean = false>(options: Options<WorkspacesUpdateMemberData, ThrowOnError>) => (options.client ?? client).patch<WorkspacesUpdateMemberResponses, WorkspacesUpdateMemberErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/workspaces/{workspace_id}/members/{user_id}',
     ...options,
     headers: {
@@ -186,7 +507,15 @@ export const workspacesUpdateMember = <ThrowOnError extends boolean = false>(opt
  *
  * Projects of a workspace.
  */
-export const projectsList = <ThrowOnError extends boolean = false>(options: Options<ProjectsListData, ThrowOnError>) => (options.client ?? client).get<ProjectsListResponses, ProjectsListErrors, ThrowOnError>({ url: '/api/v1/workspaces/{workspace_id}/projects', ...options });
+export const projectsList = <ThrowOnError extends boolean = false>(options: Options<ProjectsListData, ThrowOnError>) => (options.client ?? client).get<ProjectsListResponses, ProjectsListErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workspaces/{workspace_id}/projects',
+    ...options
+});
 
 /**
  * Create Project
@@ -194,6 +523,11 @@ export const projectsList = <ThrowOnError extends boolean = false>(options: Opti
  * Create a project in a workspace (admin+).
  */
 export const projectsCreate = <ThrowOnError extends boolean = false>(options: Options<ProjectsCreateData, ThrowOnError>) => (options.client ?? client).post<ProjectsCreateResponses, ProjectsCreateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/workspaces/{workspace_id}/projects',
     ...options,
     headers: {
@@ -207,14 +541,30 @@ export const projectsCreate = <ThrowOnError extends boolean = false>(options: Op
  *
  * Delete a project and everything in it (admin+).
  */
-export const projectsDelete = <ThrowOnError extends boolean = false>(options: Options<ProjectsDeleteData, ThrowOnError>) => (options.client ?? client).delete<ProjectsDeleteResponses, ProjectsDeleteErrors, ThrowOnError>({ url: '/api/v1/projects/{project_id}', ...options });
+export const projectsDelete = <ThrowOnError extends boolean = false>(options: Options<ProjectsDeleteData, ThrowOnError>) => (options.client ?? client).delete<ProjectsDeleteResponses, ProjectsDeleteErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}',
+    ...options
+});
 
 /**
  * Get Project
  *
  * One project.
  */
-export const projectsGet = <ThrowOnError extends boolean = false>(options: Options<ProjectsGetData, ThrowOnError>) => (options.client ?? client).get<ProjectsGetResponses, ProjectsGetErrors, ThrowOnError>({ url: '/api/v1/projects/{project_id}', ...options });
+export const projectsGet = <ThrowOnError extends boolean = false>(options: Options<ProjectsGetData, ThrowOnError>) => (options.client ?? client).get<ProjectsGetResponses, ProjectsGetErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}',
+    ...options
+});
 
 /**
  * Update Project
@@ -222,6 +572,11 @@ export const projectsGet = <ThrowOnError extends boolean = false>(options: Optio
  * Rename a project or change its protected labels (admin+).
  */
 export const projectsUpdate = <ThrowOnError extends boolean = false>(options: Options<ProjectsUpdateData, ThrowOnError>) => (options.client ?? client).patch<ProjectsUpdateResponses, ProjectsUpdateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/projects/{project_id}',
     ...options,
     headers: {
@@ -235,7 +590,15 @@ export const projectsUpdate = <ThrowOnError extends boolean = false>(options: Op
  *
  * API keys of a project (secrets are never shown again).
  */
-export const apiKeysList = <ThrowOnError extends boolean = false>(options: Options<ApiKeysListData, ThrowOnError>) => (options.client ?? client).get<ApiKeysListResponses, ApiKeysListErrors, ThrowOnError>({ url: '/api/v1/projects/{project_id}/api-keys', ...options });
+export const apiKeysList = <ThrowOnError extends boolean = false>(options: Options<ApiKeysListData, ThrowOnError>) => (options.client ?? client).get<ApiKeysListResponses, ApiKeysListErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/api-keys',
+    ...options
+});
 
 /**
  * Create Api Key
@@ -243,6 +606,11 @@ export const apiKeysList = <ThrowOnError extends boolean = false>(options: Optio
  * Create an API key; the response carries its secret, shown only this once.
  */
 export const apiKeysCreate = <ThrowOnError extends boolean = false>(options: Options<ApiKeysCreateData, ThrowOnError>) => (options.client ?? client).post<ApiKeysCreateResponses, ApiKeysCreateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/projects/{project_id}/api-keys',
     ...options,
     headers: {
@@ -256,11 +624,61 @@ export const apiKeysCreate = <ThrowOnError extends boolean = false>(options: Opt
  *
  * Revoke an API key: it answers 401 from now on.
  */
-export const apiKeysRevoke = <ThrowOnError extends boolean = false>(options: Options<ApiKeysRevokeData, ThrowOnError>) => (options.client ?? client).delete<ApiKeysRevokeResponses, ApiKeysRevokeErrors, ThrowOnError>({ url: '/api/v1/projects/{project_id}/api-keys/{key_id}', ...options });
+export const apiKeysRevoke = <ThrowOnError extends boolean = false>(options: Options<ApiKeysRevokeData, ThrowOnError>) => (options.client ?? client).delete<ApiKeysRevokeResponses, ApiKeysRevokeErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/api-keys/{key_id}',
+    ...options
+});
 
 /**
  * List Audit Log
  *
  * Every mutation in the workspace, newest first (admin+).
  */
-export const auditList = <ThrowOnError extends boolean = false>(options: Options<AuditListData, ThrowOnError>) => (options.client ?? client).get<AuditListResponses, AuditListErrors, ThrowOnError>({ url: '/api/v1/workspaces/{workspace_id}/audit-log', ...options });
+export const auditList = <ThrowOnError extends boolean = false>(options: Options<AuditListData, ThrowOnError>) => (options.client ?? client).get<AuditListResponses, AuditListErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workspaces/{workspace_id}/audit-log',
+    ...options
+});
+
+/**
+ * Export Prompts
+ *
+ * All prompts of the project with all versions and labels, as a YAML or JSON file.
+ */
+export const importExportExport = <ThrowOnError extends boolean = false>(options: Options<ImportExportExportData, ThrowOnError>) => (options.client ?? client).get<ImportExportExportResponses, ImportExportExportErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/export',
+    ...options
+});
+
+/**
+ * Import Prompts
+ *
+ * Import prompts from an export file (JSON or YAML); nothing is written if any prompt is invalid.
+ */
+export const importExportImport = <ThrowOnError extends boolean = false>(options: Options<ImportExportImportData, ThrowOnError>) => (options.client ?? client).post<ImportExportImportResponses, ImportExportImportErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/import',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});

@@ -169,6 +169,90 @@ export type AuditEvent = {
 };
 
 /**
+ * ChatMessage
+ */
+export type ChatMessage = {
+    /**
+     * Role
+     */
+    role: 'system' | 'user' | 'assistant';
+    /**
+     * Content
+     */
+    content: string;
+};
+
+/**
+ * ExportedPrompt
+ */
+export type ExportedPrompt = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Kind
+     */
+    kind: 'text' | 'chat';
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Tags
+     */
+    tags?: Array<string>;
+    /**
+     * Versions
+     */
+    versions: Array<ExportedVersion>;
+    /**
+     * Labels
+     */
+    labels?: {
+        [key: string]: unknown | number;
+    };
+};
+
+/**
+ * ExportedVersion
+ */
+export type ExportedVersion = {
+    /**
+     * Template
+     */
+    template: string | Array<({
+        role: 'assistant' | 'system' | 'user';
+    } & ChatMessage) | ({
+        role: 'placeholder';
+    } & Placeholder)>;
+    /**
+     * Variables
+     *
+     * JSON Schema of the variables; names used by the template are added.
+     */
+    variables?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Model Config
+     *
+     * Provider, model and parameters (temperature, max_tokens, ...).
+     */
+    model_config?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Commit Message
+     */
+    commit_message?: string;
+    /**
+     * Number
+     */
+    number: number;
+};
+
+/**
  * FieldError
  */
 export type FieldError = {
@@ -194,6 +278,108 @@ export type Health = {
      * Status
      */
     status: 'ok';
+};
+
+/**
+ * ImportOutcome
+ */
+export type ImportOutcome = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Status
+     */
+    status: 'created' | 'updated' | 'unchanged';
+    /**
+     * Versions Added
+     */
+    versions_added: number;
+    /**
+     * Labels Moved
+     */
+    labels_moved: Array<string>;
+};
+
+/**
+ * ImportReport
+ */
+export type ImportReport = {
+    /**
+     * Mode
+     */
+    mode: 'merge' | 'dry-run';
+    /**
+     * Applied
+     */
+    applied: boolean;
+    /**
+     * Prompts
+     */
+    prompts: Array<ImportOutcome>;
+};
+
+/**
+ * Label
+ */
+export type Label = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Protected
+     */
+    protected: boolean;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * LabelEvent
+ */
+export type LabelEvent = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * From Version
+     */
+    from_version: number | null;
+    /**
+     * To Version
+     */
+    to_version: number | null;
+    /**
+     * Actor Label
+     */
+    actor_label: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+};
+
+/**
+ * LabelMove
+ */
+export type LabelMove = {
+    /**
+     * Version
+     */
+    version: number;
 };
 
 /**
@@ -329,6 +515,34 @@ export type PageAuditEvent = {
 };
 
 /**
+ * Page[LabelEvent]
+ */
+export type PageLabelEvent = {
+    /**
+     * Items
+     */
+    items: Array<LabelEvent>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[Label]
+ */
+export type PageLabel = {
+    /**
+     * Items
+     */
+    items: Array<Label>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
  * Page[Member]
  */
 export type PageMember = {
@@ -357,6 +571,34 @@ export type PageProject = {
 };
 
 /**
+ * Page[Prompt]
+ */
+export type PagePrompt = {
+    /**
+     * Items
+     */
+    items: Array<Prompt>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[Version]
+ */
+export type PageVersion = {
+    /**
+     * Items
+     */
+    items: Array<Version>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
  * Page[Workspace]
  */
 export type PageWorkspace = {
@@ -368,6 +610,22 @@ export type PageWorkspace = {
      * Next Cursor
      */
     next_cursor: string | null;
+};
+
+/**
+ * Placeholder
+ *
+ * A slot that expands to the list of messages passed in the variable `name`.
+ */
+export type Placeholder = {
+    /**
+     * Role
+     */
+    role: 'placeholder';
+    /**
+     * Name
+     */
+    name: string;
 };
 
 /**
@@ -447,6 +705,20 @@ export type ProjectCreate = {
 };
 
 /**
+ * ProjectExport
+ */
+export type ProjectExport = {
+    /**
+     * Format Version
+     */
+    format_version?: 1;
+    /**
+     * Prompts
+     */
+    prompts: Array<ExportedPrompt>;
+};
+
+/**
  * ProjectUpdate
  */
 export type ProjectUpdate = {
@@ -465,6 +737,185 @@ export type ProjectUpdate = {
 };
 
 /**
+ * Prompt
+ */
+export type Prompt = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Project Id
+     */
+    project_id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Kind
+     */
+    kind: 'text' | 'chat';
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Tags
+     */
+    tags: Array<string>;
+    /**
+     * Labels
+     *
+     * label name → version number (`latest` is implicit)
+     */
+    labels: {
+        [key: string]: number;
+    };
+    /**
+     * Latest Version
+     */
+    latest_version: number;
+    /**
+     * Archived
+     */
+    archived: boolean;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * PromptCreate
+ */
+export type PromptCreate = {
+    /**
+     * Template
+     */
+    template: string | Array<({
+        role: 'assistant' | 'system' | 'user';
+    } & ChatMessage) | ({
+        role: 'placeholder';
+    } & Placeholder)>;
+    /**
+     * Variables
+     *
+     * JSON Schema of the variables; names used by the template are added.
+     */
+    variables?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Model Config
+     *
+     * Provider, model and parameters (temperature, max_tokens, ...).
+     */
+    model_config?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Commit Message
+     */
+    commit_message?: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Kind
+     */
+    kind: 'text' | 'chat';
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Tags
+     */
+    tags?: Array<string>;
+};
+
+/**
+ * PromptUpdate
+ */
+export type PromptUpdate = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Tags
+     */
+    tags?: Array<string> | null;
+    /**
+     * Archived
+     *
+     * false restores an archived prompt
+     */
+    archived?: boolean | null;
+};
+
+/**
+ * PromptWithVersion
+ */
+export type PromptWithVersion = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Project Id
+     */
+    project_id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Kind
+     */
+    kind: 'text' | 'chat';
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Tags
+     */
+    tags: Array<string>;
+    /**
+     * Labels
+     *
+     * label name → version number (`latest` is implicit)
+     */
+    labels: {
+        [key: string]: number;
+    };
+    /**
+     * Latest Version
+     */
+    latest_version: number;
+    /**
+     * Archived
+     */
+    archived: boolean;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    version: Version;
+};
+
+/**
  * Readiness
  */
 export type Readiness = {
@@ -480,6 +931,98 @@ export type Readiness = {
      * Redis
      */
     redis: 'ok' | 'unreachable' | 'embedded';
+};
+
+/**
+ * RenderRequest
+ */
+export type RenderRequest = {
+    /**
+     * Label
+     */
+    label?: string | null;
+    /**
+     * Version
+     */
+    version?: number | null;
+    /**
+     * Variables
+     */
+    variables?: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * RenderedPrompt
+ */
+export type RenderedPrompt = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Kind
+     */
+    kind: 'text' | 'chat';
+    /**
+     * Text
+     */
+    text?: string | null;
+    /**
+     * Messages
+     */
+    messages?: Array<{
+        [key: string]: unknown;
+    }> | null;
+};
+
+/**
+ * ResolvedPrompt
+ *
+ * The payload of the resolve hot path (documented here; served as cached bytes).
+ */
+export type ResolvedPrompt = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Kind
+     */
+    kind: 'text' | 'chat';
+    /**
+     * Template
+     */
+    template: string | Array<({
+        role: 'assistant' | 'system' | 'user';
+    } & ChatMessage) | ({
+        role: 'placeholder';
+    } & Placeholder)>;
+    /**
+     * Variables
+     */
+    variables: {
+        [key: string]: unknown;
+    };
+    /**
+     * Model Config
+     */
+    model_config: {
+        [key: string]: unknown;
+    };
+    /**
+     * Labels
+     */
+    labels: Array<string>;
 };
 
 /**
@@ -524,6 +1067,112 @@ export type UserCreate = {
      * Display Name
      */
     display_name: string;
+};
+
+/**
+ * Version
+ */
+export type Version = {
+    /**
+     * Number
+     */
+    number: number;
+    /**
+     * Template
+     */
+    template: string | Array<({
+        role: 'assistant' | 'system' | 'user';
+    } & ChatMessage) | ({
+        role: 'placeholder';
+    } & Placeholder)>;
+    /**
+     * Variables
+     */
+    variables: {
+        [key: string]: unknown;
+    };
+    /**
+     * Model Config
+     */
+    model_config: {
+        [key: string]: unknown;
+    };
+    /**
+     * Commit Message
+     */
+    commit_message: string;
+    /**
+     * Author Label
+     */
+    author_label: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Content Hash
+     */
+    content_hash: string;
+};
+
+/**
+ * VersionCreate
+ */
+export type VersionCreate = {
+    /**
+     * Template
+     */
+    template: string | Array<({
+        role: 'assistant' | 'system' | 'user';
+    } & ChatMessage) | ({
+        role: 'placeholder';
+    } & Placeholder)>;
+    /**
+     * Variables
+     *
+     * JSON Schema of the variables; names used by the template are added.
+     */
+    variables?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Model Config
+     *
+     * Provider, model and parameters (temperature, max_tokens, ...).
+     */
+    model_config?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Commit Message
+     */
+    commit_message?: string;
+};
+
+/**
+ * VersionDiff
+ */
+export type VersionDiff = {
+    /**
+     * Number
+     */
+    number: number;
+    /**
+     * Against
+     */
+    against: number;
+    /**
+     * Template Diff
+     *
+     * Unified diff lines of the template
+     */
+    template_diff: Array<string>;
+    /**
+     * Model Config Diff
+     *
+     * Unified diff lines of the model config (JSON)
+     */
+    model_config_diff: Array<string>;
 };
 
 /**
@@ -583,6 +1232,954 @@ export type WorkspaceUpdate = {
      */
     slug?: string | null;
 };
+
+export type PromptsResolveData = {
+    body?: never;
+    path: {
+        project_id: string;
+        name: string;
+    };
+    query?: {
+        /**
+         * Default `production`; `latest` = the newest version
+         */
+        label?: string;
+        version?: number;
+    };
+    url: '/api/v1/projects/{project_id}/prompts/{name}/resolve';
+};
+
+export type PromptsResolveErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsResolveError = PromptsResolveErrors[keyof PromptsResolveErrors];
+
+export type PromptsResolveResponses = {
+    /**
+     * The resolved prompt; carries a strong ETag
+     */
+    200: ResolvedPrompt;
+};
+
+export type PromptsResolveResponse = PromptsResolveResponses[keyof PromptsResolveResponses];
+
+export type PromptsRenderData = {
+    body: RenderRequest;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/prompts/{name}/render';
+};
+
+export type PromptsRenderErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsRenderError = PromptsRenderErrors[keyof PromptsRenderErrors];
+
+export type PromptsRenderResponses = {
+    /**
+     * Successful Response
+     */
+    200: RenderedPrompt;
+};
+
+export type PromptsRenderResponse = PromptsRenderResponses[keyof PromptsRenderResponses];
+
+export type PromptsListData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: {
+        /**
+         * Q
+         *
+         * Text in name or description
+         */
+        q?: string | null;
+        /**
+         * Tag
+         */
+        tag?: string | null;
+        /**
+         * Label
+         *
+         * Only prompts that have this label
+         */
+        label?: string | null;
+        /**
+         * Archived
+         *
+         * List archived prompts instead
+         */
+        archived?: boolean;
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/prompts';
+};
+
+export type PromptsListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsListError = PromptsListErrors[keyof PromptsListErrors];
+
+export type PromptsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PagePrompt;
+};
+
+export type PromptsListResponse = PromptsListResponses[keyof PromptsListResponses];
+
+export type PromptsCreateData = {
+    body: PromptCreate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/prompts';
+};
+
+export type PromptsCreateErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsCreateError = PromptsCreateErrors[keyof PromptsCreateErrors];
+
+export type PromptsCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: PromptWithVersion;
+};
+
+export type PromptsCreateResponse = PromptsCreateResponses[keyof PromptsCreateResponses];
+
+export type PromptsArchiveData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/prompts/{name}';
+};
+
+export type PromptsArchiveErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsArchiveError = PromptsArchiveErrors[keyof PromptsArchiveErrors];
+
+export type PromptsArchiveResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type PromptsArchiveResponse = PromptsArchiveResponses[keyof PromptsArchiveResponses];
+
+export type PromptsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/prompts/{name}';
+};
+
+export type PromptsGetErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsGetError = PromptsGetErrors[keyof PromptsGetErrors];
+
+export type PromptsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Prompt;
+};
+
+export type PromptsGetResponse = PromptsGetResponses[keyof PromptsGetResponses];
+
+export type PromptsUpdateData = {
+    body: PromptUpdate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/prompts/{name}';
+};
+
+export type PromptsUpdateErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsUpdateError = PromptsUpdateErrors[keyof PromptsUpdateErrors];
+
+export type PromptsUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: Prompt;
+};
+
+export type PromptsUpdateResponse = PromptsUpdateResponses[keyof PromptsUpdateResponses];
+
+export type PromptsListVersionsData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/prompts/{name}/versions';
+};
+
+export type PromptsListVersionsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsListVersionsError = PromptsListVersionsErrors[keyof PromptsListVersionsErrors];
+
+export type PromptsListVersionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageVersion;
+};
+
+export type PromptsListVersionsResponse = PromptsListVersionsResponses[keyof PromptsListVersionsResponses];
+
+export type PromptsCreateVersionData = {
+    body: VersionCreate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/prompts/{name}/versions';
+};
+
+export type PromptsCreateVersionErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsCreateVersionError = PromptsCreateVersionErrors[keyof PromptsCreateVersionErrors];
+
+export type PromptsCreateVersionResponses = {
+    /**
+     * Same content as the latest version: nothing created
+     */
+    200: Version;
+    /**
+     * Successful Response
+     */
+    201: Version;
+};
+
+export type PromptsCreateVersionResponse = PromptsCreateVersionResponses[keyof PromptsCreateVersionResponses];
+
+export type PromptsGetVersionData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+        /**
+         * Number
+         */
+        number: number;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/prompts/{name}/versions/{number}';
+};
+
+export type PromptsGetVersionErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsGetVersionError = PromptsGetVersionErrors[keyof PromptsGetVersionErrors];
+
+export type PromptsGetVersionResponses = {
+    /**
+     * Successful Response
+     */
+    200: Version;
+};
+
+export type PromptsGetVersionResponse = PromptsGetVersionResponses[keyof PromptsGetVersionResponses];
+
+export type PromptsDiffVersionsData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+        /**
+         * Number
+         */
+        number: number;
+    };
+    query: {
+        /**
+         * Against
+         *
+         * The version to compare with
+         */
+        against: number;
+    };
+    url: '/api/v1/projects/{project_id}/prompts/{name}/versions/{number}/diff';
+};
+
+export type PromptsDiffVersionsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsDiffVersionsError = PromptsDiffVersionsErrors[keyof PromptsDiffVersionsErrors];
+
+export type PromptsDiffVersionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: VersionDiff;
+};
+
+export type PromptsDiffVersionsResponse = PromptsDiffVersionsResponses[keyof PromptsDiffVersionsResponses];
+
+export type PromptsListLabelsData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/prompts/{name}/labels';
+};
+
+export type PromptsListLabelsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsListLabelsError = PromptsListLabelsErrors[keyof PromptsListLabelsErrors];
+
+export type PromptsListLabelsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageLabel;
+};
+
+export type PromptsListLabelsResponse = PromptsListLabelsResponses[keyof PromptsListLabelsResponses];
+
+export type PromptsRemoveLabelData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+        /**
+         * Label
+         *
+         * Label name
+         */
+        label: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/prompts/{name}/labels/{label}';
+};
+
+export type PromptsRemoveLabelErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsRemoveLabelError = PromptsRemoveLabelErrors[keyof PromptsRemoveLabelErrors];
+
+export type PromptsRemoveLabelResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type PromptsRemoveLabelResponse = PromptsRemoveLabelResponses[keyof PromptsRemoveLabelResponses];
+
+export type PromptsMoveLabelData = {
+    body: LabelMove;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+        /**
+         * Label
+         *
+         * Label name
+         */
+        label: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/prompts/{name}/labels/{label}';
+};
+
+export type PromptsMoveLabelErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsMoveLabelError = PromptsMoveLabelErrors[keyof PromptsMoveLabelErrors];
+
+export type PromptsMoveLabelResponses = {
+    /**
+     * Successful Response
+     */
+    200: Label;
+};
+
+export type PromptsMoveLabelResponse = PromptsMoveLabelResponses[keyof PromptsMoveLabelResponses];
+
+export type PromptsLabelHistoryData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+        /**
+         * Label
+         *
+         * Label name
+         */
+        label: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/prompts/{name}/labels/{label}/history';
+};
+
+export type PromptsLabelHistoryErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type PromptsLabelHistoryError = PromptsLabelHistoryErrors[keyof PromptsLabelHistoryErrors];
+
+export type PromptsLabelHistoryResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageLabelEvent;
+};
+
+export type PromptsLabelHistoryResponse = PromptsLabelHistoryResponses[keyof PromptsLabelHistoryResponses];
 
 export type HealthLiveData = {
     body?: never;
@@ -654,9 +2251,17 @@ export type AuthRegisterErrors = {
      */
     409: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type AuthRegisterError = AuthRegisterErrors[keyof AuthRegisterErrors];
@@ -683,6 +2288,10 @@ export type AuthLoginErrors = {
      */
     401: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
@@ -690,6 +2299,10 @@ export type AuthLoginErrors = {
      * Too Many Requests
      */
     429: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type AuthLoginError = AuthLoginErrors[keyof AuthLoginErrors];
@@ -715,6 +2328,14 @@ export type AuthRefreshErrors = {
      * Unauthorized
      */
     401: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type AuthRefreshError = AuthRefreshErrors[keyof AuthRefreshErrors];
@@ -744,6 +2365,14 @@ export type AuthLogoutErrors = {
      * Forbidden
      */
     403: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type AuthLogoutError = AuthLogoutErrors[keyof AuthLogoutErrors];
@@ -773,6 +2402,14 @@ export type AuthMeErrors = {
      * Forbidden
      */
     403: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type AuthMeError = AuthMeErrors[keyof AuthMeErrors];
@@ -816,9 +2453,17 @@ export type WorkspacesListErrors = {
      */
     403: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type WorkspacesListError = WorkspacesListErrors[keyof WorkspacesListErrors];
@@ -853,9 +2498,17 @@ export type WorkspacesCreateErrors = {
      */
     409: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type WorkspacesCreateError = WorkspacesCreateErrors[keyof WorkspacesCreateErrors];
@@ -895,9 +2548,17 @@ export type WorkspacesDeleteErrors = {
      */
     404: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type WorkspacesDeleteError = WorkspacesDeleteErrors[keyof WorkspacesDeleteErrors];
@@ -937,9 +2598,17 @@ export type WorkspacesGetErrors = {
      */
     404: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type WorkspacesGetError = WorkspacesGetErrors[keyof WorkspacesGetErrors];
@@ -983,9 +2652,17 @@ export type WorkspacesUpdateErrors = {
      */
     409: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type WorkspacesUpdateError = WorkspacesUpdateErrors[keyof WorkspacesUpdateErrors];
@@ -1038,9 +2715,17 @@ export type WorkspacesListMembersErrors = {
      */
     404: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type WorkspacesListMembersError = WorkspacesListMembersErrors[keyof WorkspacesListMembersErrors];
@@ -1084,9 +2769,17 @@ export type WorkspacesAddMemberErrors = {
      */
     409: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type WorkspacesAddMemberError = WorkspacesAddMemberErrors[keyof WorkspacesAddMemberErrors];
@@ -1134,9 +2827,17 @@ export type WorkspacesRemoveMemberErrors = {
      */
     409: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type WorkspacesRemoveMemberError = WorkspacesRemoveMemberErrors[keyof WorkspacesRemoveMemberErrors];
@@ -1184,9 +2885,17 @@ export type WorkspacesUpdateMemberErrors = {
      */
     409: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type WorkspacesUpdateMemberError = WorkspacesUpdateMemberErrors[keyof WorkspacesUpdateMemberErrors];
@@ -1239,9 +2948,17 @@ export type ProjectsListErrors = {
      */
     404: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type ProjectsListError = ProjectsListErrors[keyof ProjectsListErrors];
@@ -1285,9 +3002,17 @@ export type ProjectsCreateErrors = {
      */
     409: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type ProjectsCreateError = ProjectsCreateErrors[keyof ProjectsCreateErrors];
@@ -1327,9 +3052,17 @@ export type ProjectsDeleteErrors = {
      */
     404: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type ProjectsDeleteError = ProjectsDeleteErrors[keyof ProjectsDeleteErrors];
@@ -1369,9 +3102,17 @@ export type ProjectsGetErrors = {
      */
     404: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type ProjectsGetError = ProjectsGetErrors[keyof ProjectsGetErrors];
@@ -1415,9 +3156,17 @@ export type ProjectsUpdateErrors = {
      */
     409: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type ProjectsUpdateError = ProjectsUpdateErrors[keyof ProjectsUpdateErrors];
@@ -1470,9 +3219,17 @@ export type ApiKeysListErrors = {
      */
     404: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type ApiKeysListError = ApiKeysListErrors[keyof ApiKeysListErrors];
@@ -1516,9 +3273,17 @@ export type ApiKeysCreateErrors = {
      */
     409: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type ApiKeysCreateError = ApiKeysCreateErrors[keyof ApiKeysCreateErrors];
@@ -1562,9 +3327,17 @@ export type ApiKeysRevokeErrors = {
      */
     404: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type ApiKeysRevokeError = ApiKeysRevokeErrors[keyof ApiKeysRevokeErrors];
@@ -1633,9 +3406,17 @@ export type AuditListErrors = {
      */
     404: ProblemDetails;
     /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
      * Unprocessable Content
      */
     422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
 };
 
 export type AuditListError = AuditListErrors[keyof AuditListErrors];
@@ -1648,3 +3429,121 @@ export type AuditListResponses = {
 };
 
 export type AuditListResponse = AuditListResponses[keyof AuditListResponses];
+
+export type ImportExportExportData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: {
+        /**
+         * Format
+         *
+         * File format
+         */
+        format?: 'yaml' | 'json';
+    };
+    url: '/api/v1/projects/{project_id}/export';
+};
+
+export type ImportExportExportErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type ImportExportExportError = ImportExportExportErrors[keyof ImportExportExportErrors];
+
+export type ImportExportExportResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProjectExport;
+};
+
+export type ImportExportExportResponse = ImportExportExportResponses[keyof ImportExportExportResponses];
+
+export type ImportExportImportData = {
+    body: ProjectExport;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: {
+        /**
+         * Mode
+         *
+         * `dry-run` reports without writing
+         */
+        mode?: 'merge' | 'dry-run';
+    };
+    url: '/api/v1/projects/{project_id}/import';
+};
+
+export type ImportExportImportErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type ImportExportImportError = ImportExportImportErrors[keyof ImportExportImportErrors];
+
+export type ImportExportImportResponses = {
+    /**
+     * Successful Response
+     */
+    200: ImportReport;
+};
+
+export type ImportExportImportResponse = ImportExportImportResponses[keyof ImportExportImportResponses];

@@ -61,6 +61,18 @@ export const zAuditEvent = z.object({
 });
 
 /**
+ * ChatMessage
+ */
+export const zChatMessage = z.object({
+    role: z.enum([
+        'system',
+        'user',
+        'assistant'
+    ]),
+    content: z.string()
+});
+
+/**
  * FieldError
  */
 export const zFieldError = z.object({
@@ -74,6 +86,58 @@ export const zFieldError = z.object({
  */
 export const zHealth = z.object({
     status: z.literal('ok')
+});
+
+/**
+ * ImportOutcome
+ */
+export const zImportOutcome = z.object({
+    name: z.string(),
+    status: z.enum([
+        'created',
+        'updated',
+        'unchanged'
+    ]),
+    versions_added: z.int(),
+    labels_moved: z.array(z.string())
+});
+
+/**
+ * ImportReport
+ */
+export const zImportReport = z.object({
+    mode: z.enum(['merge', 'dry-run']),
+    applied: z.boolean(),
+    prompts: z.array(zImportOutcome)
+});
+
+/**
+ * Label
+ */
+export const zLabel = z.object({
+    name: z.string(),
+    version: z.int(),
+    protected: z.boolean(),
+    updated_at: z.iso.datetime()
+});
+
+/**
+ * LabelEvent
+ */
+export const zLabelEvent = z.object({
+    id: z.uuid(),
+    label: z.string(),
+    from_version: z.int().nullable(),
+    to_version: z.int().nullable(),
+    actor_label: z.string(),
+    created_at: z.iso.datetime()
+});
+
+/**
+ * LabelMove
+ */
+export const zLabelMove = z.object({
+    version: z.int().gte(1)
 });
 
 /**
@@ -159,11 +223,71 @@ export const zPageAuditEvent = z.object({
 });
 
 /**
+ * Page[LabelEvent]
+ */
+export const zPageLabelEvent = z.object({
+    items: z.array(zLabelEvent),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * Page[Label]
+ */
+export const zPageLabel = z.object({
+    items: z.array(zLabel),
+    next_cursor: z.string().nullable()
+});
+
+/**
  * Page[Member]
  */
 export const zPageMember = z.object({
     items: z.array(zMember),
     next_cursor: z.string().nullable()
+});
+
+/**
+ * Placeholder
+ *
+ * A slot that expands to the list of messages passed in the variable `name`.
+ */
+export const zPlaceholder = z.object({
+    role: z.literal('placeholder'),
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/)
+});
+
+/**
+ * ExportedVersion
+ */
+export const zExportedVersion = z.object({
+    template: z.union([
+        z.string(),
+        z.array(z.union([z.object({
+                role: z.union([
+                    z.literal('assistant'),
+                    z.literal('system'),
+                    z.literal('user')
+                ])
+            }).and(zChatMessage), z.object({
+                role: z.literal('placeholder')
+            }).and(zPlaceholder)]))
+    ]),
+    variables: z.record(z.string(), z.unknown()).nullish(),
+    model_config: z.record(z.string(), z.unknown()).optional(),
+    commit_message: z.string().max(2000).optional().default(''),
+    number: z.int()
+});
+
+/**
+ * ExportedPrompt
+ */
+export const zExportedPrompt = z.object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/),
+    kind: z.enum(['text', 'chat']),
+    description: z.string().max(2000).optional().default(''),
+    tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/)).max(20).optional(),
+    versions: z.array(zExportedVersion).min(1),
+    labels: z.record(z.string(), z.unknown()).optional()
 });
 
 /**
@@ -209,12 +333,79 @@ export const zProjectCreate = z.object({
 });
 
 /**
+ * ProjectExport
+ */
+export const zProjectExport = z.object({
+    format_version: z.literal(1).optional().default(1),
+    prompts: z.array(zExportedPrompt)
+});
+
+/**
  * ProjectUpdate
  */
 export const zProjectUpdate = z.object({
     name: z.string().min(1).max(100).nullish(),
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).nullish(),
     protected_labels: z.array(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)).max(50).nullish()
+});
+
+/**
+ * Prompt
+ */
+export const zPrompt = z.object({
+    id: z.uuid(),
+    project_id: z.uuid(),
+    name: z.string(),
+    kind: z.enum(['text', 'chat']),
+    description: z.string(),
+    tags: z.array(z.string()),
+    labels: z.record(z.string(), z.int()),
+    latest_version: z.int(),
+    archived: z.boolean(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime()
+});
+
+/**
+ * Page[Prompt]
+ */
+export const zPagePrompt = z.object({
+    items: z.array(zPrompt),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * PromptCreate
+ */
+export const zPromptCreate = z.object({
+    template: z.union([
+        z.string(),
+        z.array(z.union([z.object({
+                role: z.union([
+                    z.literal('assistant'),
+                    z.literal('system'),
+                    z.literal('user')
+                ])
+            }).and(zChatMessage), z.object({
+                role: z.literal('placeholder')
+            }).and(zPlaceholder)]))
+    ]),
+    variables: z.record(z.string(), z.unknown()).nullish(),
+    model_config: z.record(z.string(), z.unknown()).optional(),
+    commit_message: z.string().max(2000).optional().default(''),
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/),
+    kind: z.enum(['text', 'chat']),
+    description: z.string().max(2000).optional().default(''),
+    tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/)).max(20).optional()
+});
+
+/**
+ * PromptUpdate
+ */
+export const zPromptUpdate = z.object({
+    description: z.string().max(2000).nullish(),
+    tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/)).max(20).nullish(),
+    archived: z.boolean().nullish()
 });
 
 /**
@@ -232,6 +423,52 @@ export const zReadiness = z.object({
         'unreachable',
         'embedded'
     ])
+});
+
+/**
+ * RenderRequest
+ */
+export const zRenderRequest = z.object({
+    label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish(),
+    version: z.int().gte(1).nullish(),
+    variables: z.record(z.string(), z.unknown()).optional()
+});
+
+/**
+ * RenderedPrompt
+ */
+export const zRenderedPrompt = z.object({
+    name: z.string(),
+    version: z.int(),
+    kind: z.enum(['text', 'chat']),
+    text: z.string().nullish(),
+    messages: z.array(z.record(z.string(), z.unknown())).nullish()
+});
+
+/**
+ * ResolvedPrompt
+ *
+ * The payload of the resolve hot path (documented here; served as cached bytes).
+ */
+export const zResolvedPrompt = z.object({
+    name: z.string(),
+    version: z.int(),
+    kind: z.enum(['text', 'chat']),
+    template: z.union([
+        z.string(),
+        z.array(z.union([z.object({
+                role: z.union([
+                    z.literal('assistant'),
+                    z.literal('system'),
+                    z.literal('user')
+                ])
+            }).and(zChatMessage), z.object({
+                role: z.literal('placeholder')
+            }).and(zPlaceholder)]))
+    ]),
+    variables: z.record(z.string(), z.unknown()),
+    model_config: z.record(z.string(), z.unknown()),
+    labels: z.array(z.string())
 });
 
 /**
@@ -260,6 +497,88 @@ export const zUserCreate = z.object({
     email: z.email(),
     password: z.string().min(10).max(128),
     display_name: z.string().min(1).max(100)
+});
+
+/**
+ * Version
+ */
+export const zVersion = z.object({
+    number: z.int(),
+    template: z.union([
+        z.string(),
+        z.array(z.union([z.object({
+                role: z.union([
+                    z.literal('assistant'),
+                    z.literal('system'),
+                    z.literal('user')
+                ])
+            }).and(zChatMessage), z.object({
+                role: z.literal('placeholder')
+            }).and(zPlaceholder)]))
+    ]),
+    variables: z.record(z.string(), z.unknown()),
+    model_config: z.record(z.string(), z.unknown()),
+    commit_message: z.string(),
+    author_label: z.string(),
+    created_at: z.iso.datetime(),
+    content_hash: z.string()
+});
+
+/**
+ * Page[Version]
+ */
+export const zPageVersion = z.object({
+    items: z.array(zVersion),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * PromptWithVersion
+ */
+export const zPromptWithVersion = z.object({
+    id: z.uuid(),
+    project_id: z.uuid(),
+    name: z.string(),
+    kind: z.enum(['text', 'chat']),
+    description: z.string(),
+    tags: z.array(z.string()),
+    labels: z.record(z.string(), z.int()),
+    latest_version: z.int(),
+    archived: z.boolean(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+    version: zVersion
+});
+
+/**
+ * VersionCreate
+ */
+export const zVersionCreate = z.object({
+    template: z.union([
+        z.string(),
+        z.array(z.union([z.object({
+                role: z.union([
+                    z.literal('assistant'),
+                    z.literal('system'),
+                    z.literal('user')
+                ])
+            }).and(zChatMessage), z.object({
+                role: z.literal('placeholder')
+            }).and(zPlaceholder)]))
+    ]),
+    variables: z.record(z.string(), z.unknown()).nullish(),
+    model_config: z.record(z.string(), z.unknown()).optional(),
+    commit_message: z.string().max(2000).optional().default('')
+});
+
+/**
+ * VersionDiff
+ */
+export const zVersionDiff = z.object({
+    number: z.int(),
+    against: z.int(),
+    template_diff: z.array(z.string()),
+    model_config_diff: z.array(z.string())
 });
 
 /**
@@ -302,6 +621,197 @@ export const zWorkspaceUpdate = z.object({
     name: z.string().min(1).max(100).nullish(),
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).nullish()
 });
+
+export const zPromptsResolvePath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+export const zPromptsResolveQuery = z.object({
+    label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).optional(),
+    version: z.int().gte(1).optional()
+});
+
+/**
+ * The resolved prompt; carries a strong ETag
+ */
+export const zPromptsResolveResponse = zResolvedPrompt;
+
+export const zPromptsRenderBody = zRenderRequest;
+
+export const zPromptsRenderPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+/**
+ * Successful Response
+ */
+export const zPromptsRenderResponse = zRenderedPrompt;
+
+export const zPromptsListPath = z.object({
+    project_id: z.uuid()
+});
+
+export const zPromptsListQuery = z.object({
+    q: z.string().max(200).nullish(),
+    tag: z.string().max(64).nullish(),
+    label: z.string().max(64).nullish(),
+    archived: z.boolean().optional().default(false),
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.string().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zPromptsListResponse = zPagePrompt;
+
+export const zPromptsCreateBody = zPromptCreate;
+
+export const zPromptsCreatePath = z.object({
+    project_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zPromptsCreateResponse = zPromptWithVersion;
+
+export const zPromptsArchivePath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+/**
+ * Successful Response
+ */
+export const zPromptsArchiveResponse = z.void();
+
+export const zPromptsGetPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+/**
+ * Successful Response
+ */
+export const zPromptsGetResponse = zPrompt;
+
+export const zPromptsUpdateBody = zPromptUpdate;
+
+export const zPromptsUpdatePath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+/**
+ * Successful Response
+ */
+export const zPromptsUpdateResponse = zPrompt;
+
+export const zPromptsListVersionsPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+export const zPromptsListVersionsQuery = z.object({
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.string().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zPromptsListVersionsResponse = zPageVersion;
+
+export const zPromptsCreateVersionBody = zVersionCreate;
+
+export const zPromptsCreateVersionPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+/**
+ * Same content as the latest version: nothing created
+ */
+export const zPromptsCreateVersionResponse = zVersion;
+
+export const zPromptsGetVersionPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128),
+    number: z.int()
+});
+
+/**
+ * Successful Response
+ */
+export const zPromptsGetVersionResponse = zVersion;
+
+export const zPromptsDiffVersionsPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128),
+    number: z.int()
+});
+
+export const zPromptsDiffVersionsQuery = z.object({
+    against: z.int().gte(1)
+});
+
+/**
+ * Successful Response
+ */
+export const zPromptsDiffVersionsResponse = zVersionDiff;
+
+export const zPromptsListLabelsPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+/**
+ * Successful Response
+ */
+export const zPromptsListLabelsResponse = zPageLabel;
+
+export const zPromptsRemoveLabelPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128),
+    label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)
+});
+
+/**
+ * Successful Response
+ */
+export const zPromptsRemoveLabelResponse = z.void();
+
+export const zPromptsMoveLabelBody = zLabelMove;
+
+export const zPromptsMoveLabelPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128),
+    label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)
+});
+
+/**
+ * Successful Response
+ */
+export const zPromptsMoveLabelResponse = zLabel;
+
+export const zPromptsLabelHistoryPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128),
+    label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)
+});
+
+export const zPromptsLabelHistoryQuery = z.object({
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.string().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zPromptsLabelHistoryResponse = zPageLabelEvent;
 
 /**
  * Successful Response
@@ -535,3 +1045,31 @@ export const zAuditListQuery = z.object({
  * Successful Response
  */
 export const zAuditListResponse = zPageAuditEvent;
+
+export const zImportExportExportPath = z.object({
+    project_id: z.uuid()
+});
+
+export const zImportExportExportQuery = z.object({
+    format: z.enum(['yaml', 'json']).optional()
+});
+
+/**
+ * Successful Response
+ */
+export const zImportExportExportResponse = zProjectExport;
+
+export const zImportExportImportBody = zProjectExport;
+
+export const zImportExportImportPath = z.object({
+    project_id: z.uuid()
+});
+
+export const zImportExportImportQuery = z.object({
+    mode: z.enum(['merge', 'dry-run']).optional()
+});
+
+/**
+ * Successful Response
+ */
+export const zImportExportImportResponse = zImportReport;
