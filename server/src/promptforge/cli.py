@@ -1,4 +1,4 @@
-"""The `promptforge` command: serve, migrate, create-user."""
+"""The `promptforge` command: serve, migrate, create-user, rotate-encryption-key."""
 
 from __future__ import annotations
 
@@ -113,6 +113,40 @@ def create_user(
     except AppError as exc:
         typer.echo(f"Error: {exc.detail}", err=True)
         raise typer.Exit(1) from None
+
+
+@app.command("rotate-encryption-key")
+def rotate_encryption_key() -> None:
+    """Re-encrypt every stored secret with PF_ENCRYPTION_KEY (old keys listed in PF_ENCRYPTION_KEYS_OLD)."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from promptforge.core.db import create_engine
+    from promptforge.core.encryption import DecryptionError, SecretBox
+    from promptforge.providers.service import rotate_api_keys
+
+    settings = load_settings()
+    box = SecretBox.from_settings(settings)
+
+    async def run() -> int:
+        engine = create_engine(settings.effective_database_url)
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+                changed = await rotate_api_keys(session, box)
+                await session.commit()
+                return changed
+        finally:
+            await engine.dispose()
+
+    try:
+        changed = asyncio.run(run())
+    except DecryptionError:
+        typer.echo(
+            "Error: a stored secret cannot be decrypted with PF_ENCRYPTION_KEY or PF_ENCRYPTION_KEYS_OLD; "
+            "nothing was changed.",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    typer.echo(f"Re-encrypted {changed} secret(s) with key id {box.kid}.")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from promptforge import __version__
 from promptforge.auth.routes import router as auth_router
-from promptforge.core.config import Settings, get_settings
+from promptforge.core.config import ConfigurationError, Settings, get_settings
 from promptforge.core.db import create_engine
 from promptforge.core.docs import install_docs
+from promptforge.core.encryption import SecretBox, check_encryption_key
 from promptforge.core.errors import install_error_handlers
 from promptforge.core.health import router as health_router
 from promptforge.core.kv import create_store
@@ -27,6 +28,9 @@ from promptforge.prompts.resolve import PromptResolver
 from promptforge.prompts.routes import portability_router
 from promptforge.prompts.routes import router as prompts_router
 from promptforge.prompts.service import render_limits
+from promptforge.providers.adapters import ProviderClients
+from promptforge.providers.routes import router as providers_router
+from promptforge.runs.routes import router as runs_router
 from promptforge.workspaces.routes import audit_router, keys_router, projects_router
 from promptforge.workspaces.routes import router as workspaces_router
 
@@ -38,6 +42,8 @@ OPENAPI_TAGS = [
     {"name": "audit", "description": "The audit log of every mutation."},
     {"name": "prompts", "description": "Prompts, immutable versions, labels, render and resolve."},
     {"name": "import-export", "description": "Move a project's prompts in and out as YAML or JSON."},
+    {"name": "providers", "description": "LLM provider connections (OpenAI, Anthropic, compatible, echo)."},
+    {"name": "runs", "description": "Playground runs against a provider, streamed or not."},
     {"name": "health", "description": "Liveness, readiness and metrics."},
 ]
 
@@ -52,12 +58,20 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
         engine = create_engine(settings.effective_database_url)
         app.state.engine = engine
         app.state.sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
+        app.state.secret_box = SecretBox.from_settings(settings)
+        try:  # a key that cannot read the stored secrets must stop the start, loudly
+            await check_encryption_key(app.state.sessionmaker, app.state.secret_box)
+        except ConfigurationError:
+            await engine.dispose()
+            raise
         app.state.kv = create_store(settings.redis_url, kv_prefix)
         app.state.resolver = PromptResolver(app.state.kv, app.state.sessionmaker, settings)
         app.state.renderer = Renderer(render_limits(settings), max_workers=settings.render_workers)
+        app.state.provider_clients = ProviderClients()
         try:
             yield
         finally:
+            await app.state.provider_clients.close()
             app.state.renderer.close()
             await app.state.resolver.counters.close()
             await app.state.kv.close()
@@ -85,6 +99,8 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
         keys_router,
         audit_router,
         portability_router,
+        providers_router,
+        runs_router,
     ):
         app.include_router(router)
     install_docs(app)

@@ -2,7 +2,10 @@
 
 from promptforge.auth.models import ApiKey, RefreshToken, User
 from promptforge.core.db import Base
+from promptforge.core.system import SystemSetting
 from promptforge.prompts.models import Label, LabelEvent, Prompt, PromptTag, PromptVersion
+from promptforge.providers.models import ProviderConnection
+from promptforge.runs.models import Run
 from promptforge.workspaces.models import AuditEvent, Membership, Project, Workspace
 
 __all__ = [
@@ -16,7 +19,10 @@ __all__ = [
     "Prompt",
     "PromptTag",
     "PromptVersion",
+    "ProviderConnection",
     "RefreshToken",
+    "Run",
+    "SystemSetting",
     "User",
     "Workspace",
 ]

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, HealthLiveData, HealthLiveResponses, HealthMetricsData, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, WorkspacesAddMemberData, WorkspacesAddMemberErrors, WorkspacesAddMemberResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, HealthLiveData, HealthLiveResponses, HealthMetricsData, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, ProvidersCreateData, ProvidersCreateErrors, ProvidersCreateResponses, ProvidersDeleteData, ProvidersDeleteErrors, ProvidersDeleteResponses, ProvidersGetData, ProvidersGetErrors, ProvidersGetResponses, ProvidersListData, ProvidersListErrors, ProvidersListResponses, ProvidersTestData, ProvidersTestErrors, ProvidersTestResponses, ProvidersUpdateData, ProvidersUpdateErrors, ProvidersUpdateResponses, RunsCreateData, RunsCreateErrors, RunsCreateResponses, RunsGetData, RunsGetErrors, RunsGetResponses, RunsListData, RunsListErrors, RunsListResponses, WorkspacesAddMemberData, WorkspacesAddMemberErrors, WorkspacesAddMemberResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -681,4 +681,151 @@ export const importExportImport = <ThrowOnError extends boolean = false>(options
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * List Providers
+ *
+ * Provider connections of a project (keys shown as their last 4 characters only).
+ */
+export const providersList = <ThrowOnError extends boolean = false>(options: Options<ProvidersListData, ThrowOnError>) => (options.client ?? client).get<ProvidersListResponses, ProvidersListErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/providers',
+    ...options
+});
+
+/**
+ * Create Provider
+ *
+ * Connect a provider; the API key is encrypted at rest and never shown again.
+ */
+export const providersCreate = <ThrowOnError extends boolean = false>(options: Options<ProvidersCreateData, ThrowOnError>) => (options.client ?? client).post<ProvidersCreateResponses, ProvidersCreateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/providers',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Provider
+ *
+ * Delete a connection; runs made with it stay in the history.
+ */
+export const providersDelete = <ThrowOnError extends boolean = false>(options: Options<ProvidersDeleteData, ThrowOnError>) => (options.client ?? client).delete<ProvidersDeleteResponses, ProvidersDeleteErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/providers/{provider_id}',
+    ...options
+});
+
+/**
+ * Get Provider
+ *
+ * One provider connection.
+ */
+export const providersGet = <ThrowOnError extends boolean = false>(options: Options<ProvidersGetData, ThrowOnError>) => (options.client ?? client).get<ProvidersGetResponses, ProvidersGetErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/providers/{provider_id}',
+    ...options
+});
+
+/**
+ * Update Provider
+ *
+ * Change a connection; only the fields sent change (`"api_key": null` removes the key).
+ */
+export const providersUpdate = <ThrowOnError extends boolean = false>(options: Options<ProvidersUpdateData, ThrowOnError>) => (options.client ?? client).patch<ProvidersUpdateResponses, ProvidersUpdateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/providers/{provider_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Check Provider
+ *
+ * Check the connection: reach the provider and list its models (`ok: false` with the error if not).
+ */
+export const providersTest = <ThrowOnError extends boolean = false>(options: Options<ProvidersTestData, ThrowOnError>) => (options.client ?? client).post<ProvidersTestResponses, ProvidersTestErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/providers/{provider_id}/test',
+    ...options
+});
+
+/**
+ * List Runs
+ *
+ * Runs of a project, newest first.
+ */
+export const runsList = <ThrowOnError extends boolean = false>(options: Options<RunsListData, ThrowOnError>) => (options.client ?? client).get<RunsListResponses, RunsListErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/runs',
+    ...options
+});
+
+/**
+ * Create Run
+ *
+ * Run a saved prompt (label, default `latest`, or version) or a draft template against a provider.
+ */
+export const runsCreate = <ThrowOnError extends boolean = false>(options: Options<RunsCreateData, ThrowOnError>) => (options.client ?? client).post<RunsCreateResponses, RunsCreateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/runs',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Run
+ *
+ * One run with its input, output, usage, cost and timings.
+ */
+export const runsGet = <ThrowOnError extends boolean = false>(options: Options<RunsGetData, ThrowOnError>) => (options.client ?? client).get<RunsGetResponses, RunsGetErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/runs/{run_id}',
+    ...options
 });

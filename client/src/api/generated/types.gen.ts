@@ -183,6 +183,20 @@ export type ChatMessage = {
 };
 
 /**
+ * ErrorInfo
+ */
+export type ErrorInfo = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Message
+     */
+    message: string;
+};
+
+/**
  * ExportedPrompt
  */
 export type ExportedPrompt = {
@@ -487,6 +501,22 @@ export type MembershipWorkspace = {
 };
 
 /**
+ * ModelPrice
+ *
+ * USD per 1M tokens.
+ */
+export type ModelPrice = {
+    /**
+     * Input
+     */
+    input: number;
+    /**
+     * Output
+     */
+    output: number;
+};
+
+/**
  * Page[ApiKey]
  */
 export type PageApiKey = {
@@ -578,6 +608,34 @@ export type PagePrompt = {
      * Items
      */
     items: Array<Prompt>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[Provider]
+ */
+export type PageProvider = {
+    /**
+     * Items
+     */
+    items: Array<Provider>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[Run]
+ */
+export type PageRun = {
+    /**
+     * Items
+     */
+    items: Array<Run>;
     /**
      * Next Cursor
      */
@@ -841,6 +899,26 @@ export type PromptCreate = {
 };
 
 /**
+ * PromptRef
+ *
+ * A saved prompt: a label (default `latest`) or a version number.
+ */
+export type PromptRef = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Label
+     */
+    label?: string | null;
+    /**
+     * Version
+     */
+    version?: number | null;
+};
+
+/**
  * PromptUpdate
  */
 export type PromptUpdate = {
@@ -913,6 +991,163 @@ export type PromptWithVersion = {
      */
     updated_at: string;
     version: Version;
+};
+
+/**
+ * Provider
+ */
+export type Provider = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Project Id
+     */
+    project_id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Kind
+     */
+    kind: 'openai' | 'anthropic' | 'openai_compatible' | 'echo';
+    /**
+     * Label
+     *
+     * How to show the kind, e.g. "echo (no model call)".
+     */
+    label: string;
+    /**
+     * Base Url
+     */
+    base_url: string | null;
+    /**
+     * Api Key Last4
+     *
+     * The last 4 characters of the stored key, if any.
+     */
+    api_key_last4: string | null;
+    /**
+     * Default Model
+     */
+    default_model: string | null;
+    /**
+     * Models
+     */
+    models: Array<string>;
+    /**
+     * Pricing
+     */
+    pricing: {
+        [key: string]: ModelPrice;
+    };
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * ProviderCreate
+ */
+export type ProviderCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Kind
+     */
+    kind: 'openai' | 'anthropic' | 'openai_compatible' | 'echo';
+    /**
+     * Base Url
+     *
+     * Required for openai_compatible (e.g. http://localhost:11434/v1 for Ollama); defaults to the official API for openai and anthropic.
+     */
+    base_url?: string | null;
+    /**
+     * Api Key
+     *
+     * Stored encrypted; only its last 4 characters are shown.
+     */
+    api_key?: null;
+    /**
+     * Default Model
+     */
+    default_model?: string | null;
+    /**
+     * Models
+     */
+    models?: Array<string>;
+    /**
+     * Pricing
+     *
+     * Per-model price overrides (USD per 1M tokens).
+     */
+    pricing?: {
+        [key: string]: ModelPrice;
+    };
+};
+
+/**
+ * ProviderTestResult
+ */
+export type ProviderTestResult = {
+    /**
+     * Ok
+     */
+    ok: boolean;
+    /**
+     * Models
+     *
+     * Models the provider lists (None when it cannot list them).
+     */
+    models: Array<string> | null;
+    /**
+     * Latency Ms
+     */
+    latency_ms: number;
+    error?: ErrorInfo | null;
+};
+
+/**
+ * ProviderUpdate
+ *
+ * Only the fields sent change; `"api_key": null` removes the key.
+ */
+export type ProviderUpdate = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Api Key
+     */
+    api_key?: null;
+    /**
+     * Default Model
+     */
+    default_model?: string | null;
+    /**
+     * Models
+     */
+    models?: Array<string> | null;
+    /**
+     * Pricing
+     */
+    pricing?: {
+        [key: string]: ModelPrice;
+    } | null;
 };
 
 /**
@@ -1023,6 +1258,246 @@ export type ResolvedPrompt = {
      * Labels
      */
     labels: Array<string>;
+};
+
+/**
+ * Run
+ */
+export type Run = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Project Id
+     */
+    project_id: string;
+    /**
+     * Status
+     */
+    status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+    /**
+     * None for a draft
+     */
+    prompt: RunPrompt | null;
+    /**
+     * Kind
+     */
+    kind: 'text' | 'chat';
+    /**
+     * Template
+     *
+     * The draft's template (None for saved prompts)
+     */
+    template: string | Array<({
+        role: 'assistant' | 'system' | 'user';
+    } & ChatMessage) | ({
+        role: 'placeholder';
+    } & Placeholder)> | null;
+    /**
+     * Provider Id
+     *
+     * None once the provider was deleted
+     */
+    provider_id: string | null;
+    /**
+     * Provider Name
+     */
+    provider_name: string;
+    /**
+     * Provider Kind
+     */
+    provider_kind: string;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Params
+     *
+     * What was sent: model_config merged with the run's params
+     */
+    params: {
+        [key: string]: unknown;
+    };
+    /**
+     * Variables
+     */
+    variables: {
+        [key: string]: unknown;
+    };
+    input: RunInput;
+    /**
+     * Output
+     */
+    output: string | null;
+    usage: RunUsage;
+    /**
+     * Cost Usd
+     *
+     * None when the model's price or the usage is unknown
+     */
+    cost_usd: number | null;
+    /**
+     * Latency Ms
+     */
+    latency_ms: number | null;
+    /**
+     * Time To First Token Ms
+     *
+     * Streaming runs only
+     */
+    time_to_first_token_ms: number | null;
+    error: ErrorInfo | null;
+    /**
+     * Stream
+     */
+    stream: boolean;
+    /**
+     * Created By
+     */
+    created_by: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+};
+
+/**
+ * RunCreate
+ */
+export type RunCreate = {
+    /**
+     * A saved prompt (or give `template`)
+     */
+    prompt?: PromptRef | null;
+    /**
+     * Template
+     *
+     * An unsaved draft template
+     */
+    template?: string | Array<({
+        role: 'assistant' | 'system' | 'user';
+    } & ChatMessage) | ({
+        role: 'placeholder';
+    } & Placeholder)> | null;
+    /**
+     * Kind
+     *
+     * The draft's kind (inferred from the template)
+     */
+    kind?: 'text' | 'chat' | null;
+    /**
+     * Variables
+     */
+    variables?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Provider Id
+     */
+    provider_id: string;
+    /**
+     * Model
+     *
+     * Default: the version's model_config, then the provider's
+     */
+    model?: string | null;
+    params?: RunParams;
+    /**
+     * Stream
+     *
+     * Answer text/event-stream: `delta` events, then `run`
+     */
+    stream?: boolean;
+};
+
+/**
+ * RunInput
+ */
+export type RunInput = {
+    /**
+     * Text
+     */
+    text?: string | null;
+    /**
+     * Messages
+     */
+    messages?: Array<{
+        [key: string]: unknown;
+    }> | null;
+};
+
+/**
+ * RunParams
+ *
+ * Per-run model parameters; they override the version's model_config.
+ */
+export type RunParams = {
+    /**
+     * Temperature
+     */
+    temperature?: number | null;
+    /**
+     * Max Tokens
+     */
+    max_tokens?: number | null;
+    /**
+     * Top P
+     */
+    top_p?: number | null;
+    /**
+     * Stop
+     *
+     * Up to 4 stop sequences
+     */
+    stop?: string | Array<string> | null;
+    /**
+     * Seed
+     *
+     * OpenAI and compatible servers only
+     */
+    seed?: number | null;
+    /**
+     * Response Format
+     *
+     * {"type": "json_object"} or {"type": "json_schema", "json_schema": {"name", "schema"}}
+     */
+    response_format?: {
+        [key: string]: unknown;
+    } | null;
+};
+
+/**
+ * RunPrompt
+ */
+export type RunPrompt = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
+ * RunUsage
+ */
+export type RunUsage = {
+    /**
+     * Input Tokens
+     */
+    input_tokens: number | null;
+    /**
+     * Output Tokens
+     */
+    output_tokens: number | null;
 };
 
 /**
@@ -1231,6 +1706,82 @@ export type WorkspaceUpdate = {
      * Slug
      */
     slug?: string | null;
+};
+
+/**
+ * ProviderCreate
+ */
+export type ProviderCreateWritable = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Kind
+     */
+    kind: 'openai' | 'anthropic' | 'openai_compatible' | 'echo';
+    /**
+     * Base Url
+     *
+     * Required for openai_compatible (e.g. http://localhost:11434/v1 for Ollama); defaults to the official API for openai and anthropic.
+     */
+    base_url?: string | null;
+    /**
+     * Api Key
+     *
+     * Stored encrypted; only its last 4 characters are shown.
+     */
+    api_key?: string | null;
+    /**
+     * Default Model
+     */
+    default_model?: string | null;
+    /**
+     * Models
+     */
+    models?: Array<string>;
+    /**
+     * Pricing
+     *
+     * Per-model price overrides (USD per 1M tokens).
+     */
+    pricing?: {
+        [key: string]: ModelPrice;
+    };
+};
+
+/**
+ * ProviderUpdate
+ *
+ * Only the fields sent change; `"api_key": null` removes the key.
+ */
+export type ProviderUpdateWritable = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Api Key
+     */
+    api_key?: string | null;
+    /**
+     * Default Model
+     */
+    default_model?: string | null;
+    /**
+     * Models
+     */
+    models?: Array<string> | null;
+    /**
+     * Pricing
+     */
+    pricing?: {
+        [key: string]: ModelPrice;
+    } | null;
 };
 
 export type PromptsResolveData = {
@@ -3547,3 +4098,543 @@ export type ImportExportImportResponses = {
 };
 
 export type ImportExportImportResponse = ImportExportImportResponses[keyof ImportExportImportResponses];
+
+export type ProvidersListData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/providers';
+};
+
+export type ProvidersListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type ProvidersListError = ProvidersListErrors[keyof ProvidersListErrors];
+
+export type ProvidersListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageProvider;
+};
+
+export type ProvidersListResponse = ProvidersListResponses[keyof ProvidersListResponses];
+
+export type ProvidersCreateData = {
+    body: ProviderCreateWritable;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/providers';
+};
+
+export type ProvidersCreateErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type ProvidersCreateError = ProvidersCreateErrors[keyof ProvidersCreateErrors];
+
+export type ProvidersCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: Provider;
+};
+
+export type ProvidersCreateResponse = ProvidersCreateResponses[keyof ProvidersCreateResponses];
+
+export type ProvidersDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/providers/{provider_id}';
+};
+
+export type ProvidersDeleteErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type ProvidersDeleteError = ProvidersDeleteErrors[keyof ProvidersDeleteErrors];
+
+export type ProvidersDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ProvidersDeleteResponse = ProvidersDeleteResponses[keyof ProvidersDeleteResponses];
+
+export type ProvidersGetData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/providers/{provider_id}';
+};
+
+export type ProvidersGetErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type ProvidersGetError = ProvidersGetErrors[keyof ProvidersGetErrors];
+
+export type ProvidersGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Provider;
+};
+
+export type ProvidersGetResponse = ProvidersGetResponses[keyof ProvidersGetResponses];
+
+export type ProvidersUpdateData = {
+    body: ProviderUpdateWritable;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/providers/{provider_id}';
+};
+
+export type ProvidersUpdateErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type ProvidersUpdateError = ProvidersUpdateErrors[keyof ProvidersUpdateErrors];
+
+export type ProvidersUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: Provider;
+};
+
+export type ProvidersUpdateResponse = ProvidersUpdateResponses[keyof ProvidersUpdateResponses];
+
+export type ProvidersTestData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/providers/{provider_id}/test';
+};
+
+export type ProvidersTestErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type ProvidersTestError = ProvidersTestErrors[keyof ProvidersTestErrors];
+
+export type ProvidersTestResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProviderTestResult;
+};
+
+export type ProvidersTestResponse = ProvidersTestResponses[keyof ProvidersTestResponses];
+
+export type RunsListData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: {
+        /**
+         * Prompt
+         *
+         * Only runs of this prompt
+         */
+        prompt?: string | null;
+        /**
+         * Provider Id
+         *
+         * Only runs with this provider
+         */
+        provider_id?: string | null;
+        /**
+         * Status
+         */
+        status?: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | null;
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/runs';
+};
+
+export type RunsListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type RunsListError = RunsListErrors[keyof RunsListErrors];
+
+export type RunsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageRun;
+};
+
+export type RunsListResponse = RunsListResponses[keyof RunsListResponses];
+
+export type RunsCreateData = {
+    body: RunCreate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/runs';
+};
+
+export type RunsCreateErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Failed Dependency
+     */
+    424: ProblemDetails;
+    /**
+     * Too Many Requests
+     */
+    429: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Bad Gateway
+     */
+    502: ProblemDetails;
+    /**
+     * Gateway Timeout
+     */
+    504: ProblemDetails;
+};
+
+export type RunsCreateError = RunsCreateErrors[keyof RunsCreateErrors];
+
+export type RunsCreateResponses = {
+    /**
+     * The finished run; with `stream: true` a text/event-stream of `start`, `delta` (`{"text"}`) and a final `run` event carrying the stored run.
+     */
+    201: Run;
+};
+
+export type RunsCreateResponse = RunsCreateResponses[keyof RunsCreateResponses];
+
+export type RunsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Run Id
+         */
+        run_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/runs/{run_id}';
+};
+
+export type RunsGetErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type RunsGetError = RunsGetErrors[keyof RunsGetErrors];
+
+export type RunsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Run;
+};
+
+export type RunsGetResponse = RunsGetResponses[keyof RunsGetResponses];

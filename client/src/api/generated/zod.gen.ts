@@ -73,6 +73,14 @@ export const zChatMessage = z.object({
 });
 
 /**
+ * ErrorInfo
+ */
+export const zErrorInfo = z.object({
+    code: z.string(),
+    message: z.string()
+});
+
+/**
  * FieldError
  */
 export const zFieldError = z.object({
@@ -204,6 +212,16 @@ export const zMembershipWorkspace = z.object({
 export const zMeMembership = z.object({
     workspace: zMembershipWorkspace,
     role: z.string()
+});
+
+/**
+ * ModelPrice
+ *
+ * USD per 1M tokens.
+ */
+export const zModelPrice = z.object({
+    input: z.number().gte(0).lte(10000),
+    output: z.number().gte(0).lte(10000)
 });
 
 /**
@@ -400,12 +418,96 @@ export const zPromptCreate = z.object({
 });
 
 /**
+ * PromptRef
+ *
+ * A saved prompt: a label (default `latest`) or a version number.
+ */
+export const zPromptRef = z.object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/),
+    label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish(),
+    version: z.int().gte(1).nullish()
+});
+
+/**
  * PromptUpdate
  */
 export const zPromptUpdate = z.object({
     description: z.string().max(2000).nullish(),
     tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/)).max(20).nullish(),
     archived: z.boolean().nullish()
+});
+
+/**
+ * Provider
+ */
+export const zProvider = z.object({
+    id: z.uuid(),
+    project_id: z.uuid(),
+    name: z.string(),
+    kind: z.enum([
+        'openai',
+        'anthropic',
+        'openai_compatible',
+        'echo'
+    ]),
+    label: z.string(),
+    base_url: z.string().nullable(),
+    api_key_last4: z.string().nullable(),
+    default_model: z.string().nullable(),
+    models: z.array(z.string()),
+    pricing: z.record(z.string(), zModelPrice),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime()
+});
+
+/**
+ * Page[Provider]
+ */
+export const zPageProvider = z.object({
+    items: z.array(zProvider),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * ProviderCreate
+ */
+export const zProviderCreate = z.object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/),
+    kind: z.enum([
+        'openai',
+        'anthropic',
+        'openai_compatible',
+        'echo'
+    ]),
+    base_url: z.string().max(500).nullish(),
+    api_key: z.null().optional(),
+    default_model: z.string().min(1).max(200).nullish(),
+    models: z.array(z.string().min(1).max(200)).max(200).optional(),
+    pricing: z.record(z.string(), zModelPrice).optional()
+});
+
+/**
+ * ProviderTestResult
+ */
+export const zProviderTestResult = z.object({
+    ok: z.boolean(),
+    models: z.array(z.string()).nullable(),
+    latency_ms: z.int(),
+    error: zErrorInfo.nullish()
+});
+
+/**
+ * ProviderUpdate
+ *
+ * Only the fields sent change; `"api_key": null` removes the key.
+ */
+export const zProviderUpdate = z.object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/).nullish(),
+    base_url: z.string().max(500).nullish(),
+    api_key: z.null().optional(),
+    default_model: z.string().min(1).max(200).nullish(),
+    models: z.array(z.string().min(1).max(200)).max(200).nullish(),
+    pricing: z.record(z.string(), zModelPrice).nullish()
 });
 
 /**
@@ -469,6 +571,126 @@ export const zResolvedPrompt = z.object({
     variables: z.record(z.string(), z.unknown()),
     model_config: z.record(z.string(), z.unknown()),
     labels: z.array(z.string())
+});
+
+/**
+ * RunInput
+ */
+export const zRunInput = z.object({
+    text: z.string().nullish(),
+    messages: z.array(z.record(z.string(), z.unknown())).nullish()
+});
+
+/**
+ * RunParams
+ *
+ * Per-run model parameters; they override the version's model_config.
+ */
+export const zRunParams = z.object({
+    temperature: z.number().gte(0).lte(2).nullish(),
+    max_tokens: z.int().gte(1).lte(1000000).nullish(),
+    top_p: z.number().gte(0).lte(1).nullish(),
+    stop: z.union([
+        z.string(),
+        z.array(z.string())
+    ]).nullish(),
+    seed: z.int().nullish(),
+    response_format: z.record(z.string(), z.unknown()).nullish()
+});
+
+/**
+ * RunCreate
+ */
+export const zRunCreate = z.object({
+    prompt: zPromptRef.nullish(),
+    template: z.union([
+        z.string(),
+        z.array(z.union([z.object({
+                role: z.union([
+                    z.literal('assistant'),
+                    z.literal('system'),
+                    z.literal('user')
+                ])
+            }).and(zChatMessage), z.object({
+                role: z.literal('placeholder')
+            }).and(zPlaceholder)]))
+    ]).nullish(),
+    kind: z.enum(['text', 'chat']).nullish(),
+    variables: z.record(z.string(), z.unknown()).optional(),
+    provider_id: z.uuid(),
+    model: z.string().max(200).nullish(),
+    params: zRunParams.optional(),
+    stream: z.boolean().optional().default(false)
+});
+
+/**
+ * RunPrompt
+ */
+export const zRunPrompt = z.object({
+    name: z.string(),
+    version: z.int()
+});
+
+/**
+ * RunUsage
+ */
+export const zRunUsage = z.object({
+    input_tokens: z.int().nullable(),
+    output_tokens: z.int().nullable()
+});
+
+/**
+ * Run
+ */
+export const zRun = z.object({
+    id: z.uuid(),
+    project_id: z.uuid(),
+    status: z.enum([
+        'queued',
+        'running',
+        'completed',
+        'failed',
+        'cancelled'
+    ]),
+    prompt: zRunPrompt.nullable(),
+    kind: z.enum(['text', 'chat']),
+    template: z.union([
+        z.string(),
+        z.array(z.union([z.object({
+                role: z.union([
+                    z.literal('assistant'),
+                    z.literal('system'),
+                    z.literal('user')
+                ])
+            }).and(zChatMessage), z.object({
+                role: z.literal('placeholder')
+            }).and(zPlaceholder)]))
+    ]).nullable(),
+    provider_id: z.uuid().nullable(),
+    provider_name: z.string(),
+    provider_kind: z.string(),
+    model: z.string(),
+    params: z.record(z.string(), z.unknown()),
+    variables: z.record(z.string(), z.unknown()),
+    input: zRunInput,
+    output: z.string().nullable(),
+    usage: zRunUsage,
+    cost_usd: z.number().nullable(),
+    latency_ms: z.int().nullable(),
+    time_to_first_token_ms: z.int().nullable(),
+    error: zErrorInfo.nullable(),
+    stream: z.boolean(),
+    created_by: z.string(),
+    created_at: z.iso.datetime(),
+    finished_at: z.iso.datetime().nullable()
+});
+
+/**
+ * Page[Run]
+ */
+export const zPageRun = z.object({
+    items: z.array(zRun),
+    next_cursor: z.string().nullable()
 });
 
 /**
@@ -620,6 +842,38 @@ export const zWorkspaceCreate = z.object({
 export const zWorkspaceUpdate = z.object({
     name: z.string().min(1).max(100).nullish(),
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).nullish()
+});
+
+/**
+ * ProviderCreate
+ */
+export const zProviderCreateWritable = z.object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/),
+    kind: z.enum([
+        'openai',
+        'anthropic',
+        'openai_compatible',
+        'echo'
+    ]),
+    base_url: z.string().max(500).nullish(),
+    api_key: z.string().max(500).nullish(),
+    default_model: z.string().min(1).max(200).nullish(),
+    models: z.array(z.string().min(1).max(200)).max(200).optional(),
+    pricing: z.record(z.string(), zModelPrice).optional()
+});
+
+/**
+ * ProviderUpdate
+ *
+ * Only the fields sent change; `"api_key": null` removes the key.
+ */
+export const zProviderUpdateWritable = z.object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/).nullish(),
+    base_url: z.string().max(500).nullish(),
+    api_key: z.string().max(500).nullish(),
+    default_model: z.string().min(1).max(200).nullish(),
+    models: z.array(z.string().min(1).max(200)).max(200).nullish(),
+    pricing: z.record(z.string(), zModelPrice).nullish()
 });
 
 export const zPromptsResolvePath = z.object({
@@ -1073,3 +1327,114 @@ export const zImportExportImportQuery = z.object({
  * Successful Response
  */
 export const zImportExportImportResponse = zImportReport;
+
+export const zProvidersListPath = z.object({
+    project_id: z.uuid()
+});
+
+export const zProvidersListQuery = z.object({
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.string().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zProvidersListResponse = zPageProvider;
+
+export const zProvidersCreateBody = zProviderCreateWritable;
+
+export const zProvidersCreatePath = z.object({
+    project_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zProvidersCreateResponse = zProvider;
+
+export const zProvidersDeletePath = z.object({
+    project_id: z.uuid(),
+    provider_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zProvidersDeleteResponse = z.void();
+
+export const zProvidersGetPath = z.object({
+    project_id: z.uuid(),
+    provider_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zProvidersGetResponse = zProvider;
+
+export const zProvidersUpdateBody = zProviderUpdateWritable;
+
+export const zProvidersUpdatePath = z.object({
+    project_id: z.uuid(),
+    provider_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zProvidersUpdateResponse = zProvider;
+
+export const zProvidersTestPath = z.object({
+    project_id: z.uuid(),
+    provider_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zProvidersTestResponse = zProviderTestResult;
+
+export const zRunsListPath = z.object({
+    project_id: z.uuid()
+});
+
+export const zRunsListQuery = z.object({
+    prompt: z.string().max(128).nullish(),
+    provider_id: z.uuid().nullish(),
+    status: z.enum([
+        'queued',
+        'running',
+        'completed',
+        'failed',
+        'cancelled'
+    ]).nullish(),
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.string().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zRunsListResponse = zPageRun;
+
+export const zRunsCreateBody = zRunCreate;
+
+export const zRunsCreatePath = z.object({
+    project_id: z.uuid()
+});
+
+/**
+ * The finished run; with `stream: true` a text/event-stream of `start`, `delta` (`{"text"}`) and a final `run` event carrying the stored run.
+ */
+export const zRunsCreateResponse = zRun;
+
+export const zRunsGetPath = z.object({
+    project_id: z.uuid(),
+    run_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zRunsGetResponse = zRun;

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     storage_url: str = ""
     secret_key: str = ""
     encryption_key: str = ""
+    # Comma-separated earlier values of PF_ENCRYPTION_KEY: they still decrypt (key rotation).
+    encryption_keys_old: str = ""
     allow_signup: bool = True
     log_level: str = "INFO"
     log_json: bool = True
@@ -44,6 +46,12 @@ class Settings(BaseSettings):
     render_timeout_seconds: float = 1.0
     render_workers: int = 2
 
+    # LLM provider calls (playground runs, evaluations); see docs/providers.md.
+    provider_timeout_seconds: float = 60.0
+    provider_max_attempts: int = Field(default=3, ge=1, le=10)
+    provider_retry_base_seconds: float = 0.5
+    provider_retry_max_wait_seconds: float = 20.0
+
     # A near cache in each process in front of Redis; see docs/performance.md.
     near_cache_ttl_seconds: float = 30.0
     cors_origins: list[str] = Field(default_factory=list)
@@ -53,6 +61,10 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def previous_encryption_keys(self) -> list[str]:
+        return [k.strip() for k in self.encryption_keys_old.split(",") if k.strip()]
 
     @property
     def effective_database_url(self) -> str:

@@ -1,0 +1,1 @@
+"""LLM provider connections, adapters over the official SDKs, and model pricing."""

@@ -1,0 +1,457 @@
+"""One adapter per provider kind over the official async SDKs (no hand-written HTTP to providers).
+
+Every adapter answers a chat request (text prompts are sent as one user message), streams, reports
+usage and lists models where the provider can. The SDKs' own retries are off (`max_retries=0`):
+`with_retries` retries 429 (honouring Retry-After) and 5xx / connection failures with exponential
+backoff, so the policy is the same for every kind and configurable (PF_PROVIDER_*).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import math
+import random
+import re
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, TypeVar, cast
+
+import anthropic
+import openai
+
+from promptforge.core.config import Settings
+from promptforge.core.errors import Unprocessable
+from promptforge.providers.errors import SDK_ERRORS, ProviderError, map_provider_error
+
+T = TypeVar("T")
+ProviderKind = Literal["openai", "anthropic", "openai_compatible", "echo"]
+
+DEFAULT_BASE_URLS: dict[str, str] = {
+    "openai": "https://api.openai.com/v1",
+    "anthropic": "https://api.anthropic.com",
+}
+KIND_LABELS: dict[str, str] = {
+    "openai": "OpenAI",
+    "anthropic": "Anthropic",
+    "openai_compatible": "OpenAI-compatible server",
+    "echo": "echo (no model call)",
+}
+ECHO_MODEL = "echo"
+# Anthropic requires max_tokens; used when neither the version nor the run sets it.
+ANTHROPIC_DEFAULT_MAX_TOKENS = 1024
+PARAM_NAMES = ("temperature", "max_tokens", "top_p", "stop", "seed", "response_format")
+CLIENT_POOL_SIZE = 64
+
+
+@dataclass(frozen=True)
+class Connection:
+    """What an adapter needs from a provider connection; the key is plaintext here, never logged."""
+
+    kind: ProviderKind
+    name: str
+    base_url: str | None
+    api_key: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    model: str
+    messages: list[dict[str, str]]
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Usage:
+    input_tokens: int | None
+    output_tokens: int | None
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    usage: Usage
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 3
+    base_seconds: float = 0.5
+    max_wait_seconds: float = 20.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RetryPolicy:
+        return cls(
+            settings.provider_max_attempts,
+            settings.provider_retry_base_seconds,
+            settings.provider_retry_max_wait_seconds,
+        )
+
+
+StreamItem = str | Usage
+
+
+class ProviderStream:
+    """Deltas (str) then one Usage; SDK failures while iterating become ProviderError."""
+
+    def __init__(
+        self,
+        items: AsyncIterator[StreamItem],
+        close: Callable[[], Awaitable[None]],
+        mapper: Callable[[Exception], ProviderError],
+    ) -> None:
+        self._items = items
+        self._close = close
+        self._map = mapper
+
+    def __aiter__(self) -> AsyncIterator[StreamItem]:
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[StreamItem]:
+        try:
+            async for item in self._items:
+                yield item
+        except SDK_ERRORS as exc:
+            raise self._map(exc) from None
+
+    async def close(self) -> None:
+        """Close the connection to the provider (it stops generating)."""
+        await self._close()
+
+
+class Adapter(Protocol):
+    async def complete(self, request: ChatRequest) -> Completion: ...
+    async def open_stream(self, request: ChatRequest) -> ProviderStream: ...
+    async def list_models(self) -> list[str]: ...
+
+
+async def with_retries(
+    call: Callable[[], Awaitable[T]],
+    policy: RetryPolicy,
+    mapper: Callable[[Exception], ProviderError],
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> T:
+    """Run `call`, retrying retryable provider failures with backoff; raise the mapped error."""
+    for attempt in range(policy.attempts):
+        try:
+            return await call()
+        except SDK_ERRORS as exc:
+            error = mapper(exc)
+        if not error.retryable or attempt == policy.attempts - 1:
+            raise error
+        if error.retry_after is not None:
+            delay = error.retry_after
+        else:
+            delay = policy.base_seconds * 2**attempt * (0.5 + random.random())  # noqa: S311 (jitter)
+        if delay > policy.max_wait_seconds:
+            raise error  # the client is told when to come back (Retry-After) rather than kept waiting
+        await sleep(delay)
+    raise AssertionError("unreachable")
+
+
+class ProviderClients:
+    """SDK clients reused across runs (their connection pools make the first token faster)."""
+
+    def __init__(self, size: int = CLIENT_POOL_SIZE) -> None:
+        self._size = size
+        self._clients: OrderedDict[tuple[str, ...], openai.AsyncOpenAI | anthropic.AsyncAnthropic] = (
+            OrderedDict()
+        )
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def _key(self, connection: Connection, timeout: float) -> tuple[str, ...]:
+        digest = hashlib.sha256((connection.api_key or "").encode()).hexdigest()
+        return (connection.kind, connection.base_url or "", digest, repr(timeout))
+
+    def _put(self, key: tuple[str, ...], client: openai.AsyncOpenAI | anthropic.AsyncAnthropic) -> None:
+        self._clients[key] = client
+        while len(self._clients) > self._size:
+            _, old = self._clients.popitem(last=False)
+            task = asyncio.get_running_loop().create_task(old.close())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    def openai(self, connection: Connection, timeout: float) -> openai.AsyncOpenAI:
+        key = self._key(connection, timeout)
+        client = self._clients.get(key)
+        if isinstance(client, openai.AsyncOpenAI):
+            self._clients.move_to_end(key)
+            return client
+        created = openai.AsyncOpenAI(
+            # local servers (Ollama, vLLM) take any key; the SDK insists on one
+            api_key=connection.api_key or "not-needed",
+            base_url=connection.base_url or DEFAULT_BASE_URLS["openai"],
+            timeout=timeout,
+            max_retries=0,
+        )
+        self._put(key, created)
+        return created
+
+    def anthropic(self, connection: Connection, timeout: float) -> anthropic.AsyncAnthropic:
+        key = self._key(connection, timeout)
+        client = self._clients.get(key)
+        if isinstance(client, anthropic.AsyncAnthropic):
+            self._clients.move_to_end(key)
+            return client
+        created = anthropic.AsyncAnthropic(
+            api_key=connection.api_key or "not-needed",
+            base_url=connection.base_url or DEFAULT_BASE_URLS["anthropic"],
+            timeout=timeout,
+            max_retries=0,
+        )
+        self._put(key, created)
+        return created
+
+    async def close(self) -> None:
+        clients = list(self._clients.values())
+        self._clients.clear()
+        for client in clients:
+            await client.close()
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
+
+
+# --------------------------------------------------------------------------- echo
+
+
+def echo_text(messages: list[dict[str, str]], kind: str) -> str:
+    """What the echo provider answers: the rendered text, or the messages one block per role."""
+    if kind == "text":
+        return messages[0]["content"]
+    return "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in messages)
+
+
+def estimate_tokens(text: str) -> int:
+    """About four characters per token: echo's usage is an estimate, and costs nothing."""
+    return max(1, math.ceil(len(text) / 4)) if text else 0
+
+
+class EchoAdapter:
+    """Returns the rendered input without calling any model (for trying templates for free)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def _answer(self, request: ChatRequest) -> tuple[str, Usage]:
+        text = echo_text(request.messages, self.kind)
+        prompt = "".join(m["content"] for m in request.messages)
+        return text, Usage(estimate_tokens(prompt), estimate_tokens(text))
+
+    async def complete(self, request: ChatRequest) -> Completion:
+        text, usage = self._answer(request)
+        return Completion(text, usage)
+
+    async def open_stream(self, request: ChatRequest) -> ProviderStream:
+        text, usage = self._answer(request)
+
+        async def items() -> AsyncIterator[StreamItem]:
+            for piece in re.findall(r"\s*\S+\s*|\s+", text):
+                yield piece
+            yield usage
+
+        async def close() -> None:
+            return None
+
+        return ProviderStream(
+            items(), close, lambda exc: map_provider_error(exc, provider="echo", model=None, secret=None)
+        )
+
+    async def list_models(self) -> list[str]:
+        return [ECHO_MODEL]
+
+
+# --------------------------------------------------------------------------- OpenAI and compatible
+
+
+class OpenAIAdapter:
+    """Chat completions on OpenAI or any server speaking its protocol (Ollama, vLLM, LM Studio, ...)."""
+
+    def __init__(self, connection: Connection, client: openai.AsyncOpenAI, policy: RetryPolicy) -> None:
+        self.connection = connection
+        self.client = client
+        self.policy = policy
+
+    def _map(self, model: str | None) -> Callable[[Exception], ProviderError]:
+        name = self.connection.name
+        secret = self.connection.api_key
+        return lambda exc: map_provider_error(exc, provider=name, model=model, secret=secret)
+
+    def _arguments(self, request: ChatRequest) -> dict[str, Any]:
+        args: dict[str, Any] = {"model": request.model, "messages": request.messages}
+        params = request.params
+        for name in ("temperature", "top_p", "seed", "response_format"):
+            if params.get(name) is not None:
+                args[name] = params[name]
+        if params.get("stop") is not None:
+            args["stop"] = params["stop"]
+        if params.get("max_tokens") is not None:
+            # OpenAI's newer models only take max_completion_tokens; compatible servers know max_tokens
+            field_name = "max_completion_tokens" if self.connection.kind == "openai" else "max_tokens"
+            args[field_name] = params["max_tokens"]
+        return args
+
+    async def complete(self, request: ChatRequest) -> Completion:
+        args = self._arguments(request)
+
+        async def call() -> Any:
+            return await self.client.chat.completions.create(**args)
+
+        response = await with_retries(call, self.policy, self._map(request.model))
+        text = (response.choices[0].message.content or "") if response.choices else ""
+        usage = response.usage
+        return Completion(
+            text,
+            Usage(usage.prompt_tokens, usage.completion_tokens) if usage else Usage(None, None),
+        )
+
+    async def open_stream(self, request: ChatRequest) -> ProviderStream:
+        args = self._arguments(request)
+
+        async def call() -> Any:
+            return await self.client.chat.completions.create(
+                **args, stream=True, stream_options={"include_usage": True}
+            )
+
+        stream = await with_retries(call, self.policy, self._map(request.model))
+
+        async def items() -> AsyncIterator[StreamItem]:
+            usage = Usage(None, None)
+            async for chunk in stream:
+                if chunk.choices:
+                    content = chunk.choices[0].delta.content
+                    if content:
+                        yield content
+                if chunk.usage is not None:
+                    usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
+            yield usage
+
+        return ProviderStream(items(), stream.close, self._map(request.model))
+
+    async def list_models(self) -> list[str]:
+        async def call() -> list[str]:
+            return sorted([model.id async for model in self.client.models.list()])
+
+        return await with_retries(call, self.policy, self._map(None))
+
+
+# --------------------------------------------------------------------------- Anthropic
+
+
+class AnthropicAdapter:
+    """The Messages API: system messages go to `system`, max_tokens is required."""
+
+    def __init__(self, connection: Connection, client: anthropic.AsyncAnthropic, policy: RetryPolicy) -> None:
+        self.connection = connection
+        self.client = client
+        self.policy = policy
+
+    def _map(self, model: str | None) -> Callable[[Exception], ProviderError]:
+        name = self.connection.name
+        secret = self.connection.api_key
+        return lambda exc: map_provider_error(exc, provider=name, model=model, secret=secret)
+
+    @staticmethod
+    def _arguments(request: ChatRequest) -> dict[str, Any]:
+        system = "\n\n".join(m["content"] for m in request.messages if m["role"] == "system")
+        messages = [m for m in request.messages if m["role"] != "system"]
+        if not messages:
+            raise Unprocessable.field(
+                ["body", "template"], "Anthropic needs at least one user message besides the system prompt."
+            )
+        params = request.params
+        args: dict[str, Any] = {
+            "model": request.model,
+            "messages": messages,
+            "max_tokens": params.get("max_tokens") or ANTHROPIC_DEFAULT_MAX_TOKENS,
+        }
+        if system:
+            args["system"] = system
+        # newer SDK releases dropped these from the method signature; the API still takes them
+        sampling = {name: params[name] for name in ("temperature", "top_p") if params.get(name) is not None}
+        if sampling:
+            args["extra_body"] = sampling
+        stop = params.get("stop")
+        if stop is not None:
+            args["stop_sequences"] = [stop] if isinstance(stop, str) else list(stop)
+        # `seed` has no Anthropic equivalent and is left out (docs/providers.md)
+        response_format = params.get("response_format")
+        if isinstance(response_format, dict) and response_format.get("type") == "json_schema":
+            spec = response_format.get("json_schema") or {}
+            schema = spec.get("schema") if isinstance(spec, dict) else None
+            if not isinstance(schema, dict):
+                raise Unprocessable.field(
+                    ["body", "params", "response_format"], "json_schema needs a `schema` object."
+                )
+            args["output_config"] = {"format": {"type": "json_schema", "schema": schema}}
+        elif isinstance(response_format, dict) and response_format.get("type") == "json_object":
+            raise Unprocessable.field(
+                ["body", "params", "response_format"],
+                "Anthropic has no schema-less JSON mode: use {type: json_schema, json_schema: {schema}}.",
+            )
+        return args
+
+    async def complete(self, request: ChatRequest) -> Completion:
+        args = self._arguments(request)
+
+        async def call() -> Any:
+            return await self.client.messages.create(**args)
+
+        response = await with_retries(call, self.policy, self._map(request.model))
+        text = "".join(block.text for block in response.content if getattr(block, "type", "") == "text")
+        return Completion(text, Usage(response.usage.input_tokens, response.usage.output_tokens))
+
+    async def open_stream(self, request: ChatRequest) -> ProviderStream:
+        args = self._arguments(request)
+
+        async def call() -> Any:
+            return await self.client.messages.create(**args, stream=True)
+
+        stream = await with_retries(call, self.policy, self._map(request.model))
+
+        async def items() -> AsyncIterator[StreamItem]:
+            input_tokens: int | None = None
+            output_tokens: int | None = None
+            async for event in stream:
+                kind = event.type
+                if kind == "content_block_delta" and event.delta.type == "text_delta":
+                    if event.delta.text:
+                        yield event.delta.text
+                elif kind == "message_start":
+                    input_tokens = event.message.usage.input_tokens
+                    output_tokens = event.message.usage.output_tokens
+                elif kind == "message_delta":
+                    output_tokens = event.usage.output_tokens  # cumulative
+                    if getattr(event.usage, "input_tokens", None):
+                        input_tokens = event.usage.input_tokens
+            yield Usage(input_tokens, output_tokens)
+
+        return ProviderStream(items(), stream.close, self._map(request.model))
+
+    async def list_models(self) -> list[str]:
+        async def call() -> list[str]:
+            return sorted([model.id async for model in self.client.models.list(limit=100)])
+
+        return await with_retries(call, self.policy, self._map(None))
+
+
+def adapter_for(
+    connection: Connection, clients: ProviderClients, settings: Settings, *, prompt_kind: str = "chat"
+) -> Adapter:
+    """The adapter of a connection's kind, with a pooled SDK client."""
+    policy = RetryPolicy.from_settings(settings)
+    timeout = settings.provider_timeout_seconds
+    if connection.kind == "echo":
+        return EchoAdapter(prompt_kind)
+    if connection.kind == "anthropic":
+        return AnthropicAdapter(connection, clients.anthropic(connection, timeout), policy)
+    return OpenAIAdapter(connection, clients.openai(connection, timeout), policy)
+
+
+def as_messages(kind: str, text: str | None, messages: list[dict[str, Any]] | None) -> list[dict[str, str]]:
+    """A rendered prompt as chat messages: a text prompt is one user message."""
+    if kind == "text":
+        return [{"role": "user", "content": text or ""}]
+    return [
+        {"role": str(m["role"]), "content": str(m["content"])} for m in cast(list[dict[str, Any]], messages)
+    ]

@@ -1,0 +1,92 @@
+"""Request and response bodies of provider connections (the API key goes in, only its last 4 come out)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, Field, SecretStr
+
+from promptforge.core.schemas import Schema
+from promptforge.providers.adapters import ProviderKind
+
+PROVIDER_NAME = r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$"
+ModelName = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http:// or https:// URL")
+    return value.rstrip("/")
+
+
+BaseUrl = Annotated[str | None, Field(default=None, max_length=500), AfterValidator(_http_url)]
+ApiKey = Annotated[SecretStr | None, Field(default=None, max_length=500)]
+
+
+class ModelPrice(Schema):
+    """USD per 1M tokens."""
+
+    input: float = Field(ge=0, le=10_000)
+    output: float = Field(ge=0, le=10_000)
+
+
+class ProviderCreate(Schema):
+    name: str = Field(pattern=PROVIDER_NAME)
+    kind: ProviderKind
+    base_url: BaseUrl = Field(
+        default=None,
+        description="Required for openai_compatible (e.g. http://localhost:11434/v1 for Ollama); "
+        "defaults to the official API for openai and anthropic.",
+    )
+    api_key: ApiKey = Field(
+        default=None, description="Stored encrypted; only its last 4 characters are shown."
+    )
+    default_model: ModelName | None = None
+    models: list[ModelName] = Field(default_factory=list, max_length=200)
+    pricing: dict[ModelName, ModelPrice] = Field(
+        default_factory=dict, max_length=200, description="Per-model price overrides (USD per 1M tokens)."
+    )
+
+
+class ProviderUpdate(Schema):
+    """Only the fields sent change; `"api_key": null` removes the key."""
+
+    name: str | None = Field(default=None, pattern=PROVIDER_NAME)
+    base_url: BaseUrl = None
+    api_key: ApiKey = None
+    default_model: ModelName | None = None
+    models: list[ModelName] | None = Field(default=None, max_length=200)
+    pricing: dict[ModelName, ModelPrice] | None = Field(default=None, max_length=200)
+
+
+class Provider(Schema):
+    id: uuid.UUID
+    project_id: uuid.UUID
+    name: str
+    kind: ProviderKind
+    label: str = Field(description='How to show the kind, e.g. "echo (no model call)".')
+    base_url: str | None
+    api_key_last4: str | None = Field(description="The last 4 characters of the stored key, if any.")
+    default_model: str | None
+    models: list[str]
+    pricing: dict[str, ModelPrice]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ErrorInfo(Schema):
+    code: str
+    message: str
+
+
+class ProviderTestResult(Schema):
+    ok: bool
+    models: list[str] | None = Field(description="Models the provider lists (None when it cannot list them).")
+    latency_ms: int
+    error: ErrorInfo | None = None

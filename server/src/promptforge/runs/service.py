@@ -1,0 +1,416 @@
+"""Runs: render a prompt (saved or draft), call the provider, store tokens, cost, latency and outcome.
+
+A run spans a provider call that may take a minute, so it does not use the request's one
+transaction: the run row is committed (status `running`) before the provider is called, no
+database connection is held during the call, and a second short transaction stores the outcome.
+A crash or a client that goes away therefore still leaves a stored run; streaming finishes its
+row in a shielded scope (see `RunStreamer.finish`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import anyio
+import structlog
+from fastapi import Request
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from promptforge.auth.principal import Principal
+from promptforge.core.config import Settings
+from promptforge.core.db import utcnow
+from promptforge.core.encryption import SecretBox
+from promptforge.core.errors import AppError, NotFound, Unprocessable
+from promptforge.core.pagination import PageParams, paginate
+from promptforge.prompts.rendering import Renderer, TemplateSource, check_template
+from promptforge.prompts.resolve import PromptResolver, Selector
+from promptforge.prompts.service import render_limits, template_json
+from promptforge.providers.adapters import (
+    ECHO_MODEL,
+    PARAM_NAMES,
+    Adapter,
+    ChatRequest,
+    ProviderClients,
+    ProviderStream,
+    Usage,
+    adapter_for,
+    as_messages,
+)
+from promptforge.providers.pricing import Price, cost_usd, price_for
+from promptforge.providers.service import connection_of, load_provider
+from promptforge.runs import schemas
+from promptforge.runs.models import Run
+from promptforge.workspaces.audit import actor_label, record_audit
+from promptforge.workspaces.permissions import Action, authorize_project
+
+log = structlog.get_logger("promptforge.runs")
+DRAFT_NAME = "(draft)"  # not a valid prompt name, so it never collides with an include
+
+
+@dataclass(frozen=True)
+class RunServices:
+    """What executing a run needs from the application."""
+
+    sessionmaker: async_sessionmaker[AsyncSession]
+    resolver: PromptResolver
+    renderer: Renderer
+    box: SecretBox
+    clients: ProviderClients
+    settings: Settings
+
+
+def run_services(request: Request) -> RunServices:
+    state = request.app.state
+    return RunServices(
+        state.sessionmaker,
+        state.resolver,
+        state.renderer,
+        state.secret_box,
+        state.provider_clients,
+        state.settings,
+    )
+
+
+@dataclass
+class PreparedRun:
+    """A run row committed as `running`, and everything needed to make its provider call."""
+
+    run_id: uuid.UUID
+    adapter: Adapter
+    request: ChatRequest
+    price: Price | None
+
+
+def run_out(row: Run) -> schemas.Run:
+    prompt = None
+    if row.prompt_name is not None and row.prompt_version is not None:
+        prompt = schemas.RunPrompt(name=row.prompt_name, version=row.prompt_version)
+    return schemas.Run(
+        id=row.id,
+        project_id=row.project_id,
+        status=row.status,
+        prompt=prompt,
+        kind=row.kind,
+        template=row.template,
+        provider_id=row.provider_id,
+        provider_name=row.provider_name,
+        provider_kind=row.provider_kind,
+        model=row.model,
+        params=row.params,
+        variables=row.variables,
+        input=schemas.RunInput(**row.input),
+        output=row.output,
+        usage=schemas.RunUsage(input_tokens=row.input_tokens, output_tokens=row.output_tokens),
+        cost_usd=row.cost_usd,
+        latency_ms=row.latency_ms,
+        time_to_first_token_ms=row.time_to_first_token_ms,
+        error=row.error,
+        stream=row.stream,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        finished_at=row.finished_at,
+    )
+
+
+# --------------------------------------------------------------------------- preparing
+
+
+def _draft_source(settings: Settings, data: schemas.RunCreate) -> TemplateSource:
+    assert data.template is not None
+    inferred: Literal["text", "chat"] = "text" if isinstance(data.template, str) else "chat"
+    if data.kind is not None and data.kind != inferred:
+        shape = "a string" if data.kind == "text" else "a list of messages"
+        raise Unprocessable.field(["body", "template"], f"A {data.kind} template must be {shape}.")
+    template = template_json(data.template)
+    check_template(inferred, template, render_limits(settings))
+    return TemplateSource(name=DRAFT_NAME, version=0, kind=inferred, template=template, variables=None)
+
+
+def _model_for(
+    data: schemas.RunCreate, model_config: dict[str, Any], provider_kind: str, default: str | None
+) -> str:
+    """The run's model, else the version's (when written for this kind of provider), else the default."""
+    if data.model:
+        return data.model
+    configured = model_config.get("model")
+    meant_for = model_config.get("provider")
+    if isinstance(configured, str) and configured and meant_for in (None, provider_kind):
+        return configured
+    if default:
+        return default
+    if provider_kind == "echo":
+        return ECHO_MODEL
+    raise Unprocessable.field(
+        ["body", "model"],
+        "No model: give `model`, set it in the version's model_config, or set the provider's default model.",
+    )
+
+
+def _merged_params(model_config: dict[str, Any], params: schemas.RunParams) -> dict[str, Any]:
+    merged = {name: model_config[name] for name in PARAM_NAMES if model_config.get(name) is not None}
+    merged.update(params.model_dump(exclude_none=True))
+    return merged
+
+
+async def start_run(
+    services: RunServices, principal: Principal, project_id: uuid.UUID, data: schemas.RunCreate
+) -> PreparedRun:
+    """Authorize, render and store the run as `running`, committed before any provider call."""
+    resolver = services.resolver
+    async with services.sessionmaker() as session:
+        access = await authorize_project(session, principal, project_id, Action.WRITE)
+        provider = await load_provider(session, project_id, data.provider_id)
+        connection = connection_of(provider, services.box)
+        model_config: dict[str, Any] = {}
+        if data.prompt is not None:
+            ref = data.prompt
+            selector = Selector.parse(ref.label, ref.version, "latest")
+            generations = await resolver.generations(project_id, [ref.name])
+            payload = await resolver.payload(
+                project_id, ref.name, selector, generations[1] if generations else None
+            )
+            source = payload.source()
+            model_config = dict(payload.data.get("model_config") or {})
+        else:
+            source = _draft_source(services.settings, data)
+
+        async def load_include(include: str, label: str | None, version: int | None) -> TemplateSource:
+            return await resolver.load_source(project_id, include, Selector.parse(label, version, "latest"))
+
+        rendered = await services.renderer.render(source, data.variables, load_include)
+        model = _model_for(data, model_config, provider.kind, provider.default_model)
+        params = _merged_params(model_config, data.params)
+        messages = as_messages(source.kind, rendered.text, rendered.messages)
+        run = Run(
+            project_id=project_id,
+            prompt_name=source.name if data.prompt is not None else None,
+            prompt_version=source.version if data.prompt is not None else None,
+            kind=source.kind,
+            template=source.template if data.prompt is None else None,
+            provider_id=provider.id,
+            provider_name=provider.name,
+            provider_kind=provider.kind,
+            model=model,
+            params=params,
+            variables=data.variables,
+            input={"text": rendered.text} if source.kind == "text" else {"messages": rendered.messages},
+            status="running",
+            stream=data.stream,
+            created_by_user_id=principal.user_id,
+            created_by_api_key_id=principal.api_key_id,
+            created_by=await actor_label(session, principal),
+        )
+        session.add(run)
+        await session.flush()
+        await record_audit(
+            session,
+            principal,
+            workspace_id=access.project.workspace_id,
+            project_id=project_id,
+            action="run.created",
+            target_type="run",
+            target_id=run.id,
+            data={
+                "prompt": run.prompt_name,
+                "version": run.prompt_version,
+                "provider": provider.name,
+                "model": model,
+            },
+        )
+        price = Price(0.0, 0.0) if provider.kind == "echo" else price_for(model, provider.pricing)
+        await session.commit()
+        run_id = run.id
+    adapter = adapter_for(connection, services.clients, services.settings, prompt_kind=source.kind)
+    return PreparedRun(run_id, adapter, ChatRequest(model=model, messages=messages, params=params), price)
+
+
+# --------------------------------------------------------------------------- finishing
+
+
+@dataclass
+class Outcome:
+    status: str
+    output: str | None = None
+    usage: Usage = field(default_factory=lambda: Usage(None, None))
+    latency_ms: int | None = None
+    time_to_first_token_ms: int | None = None
+    error: dict[str, str] | None = None
+
+
+async def finish_run(services: RunServices, prepared: PreparedRun, outcome: Outcome) -> schemas.Run:
+    """Store the outcome of a run (its own short transaction)."""
+    async with services.sessionmaker() as session:
+        row = await session.get(Run, prepared.run_id)
+        if row is None:  # the project was deleted meanwhile
+            raise NotFound("The run no longer exists.")
+        row.status = outcome.status
+        row.output = outcome.output
+        row.input_tokens = outcome.usage.input_tokens
+        row.output_tokens = outcome.usage.output_tokens
+        row.cost_usd = cost_usd(prepared.price, outcome.usage.input_tokens, outcome.usage.output_tokens)
+        row.latency_ms = outcome.latency_ms
+        row.time_to_first_token_ms = outcome.time_to_first_token_ms
+        row.error = outcome.error
+        row.finished_at = utcnow()
+        await session.commit()
+        return run_out(row)
+
+
+def _error_info(exc: BaseException) -> dict[str, str]:
+    if isinstance(exc, AppError):
+        return {"code": exc.code, "message": exc.detail}
+    return {"code": "internal_error", "message": "The run failed unexpectedly."}
+
+
+def _ms(since: float) -> int:
+    return round((time.perf_counter() - since) * 1000)
+
+
+async def execute_run(services: RunServices, prepared: PreparedRun) -> schemas.Run:
+    """Call the provider and wait for the whole answer; a provider failure is stored, then raised."""
+    started = time.perf_counter()
+    try:
+        completion = await prepared.adapter.complete(prepared.request)
+    except BaseException as exc:
+        status = "cancelled" if isinstance(exc, anyio.get_cancelled_exc_class()) else "failed"
+        with anyio.CancelScope(shield=True):
+            await finish_run(
+                services, prepared, Outcome(status, latency_ms=_ms(started), error=_error_info(exc))
+            )
+        if not isinstance(exc, AppError | anyio.get_cancelled_exc_class()):
+            log.exception("run_failed", run_id=str(prepared.run_id))
+        raise
+    return await finish_run(
+        services,
+        prepared,
+        Outcome("completed", output=completion.text, usage=completion.usage, latency_ms=_ms(started)),
+    )
+
+
+def sse(event: str, data: Any) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'), ensure_ascii=False)}\n\n".encode()
+
+
+class RunStreamer:
+    """Relays a provider stream as server-sent events and stores the run whatever happens.
+
+    `finish` is idempotent and shielded from cancellation: the response calls it again with
+    `cancelled` when the client went away before the stream ended.
+    """
+
+    def __init__(
+        self, services: RunServices, prepared: PreparedRun, stream: ProviderStream, started: float
+    ) -> None:
+        self.services = services
+        self.prepared = prepared
+        self.stream = stream
+        self.started = started
+        self.parts: list[str] = []
+        self.first_token_ms: int | None = None
+        self.usage = Usage(None, None)
+        self.result: schemas.Run | None = None
+        self.finished = False
+
+    async def events(self) -> AsyncIterator[bytes]:
+        yield sse("start", {"id": str(self.prepared.run_id), "model": self.prepared.request.model})
+        error: AppError | None = None
+        try:
+            async for item in self.stream:
+                if isinstance(item, Usage):
+                    self.usage = item
+                    continue
+                if self.first_token_ms is None:
+                    self.first_token_ms = _ms(self.started)
+                self.parts.append(item)
+                yield sse("delta", {"text": item})
+        except AppError as exc:  # the provider failed mid-stream: the final event says so
+            error = exc
+        run = await self.finish("failed" if error else "completed", error)
+        if run is None:
+            yield sse("error", {"code": "run_not_stored", "message": "The run could not be stored."})
+        else:
+            yield sse("run", run.model_dump(mode="json"))
+
+    async def finish(self, status: str, error: BaseException | None = None) -> schemas.Run | None:
+        """Store the outcome once; None when the row is gone (e.g. its project was deleted meanwhile)."""
+        if self.finished:
+            return self.result
+        self.finished = True
+        with anyio.CancelScope(shield=True):
+            latency = _ms(self.started)
+            try:
+                await self.stream.close()
+            except Exception:  # closing a broken connection may fail; the outcome still counts
+                log.warning("provider_stream_close_failed", run_id=str(self.prepared.run_id))
+            outcome = Outcome(
+                status,
+                output="".join(self.parts) if self.parts or status == "completed" else None,
+                usage=self.usage,
+                latency_ms=latency,
+                time_to_first_token_ms=self.first_token_ms,
+                error=_error_info(error) if error is not None else None,
+            )
+            if status == "cancelled":
+                outcome.error = {"code": "client_disconnected", "message": "The client went away mid-stream."}
+            try:
+                self.result = await finish_run(self.services, self.prepared, outcome)
+            except (NotFound, SQLAlchemyError) as exc:
+                log.warning("run_not_stored", run_id=str(self.prepared.run_id), error=type(exc).__name__)
+        return self.result
+
+
+async def open_run_stream(services: RunServices, prepared: PreparedRun) -> RunStreamer:
+    """Open the provider stream; failures before the first token are stored, then raised as problems."""
+    started = time.perf_counter()
+    try:
+        stream = await prepared.adapter.open_stream(prepared.request)
+    except BaseException as exc:
+        status = "cancelled" if isinstance(exc, anyio.get_cancelled_exc_class()) else "failed"
+        with anyio.CancelScope(shield=True):
+            await finish_run(
+                services, prepared, Outcome(status, latency_ms=_ms(started), error=_error_info(exc))
+            )
+        raise
+    return RunStreamer(services, prepared, stream, started)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+async def list_runs(
+    session: AsyncSession,
+    principal: Principal,
+    project_id: uuid.UUID,
+    page: PageParams,
+    *,
+    prompt: str | None = None,
+    provider_id: uuid.UUID | None = None,
+    status: str | None = None,
+) -> tuple[list[schemas.Run], str | None]:
+    await authorize_project(session, principal, project_id, Action.READ)
+    stmt = select(Run).where(Run.project_id == project_id)
+    if prompt is not None:
+        stmt = stmt.where(Run.prompt_name == prompt)
+    if provider_id is not None:
+        stmt = stmt.where(Run.provider_id == provider_id)
+    if status is not None:
+        stmt = stmt.where(Run.status == status)
+    rows, cursor = await paginate(session, stmt, Run.id, page)
+    return [run_out(r) for r in rows], cursor
+
+
+async def get_run(
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID, run_id: uuid.UUID
+) -> schemas.Run:
+    await authorize_project(session, principal, project_id, Action.READ)
+    row = await session.get(Run, run_id)
+    if row is None or row.project_id != project_id:
+        raise NotFound("Run not found.")
+    return run_out(row)
