@@ -19,6 +19,7 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from fake_llm import fake_llm  # noqa: F401  (the local provider server fixture)
 from promptforge.auth import service as auth_service
 from promptforge.auth.dependencies import ACCESS_COOKIE, CSRF_COOKIE, REFRESH_COOKIE
 from promptforge.auth.models import User

@@ -99,6 +99,28 @@ class World:
             self.cache["prompt"] = name
         return str(self.cache["prompt"])
 
+    async def provider(self) -> str:
+        """An echo provider connection of the owner's project."""
+        if "provider" not in self.cache:
+            response = await self.owner.client.post(
+                f"/api/v1/projects/{self.owner.project_id}/providers",
+                json={"name": self.unique("echo"), "kind": "echo"},
+            )
+            assert response.status_code == 201, response.text
+            self.cache["provider"] = response.json()["id"]
+        return str(self.cache["provider"])
+
+    async def run(self) -> str:
+        """A finished run (echo provider) in the owner's project."""
+        if "run" not in self.cache:
+            response = await self.owner.client.post(
+                f"/api/v1/projects/{self.owner.project_id}/runs",
+                json={"template": "hi", "provider_id": await self.provider()},
+            )
+            assert response.status_code == 201, response.text
+            self.cache["run"] = response.json()["id"]
+        return str(self.cache["run"])
+
 
 PATH_PARAMS: dict[str, Builder] = {
     "name": lambda w: w.prompt(),
@@ -108,6 +130,8 @@ PATH_PARAMS: dict[str, Builder] = {
     "project_id": lambda w: w.owner.project_id,
     "user_id": lambda w: w.target_member(),
     "key_id": lambda w: w.api_key_id(),
+    "provider_id": lambda w: w.provider(),
+    "run_id": lambda w: w.run(),
 }
 
 
@@ -127,6 +151,8 @@ class RouteSpec:
 
 PROMPTS = "/api/v1/projects/{project_id}/prompts"
 PROMPT = PROMPTS + "/{name}"
+PROVIDERS = "/api/v1/projects/{project_id}/providers"
+RUNS = "/api/v1/projects/{project_id}/runs"
 NO_REFRESH_COOKIE = {"anonymous": 401, "viewer_key": 401, "editor_key": 401, "other_project_key": 401}
 
 ROUTES: dict[tuple[str, str], RouteSpec] = {
@@ -213,7 +239,22 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
             "prompts": [{"name": w.unique("i"), "kind": "text", "versions": [{"number": 1, "template": "x"}]}]
         },
     ),
+    # providers: members see them (to pick one for a run, keys shown as last 4 only); admins manage
+    ("GET", PROVIDERS): RouteSpec("viewer", keys="viewer"),
+    ("POST", PROVIDERS): RouteSpec("admin", body=lambda w: {"name": w.unique("prov"), "kind": "echo"}),
+    ("GET", f"{PROVIDERS}/{{provider_id}}"): RouteSpec("viewer", keys="viewer"),
+    ("PATCH", f"{PROVIDERS}/{{provider_id}}"): RouteSpec("admin", body=lambda w: {"default_model": "echo"}),
+    ("DELETE", f"{PROVIDERS}/{{provider_id}}"): RouteSpec("admin"),
+    ("POST", f"{PROVIDERS}/{{provider_id}}/test"): RouteSpec("admin"),
+    # runs
+    ("POST", RUNS): RouteSpec("editor", keys="editor", body=lambda w: _run_body(w)),
+    ("GET", RUNS): RouteSpec("viewer", keys="viewer"),
+    ("GET", f"{RUNS}/{{run_id}}"): RouteSpec("viewer", keys="viewer"),
 }
+
+
+async def _run_body(w: World) -> dict[str, Any]:
+    return {"template": "hi {{ x }}", "variables": {"x": 1}, "provider_id": await w.provider()}
 
 
 async def _member_body(w: World) -> dict[str, str]:

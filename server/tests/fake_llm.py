@@ -1,0 +1,350 @@
+"""A local LLM provider for tests: a real HTTP server speaking the OpenAI chat-completions and the
+Anthropic messages wire protocols (JSON and SSE streaming, usage, model lists), so provider
+connections in tests go through the official SDKs to 127.0.0.1 and nothing leaves the machine.
+
+Failure modes are chosen by the model name (a unique suffix keeps `-once` state per test):
+
+    fail-401, fail-403, fail-404, fail-400  that status, every time
+    missing-...                             404 unknown model
+    fail-429-once-<x>                       429 (retry-after: 1) the first time, then success
+    fail-429-always-<x>                     429 (retry-after: 60) every time
+    fail-500-once-<x> / fail-500-always     500 the first time / every time
+    slow-<n>ms-...                          waits n ms before answering
+    drip-<n>ms-...                          streams 40 words, n ms apart
+    midstream-error-...                     streams two words, then an error event
+An API key containing "bad" is refused with 401 (and the message echoes the key, as OpenAI's does).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+MODELS_OPENAI = ["gpt-4o", "gpt-4o-mini", "fake-chat"]
+MODELS_ANTHROPIC = ["claude-sonnet-4-5", "claude-haiku-4-5"]
+DRIP_WORDS = 40
+
+
+@dataclass
+class FakeLLM:
+    """The running server: its base URLs and every request it received."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    attempts: Counter[str] = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def openai_url(self) -> str:
+        return f"http://{self.host}:{self.port}/v1"
+
+    @property
+    def anthropic_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def calls(self, model: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [r for r in self.requests if (r["json"] or {}).get("model") == model]
+
+    def record(self, request: Request, body: dict[str, Any] | None) -> int:
+        """Remember the request; returns how many times this model was asked before."""
+        model = (body or {}).get("model", "")
+        with self.lock:
+            self.requests.append(
+                {"path": request.url.path, "headers": dict(request.headers), "json": body, "at": time.time()}
+            )
+            seen = self.attempts[model]
+            self.attempts[model] += 1
+        return seen
+
+
+def _reply(messages: list[dict[str, Any]], vendor: str) -> str:
+    last = next((m for m in reversed(messages) if m.get("role") == "user"), {"content": ""})
+    content = last.get("content")
+    if isinstance(content, list):  # anthropic content blocks
+        content = " ".join(b.get("text", "") for b in content if isinstance(b, dict))
+    return f"Hello from fake {vendor}. You said: {content}"
+
+
+def _count(text: str) -> int:
+    return len(text.split())
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\S+\s*", text)
+
+
+def _milliseconds(model: str, prefix: str) -> float:
+    match = re.search(rf"{prefix}-(\d+)ms", model)
+    return int(match.group(1)) / 1000 if match else 0.0
+
+
+def _failure(model: str, seen: int, key: str, vendor: str) -> Response | None:
+    """The error a model name asks for, in the vendor's error format."""
+
+    def error(status: int, kind: str, message: str, headers: dict[str, str] | None = None) -> Response:
+        if vendor == "openai":
+            body: dict[str, Any] = {"error": {"message": message, "type": kind, "param": None, "code": kind}}
+        else:
+            body = {"type": "error", "error": {"type": kind, "message": message}}
+        return JSONResponse(body, status_code=status, headers=headers)
+
+    if "bad" in key or model.startswith("fail-401"):
+        return error(401, "authentication_error", f"Incorrect API key provided: {key}.")
+    if model.startswith("fail-403"):
+        return error(403, "permission_error", "Your key may not use this model.")
+    if model.startswith(("fail-404", "missing")):
+        return error(404, "not_found_error", f"The model `{model}` does not exist.")
+    if model.startswith("fail-400"):
+        return error(400, "invalid_request_error", f"temperature is invalid (key {key}).")
+    if model.startswith("fail-429-once") and seen == 0:
+        return error(429, "rate_limit_error", "Slow down.", {"retry-after": "1"})
+    if model.startswith("fail-429-always"):
+        return error(429, "rate_limit_error", "Slow down.", {"retry-after": "60"})
+    if model.startswith("fail-500-once") and seen == 0:
+        return error(500, "api_error", "Internal error.")
+    if model.startswith("fail-500-always"):
+        return error(500, "api_error", "Internal error.")
+    return None
+
+
+def _anthropic_key(request: Request) -> str:
+    """Anthropic's SDK sends `x-api-key` or, in newer versions, `Authorization: Bearer`."""
+    bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
+    return request.headers.get("x-api-key") or bearer
+
+
+def _sse(data: dict[str, Any], event: str | None = None) -> bytes:
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {json.dumps(data)}\n\n".encode()
+
+
+def build_app(fake: FakeLLM) -> Starlette:
+    async def openai_chat(request: Request) -> Response:
+        body = await request.json()
+        seen = fake.record(request, body)
+        model = body.get("model", "")
+        key = request.headers.get("authorization", "").removeprefix("Bearer ")
+        await asyncio.sleep(_milliseconds(model, "slow"))
+        failure = _failure(model, seen, key, "openai")
+        if failure is not None:
+            return failure
+        text = _reply(body.get("messages", []), "OpenAI")
+        prompt_tokens = sum(_count(str(m.get("content", ""))) for m in body.get("messages", []))
+        usage = {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": _count(text),
+            "total_tokens": prompt_tokens + _count(text),
+        }
+        if not body.get("stream"):
+            return JSONResponse(
+                {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": model,
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": text},
+                            "finish_reason": "stop",
+                        }
+                    ],
+                    "usage": usage,
+                }
+            )
+        include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+        drip = _milliseconds(model, "drip")
+        words = _words(text) if not drip else [f"w{i} " for i in range(DRIP_WORDS)]
+
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+            return {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion.chunk",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
+
+        async def events() -> AsyncIterator[bytes]:
+            yield _sse(chunk({"role": "assistant", "content": ""}))
+            for i, word in enumerate(words):
+                if model.startswith("midstream-error") and i == 2:
+                    yield _sse({"error": {"message": "The server had an error.", "type": "server_error"}})
+                    return
+                if drip:
+                    await asyncio.sleep(drip)
+                yield _sse(chunk({"content": word}))
+            yield _sse(chunk({}, "stop"))
+            if include_usage:
+                final = chunk({})
+                final["choices"] = []
+                final["usage"] = {**usage, "completion_tokens": len(words)}
+                yield _sse(final)
+            yield b"data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    async def anthropic_messages(request: Request) -> Response:
+        body = await request.json()
+        seen = fake.record(request, body)
+        model = body.get("model", "")
+        key = _anthropic_key(request)
+        await asyncio.sleep(_milliseconds(model, "slow"))
+        failure = _failure(model, seen, key, "anthropic")
+        if failure is not None:
+            return failure
+        text = _reply(body.get("messages", []), "Anthropic")
+        input_tokens = sum(_count(str(m.get("content", ""))) for m in body.get("messages", []))
+        input_tokens += _count(str(body.get("system", "")))
+        message = {
+            "id": "msg_fake",
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
+        }
+        if not body.get("stream"):
+            return JSONResponse(
+                {
+                    **message,
+                    "content": [{"type": "text", "text": text}],
+                    "usage": {"input_tokens": input_tokens, "output_tokens": _count(text)},
+                }
+            )
+        drip = _milliseconds(model, "drip")
+        words = _words(text) if not drip else [f"w{i} " for i in range(DRIP_WORDS)]
+
+        async def events() -> AsyncIterator[bytes]:
+            start = {
+                **message,
+                "content": [],
+                "stop_reason": None,
+                "usage": {"input_tokens": input_tokens, "output_tokens": 1},
+            }
+            yield _sse({"type": "message_start", "message": start}, "message_start")
+            block = {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}
+            yield _sse(block, "content_block_start")
+            yield _sse({"type": "ping"}, "ping")
+            for i, word in enumerate(words):
+                if model.startswith("midstream-error") and i == 2:
+                    error = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+                    yield _sse(error, "error")
+                    return
+                if drip:
+                    await asyncio.sleep(drip)
+                delta = {
+                    "type": "content_block_delta",
+                    "index": 0,
+                    "delta": {"type": "text_delta", "text": word},
+                }
+                yield _sse(delta, "content_block_delta")
+            yield _sse({"type": "content_block_stop", "index": 0}, "content_block_stop")
+            end = {
+                "type": "message_delta",
+                "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                "usage": {"output_tokens": len(words)},
+            }
+            yield _sse(end, "message_delta")
+            yield _sse({"type": "message_stop"}, "message_stop")
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    async def models(request: Request) -> Response:
+        fake.record(request, None)
+        if "anthropic-version" in request.headers:
+            if "bad" in _anthropic_key(request):
+                return JSONResponse(
+                    {
+                        "type": "error",
+                        "error": {"type": "authentication_error", "message": "invalid x-api-key"},
+                    },
+                    status_code=401,
+                )
+            data = [
+                {"type": "model", "id": m, "display_name": m, "created_at": "2025-01-01T00:00:00Z"}
+                for m in MODELS_ANTHROPIC
+            ]
+            return JSONResponse(
+                {"data": data, "has_more": False, "first_id": data[0]["id"], "last_id": data[-1]["id"]}
+            )
+        if "bad" in request.headers.get("authorization", ""):
+            return JSONResponse(
+                {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}},
+                status_code=401,
+            )
+        data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in MODELS_OPENAI]
+        return JSONResponse({"object": "list", "data": data})
+
+    return Starlette(
+        routes=[
+            Route("/v1/chat/completions", openai_chat, methods=["POST"]),
+            Route("/v1/messages", anthropic_messages, methods=["POST"]),
+            Route("/v1/models", models, methods=["GET"]),
+        ]
+    )
+
+
+class ServerThread:
+    """Serve an ASGI app with uvicorn on 127.0.0.1 (a free port) in a thread with its own event loop."""
+
+    def __init__(self, app: Any) -> None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> int:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the fake LLM server did not start")
+            time.sleep(0.01)
+        port: int = self.server.servers[0].sockets[0].getsockname()[1]
+        return port
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def fake_llm() -> Iterator[FakeLLM]:
+    """The local OpenAI + Anthropic protocol server, for the whole test session."""
+    fake = FakeLLM()
+    runner = ServerThread(build_app(fake))
+    fake.port = runner.start()
+    yield fake
+    runner.stop()
+
+
+async def connect(owner: Any, kind: str, fake: FakeLLM | None = None, **fields: Any) -> dict[str, Any]:
+    """Create a provider connection of `kind` through the API, pointed at the fake server."""
+    body: dict[str, Any] = {"name": fields.pop("name", f"{kind}-{time.monotonic_ns()}"), "kind": kind}
+    if kind == "openai" or kind == "openai_compatible":
+        assert fake is not None
+        body.update(base_url=fake.openai_url, api_key="sk-test-openai-key-1234")
+    elif kind == "anthropic":
+        assert fake is not None
+        body.update(base_url=fake.anthropic_url, api_key="sk-ant-test-key-5678")
+    body.update(fields)
+    response = await owner.client.post(f"/api/v1/projects/{owner.project_id}/providers", json=body)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
