@@ -163,6 +163,21 @@ describe('registry flow', { timeout: 240_000 }, () => {
     await screenshot(page, 'prompt-labels');
   });
 
+  step('adds a label and removes it after a confirmation', async () => {
+    const { page } = ada;
+    await page.getByLabel('New label').fill('canary');
+    await page.getByRole('button', { name: 'Add label at v2' }).click();
+    await page.getByRole('dialog', { name: 'Move canary' }).getByRole('button', { name: 'Move label' }).click();
+    await expectExactText(page.getByTestId('label-current-canary'), 'v2');
+    await page.getByRole('button', { name: 'Remove label canary' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove label canary' });
+    await expectText(dialog.getByTestId('move-from'), 'v2');
+    await dialog.getByRole('button', { name: 'Remove label' }).click();
+    await waitUntil(async () => (await page.getByTestId('label-current-canary').count()) === 0, 'canary to disappear');
+    const labels = await ada.context.request.get(`/api/v1/projects/${scope.projectId}/prompts/${PROMPT}`);
+    assert.deepEqual((await labels.json()).labels, { production: 1, staging: 2 });
+  });
+
   step('creates an API key (secret shown once) and revokes it', async () => {
     const { page } = ada;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
@@ -212,6 +227,37 @@ describe('registry flow', { timeout: 240_000 }, () => {
     assert.equal(response.status(), 403);
     const body = await response.json();
     assert.equal(body.status, 403);
+  });
+
+  step('archives the prompt and restores it', async () => {
+    const { page } = ada;
+    await page.goto(`/w/${scope.workspaceId}/p/${scope.projectId}/prompts/${PROMPT}`);
+    await page.getByRole('button', { name: 'Archive prompt' }).click();
+    await page.getByRole('dialog', { name: `Archive ${PROMPT}` }).getByRole('button', { name: 'Archive' }).click();
+    await expectVisible(page.getByRole('button', { name: 'Restore prompt' }), 'the restore button');
+    await page.getByRole('link', { name: '← All prompts' }).click();
+    await expectVisible(page.getByText('No prompts yet'), 'an empty list without the archived prompt');
+    await page.getByLabel('Archived').check();
+    await page.getByRole('list', { name: 'Prompts' }).getByRole('link', { name: PROMPT }).click();
+    await page.getByRole('button', { name: 'Restore prompt' }).click();
+    await expectVisible(page.getByRole('button', { name: 'Archive prompt' }), 'the archive button again');
+    await page.getByRole('link', { name: '← All prompts' }).click();
+    await expectVisible(page.getByRole('list', { name: 'Prompts' }).getByRole('link', { name: PROMPT }), 'the restored prompt listed');
+  });
+
+  step('creates a workspace from the switcher', async () => {
+    const { page } = ada;
+    await page.getByRole('button', { name: 'New workspace' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New workspace' });
+    await dialog.getByLabel('Workspace name').fill(`Team ${run}`);
+    assert.equal(await dialog.getByLabel('Workspace slug').inputValue(), `team-${run}`);
+    await dialog.getByRole('button', { name: 'Create workspace' }).click();
+    await expectVisible(page.getByText('No prompts yet'), "the new workspace's empty prompt list");
+    const moved = scopeFromUrl(page.url());
+    assert.notEqual(moved.workspaceId, scope.workspaceId);
+    assert.equal(await page.getByLabel('Workspace', { exact: true }).inputValue(), moved.workspaceId);
+    await page.getByLabel('Workspace', { exact: true }).selectOption(scope.workspaceId);
+    await expectVisible(page.getByRole('list', { name: 'Prompts' }).getByRole('link', { name: PROMPT }), 'back in the first workspace');
   });
 
   step('signs out', async () => {

@@ -2,9 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { meQueryOptions, projectsQueryOptions } from '@/api/session-queries';
 import { SelectField } from '@/components/form-field';
+import { CreateWorkspaceButton } from '@/features/workspaces/components/create-workspace-dialog';
 import { paths } from '@/lib/paths';
 
-/** Workspace and project pickers; switching opens the prompts of the chosen project. */
+/** Workspace and project pickers (and a new workspace); switching opens the prompts of the chosen project. */
 export function ScopeSwitcher({ workspaceId, projectId }: { workspaceId: string; projectId: string }) {
   const navigate = useNavigate();
   const me = useQuery(meQueryOptions());
@@ -18,12 +19,17 @@ export function ScopeSwitcher({ workspaceId, projectId }: { workspaceId: string;
 
   return (
     <div className="space-y-3">
-      <SelectField
-        label="Workspace"
-        value={workspaceId}
-        options={workspaceOptions}
-        onChange={(e) => void navigate(`/w/${e.target.value}`)}
-      />
+      <div>
+        <SelectField
+          label="Workspace"
+          value={workspaceId}
+          options={workspaceOptions}
+          onChange={(e) => void navigate(`/w/${e.target.value}`)}
+        />
+        <div className="mt-1 flex justify-end">
+          <CreateWorkspaceButton />
+        </div>
+      </div>
       <SelectField
         label="Project"
         value={projectId}

@@ -13,9 +13,32 @@ export function zodFieldErrors(error: z.ZodError): FieldErrors {
   return out;
 }
 
-/** Validate `value` with `schema`; returns the parsed value or the field errors. */
-export function validate<T>(schema: z.ZodType<T>, value: unknown): { data: T; errors: null } | { data: null; errors: FieldErrors } {
-  const result = schema.safeParse(value);
+/**
+ * Per-field wording for a generated schema, by dotted path; a path also covers what is below it
+ * ("tags" covers "tags.3") and `*` stands for any index ("template.*.name").
+ */
+export type FieldMessages = Record<string, string>;
+
+/**
+ * Validate `value` with `schema`; returns the parsed value or the field errors. `messages` words
+ * the failures of the given fields (the generated schemas carry no messages of their own).
+ */
+export function validate<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  messages: FieldMessages = {},
+): { data: T; errors: null } | { data: null; errors: FieldErrors } {
+  const result = schema.safeParse(value, {
+    error: (issue) => {
+      const path = (issue.path ?? []).map(String);
+      for (let n = path.length; n > 0; n--) {
+        const prefix = path.slice(0, n);
+        const message = messages[prefix.join('.')] ?? messages[prefix.map((p) => (/^\d+$/.test(p) ? '*' : p)).join('.')];
+        if (message) return message;
+      }
+      return undefined;
+    },
+  });
   if (result.success) return { data: result.data, errors: null };
   return { data: null, errors: zodFieldErrors(result.error) };
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage, isApiError } from '@/api/api-error';
 import { sessionKeys } from '@/api/session-queries';
@@ -19,6 +19,11 @@ export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
+
+  // Nothing of a previous session stays in memory on the sign-in page (sign-out lands here).
+  useEffect(() => {
+    queryClient.clear();
+  }, [queryClient]);
 
   const mutation = useMutation({
     mutationFn: signIn,

@@ -1,4 +1,4 @@
-/** Sign out: revoke the session server-side, drop every cached query, go to sign-in. */
+/** Sign out: revoke the session server-side, go to sign-in (which drops every cached query). */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { paths } from '@/lib/paths';
@@ -9,9 +9,12 @@ export function useSignOut() {
   const navigate = useNavigate();
   return useMutation({
     mutationFn: signOut,
-    onSettled: () => {
-      queryClient.clear();
-      void navigate(paths.signIn, { replace: true });
+    onSettled: async () => {
+      // Leave the signed-in pages first: clearing the cache while they are still mounted makes
+      // their queries refetch without a session (401s, a failed refresh) on the way out. The
+      // sign-in page drops the cache once it is shown.
+      await queryClient.cancelQueries();
+      await navigate(paths.signIn, { replace: true });
     },
   });
 }

@@ -58,4 +58,31 @@ describe('LabelsPanel', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Move production' }));
     expect(screen.getByRole('dialog', { name: 'Roll back production' })).toBeInTheDocument();
   });
+
+  it('removes a label after a confirmation, with DELETE', async () => {
+    let deleted = false;
+    server.use(
+      http.delete('*/api/v1/projects/p1/prompts/greet/labels/staging', () => {
+        deleted = true;
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    renderRoute(panel('editor'));
+    expect(screen.queryByRole('button', { name: 'Remove label canary' })).not.toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'Remove label production' })).toBeDisabled();
+    await userEvent.click(screen.getByRole('button', { name: 'Remove label staging' }));
+    const dialog = screen.getByRole('dialog', { name: 'Remove label staging' });
+    expect(within(dialog).getByTestId('move-from')).toHaveTextContent('v1');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Remove label' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(deleted).toBe(true);
+  });
+
+  it('explains an invalid new label name', async () => {
+    renderRoute(panel('editor'));
+    await userEvent.type(await screen.findByLabelText('New label'), 'Not Valid');
+    await userEvent.click(screen.getByRole('button', { name: 'Add label at v2' }));
+    expect(await screen.findByText(/Lowercase letters, digits/)).toBeInTheDocument();
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
 });

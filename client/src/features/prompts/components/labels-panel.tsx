@@ -8,14 +8,15 @@ import { ErrorState, LoadingState } from '@/components/states';
 import { formatDateTime } from '@/lib/format';
 import { roleAtLeast } from '@/lib/roles';
 import { toast } from '@/stores/toast-store';
-import { labelHistoryQueryOptions, labelNameSchema, moveLabel, promptKeys } from '../api/prompts-api';
+import { deleteLabel, labelHistoryQueryOptions, labelNameMessage, labelNameSchema, moveLabel, promptKeys } from '../api/prompts-api';
 
 const DEFAULT_LABELS = ['production', 'staging'];
 
+/** A label change to confirm: `to` null removes the label. */
 interface PendingMove {
   label: string;
   from: number | null;
-  to: number;
+  to: number | null;
 }
 
 function LabelHistory({ projectId, name, label }: { projectId: string; name: string; label: string }) {
@@ -37,7 +38,7 @@ function LabelHistory({ projectId, name, label }: { projectId: string; name: str
   );
 }
 
-/** Deploy and roll back: move a label to a version, with a from→to confirmation. */
+/** Deploy, roll back and remove: move a label to a version (or off the prompt), with a from→to confirmation. */
 export function LabelsPanel({
   projectId,
   name,
@@ -71,25 +72,30 @@ export function LabelsPanel({
   const versions = Array.from({ length: latest }, (_, i) => latest - i);
 
   const move = useMutation({
-    mutationFn: (m: PendingMove) => moveLabel(projectId, name, m.label, m.to),
+    mutationFn: async (m: PendingMove) => {
+      if (m.to === null) await deleteLabel(projectId, name, m.label);
+      else await moveLabel(projectId, name, m.label, m.to);
+    },
     onSuccess: async (_data, m) => {
-      toast(`${m.label} now points to v${m.to}.`);
+      toast(m.to === null ? `${m.label} removed.` : `${m.label} now points to v${m.to}.`);
+      setTargets(({ [m.label]: _moved, ...rest }) => rest);
       setPending(null);
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: promptKeys.detail(projectId, name) }),
         queryClient.invalidateQueries({ queryKey: promptKeys.all(projectId) }),
+        queryClient.invalidateQueries({ queryKey: promptKeys.labelHistory(projectId, name, m.label) }),
       ]);
     },
   });
 
-  const ask = (label: string, to: number) => {
+  const ask = (label: string, to: number | null) => {
     move.reset();
     setPending({ label, from: labels[label] ?? null, to });
   };
 
   const addLabel = (event: FormEvent) => {
     event.preventDefault();
-    const parsed = labelNameSchema.safeParse(newLabel.trim());
+    const parsed = labelNameSchema.safeParse(newLabel.trim(), { error: () => labelNameMessage });
     if (!parsed.success) return setNewLabelError(parsed.error.issues[0]?.message);
     if (!allowed(parsed.data)) return setNewLabelError('Only admins and owners can set a protected label.');
     setNewLabelError(undefined);
@@ -97,7 +103,9 @@ export function LabelsPanel({
     setNewLabel('');
   };
 
-  const rollback = pending && pending.from !== null && pending.to < pending.from;
+  const removing = pending !== null && pending.to === null;
+  const rollback = pending && pending.from !== null && pending.to !== null && pending.to < pending.from;
+  const title = removing ? `Remove label ${pending.label}` : rollback ? `Roll back ${pending?.label}` : `Move ${pending?.label}`;
   return (
     <section aria-labelledby="labels-heading" className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
       <h2 id="labels-heading" className="text-base font-semibold">
@@ -141,6 +149,11 @@ export function LabelsPanel({
                 <Button size="sm" variant="secondary" disabled={!may || target === current} onClick={() => ask(label, target)} aria-label={`Move ${label}`}>
                   {current && target < current ? 'Roll back' : 'Move'}
                 </Button>
+                {current !== undefined && (
+                  <Button size="sm" variant="ghost" disabled={!may} onClick={() => ask(label, null)} aria-label={`Remove label ${label}`}>
+                    Remove
+                  </Button>
+                )}
                 <Button size="sm" variant="ghost" aria-expanded={historyOf === label} onClick={() => setHistoryOf(historyOf === label ? null : label)} aria-label={`History of ${label}`}>
                   History
                 </Button>
@@ -163,15 +176,22 @@ export function LabelsPanel({
       )}
       <ConfirmDialog
         open={pending !== null}
-        title={rollback ? `Roll back ${pending?.label}` : `Move ${pending?.label}`}
-        confirmLabel={rollback ? 'Roll back' : 'Move label'}
-        tone={pending && isProtected(pending.label) ? 'danger' : 'primary'}
+        title={title}
+        confirmLabel={removing ? 'Remove label' : rollback ? 'Roll back' : 'Move label'}
+        tone={pending && (removing || isProtected(pending.label)) ? 'danger' : 'primary'}
         pending={move.isPending}
         error={move.error}
         onCancel={() => setPending(null)}
         onConfirm={() => pending && move.mutate(pending)}
       >
-        {pending && (
+        {pending && pending.to === null && (
+          <p>
+            Remove <strong className="font-mono">{pending.label}</strong> from <span className="font-mono">{name}</span> (now{' '}
+            <strong data-testid="move-from">{pending.from ? `v${pending.from}` : 'not set'}</strong>)? Applications can no longer resolve
+            it until it is set again.
+          </p>
+        )}
+        {pending && pending.to !== null && (
           <p>
             Move <strong className="font-mono">{pending.label}</strong> of <span className="font-mono">{name}</span> from{' '}
             <strong data-testid="move-from">{pending.from ? `v${pending.from}` : 'not set'}</strong> to <strong data-testid="move-to">v{pending.to}</strong>?

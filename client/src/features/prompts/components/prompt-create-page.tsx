@@ -10,7 +10,7 @@ import { useScope } from '@/hooks/use-scope';
 import { serverFieldErrors, validate, type FieldErrors } from '@/lib/field-errors';
 import { paths } from '@/lib/paths';
 import { toast } from '@/stores/toast-store';
-import { createPrompt, promptCreateSchema, promptKeys, type ChatMessage, type PromptKind } from '../api/prompts-api';
+import { createPrompt, promptCreateSchema, promptKeys, type ChatMessage, type PromptKind, promptFieldMessages } from '../api/prompts-api';
 import { ChatMessagesEditor } from './chat-messages-editor';
 import { parseModelConfig } from '../lib/model-config';
 import { ModelConfigField } from './model-config-field';
@@ -56,7 +56,7 @@ export function PromptCreatePage() {
       template,
       model_config: config.value ?? undefined,
       commit_message: commitMessage.trim() || undefined,
-    });
+    }, promptFieldMessages);
     const fieldErrors = { ...(result.errors ?? {}), ...(config.error ? { model_config: config.error } : {}) };
     if (Object.keys(fieldErrors).length > 0 || !result.data) return setErrors(fieldErrors);
     setErrors({});

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useRef, type KeyboardEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { projectQueryOptions } from '@/api/session-queries';
+import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
 import { PageHeader } from '@/components/page-header';
 import { ErrorState, LoadingState } from '@/components/states';
@@ -11,6 +12,7 @@ import { paths } from '@/lib/paths';
 import { roleAtLeast } from '@/lib/roles';
 import { promptQueryOptions, versionQueryOptions } from '../api/prompts-api';
 import { LabelsPanel } from './labels-panel';
+import { PromptArchiveButton } from './prompt-archive';
 import { RenderPreview } from './render-preview';
 import { VersionDiff } from './version-diff';
 import { VersionEditor } from './version-editor';
@@ -68,6 +70,7 @@ export function PromptDetailPage() {
     <div>
       <PageHeader
         title={<span className="font-mono">{data.name}</span>}
+        actions={roleAtLeast(role, 'editor') && <PromptArchiveButton projectId={projectId} name={data.name} archived={data.archived} />}
         description={
           <div className="space-y-1">
             <Link to={paths.prompts(workspaceId, projectId)} className="text-indigo-600 hover:underline">
@@ -85,6 +88,11 @@ export function PromptDetailPage() {
           </div>
         }
       />
+      {data.archived && (
+        <div className="mb-4">
+          <Alert tone="info">This prompt is archived: it is read-only, hidden from the list and cannot be resolved until it is restored.</Alert>
+        </div>
+      )}
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="min-w-0">
           <div role="tablist" aria-label="Prompt views" className="mb-4 flex gap-1 border-b border-slate-200">

@@ -19,8 +19,9 @@ export function PromptsListPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const tag = params.get('tag') ?? '';
+  const archived = params.get('archived') === '1';
   const [search, setSearch] = useState(q);
-  const prompts = useQuery(promptsQueryOptions(projectId, { q, tag }));
+  const prompts = useQuery(promptsQueryOptions(projectId, { q, tag, archived }));
 
   // Debounce typing into the URL (which drives the query).
   useEffect(() => {
@@ -35,6 +36,14 @@ export function PromptsListPage() {
       const next = new URLSearchParams(p);
       if (value) next.set('tag', value);
       else next.delete('tag');
+      return next;
+    });
+
+  const setArchived = (value: boolean) =>
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      if (value) next.set('archived', '1');
+      else next.delete('archived');
       return next;
     });
 
@@ -70,13 +79,19 @@ export function PromptsListPage() {
             ))}
           </select>
         </div>
+        <label className="flex items-center gap-2 py-2 text-sm text-slate-700">
+          <input type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} className="rounded border-slate-300" />
+          Archived
+        </label>
       </div>
       {prompts.isPending ? (
         <LoadingState />
       ) : prompts.isError ? (
         <ErrorState error={prompts.error} onRetry={() => void prompts.refetch()} />
       ) : prompts.data.items.length === 0 ? (
-        q || tag ? (
+        archived ? (
+          <EmptyState title="No archived prompts">Archived prompts are listed here and can be restored from their page.</EmptyState>
+        ) : q || tag ? (
           <EmptyState title="No prompts match">Try another search or tag.</EmptyState>
         ) : (
           <EmptyState

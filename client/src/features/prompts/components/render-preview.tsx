@@ -119,8 +119,8 @@ export function RenderPreview({ projectId, name, version, labels }: { projectId:
           <ol className="mt-2 space-y-2" data-testid="render-output">
             {result.messages.map((m, i) => (
               <li key={i} className="rounded bg-slate-50 p-2">
-                <span className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{m.role}</span>
-                <pre className="mt-1 text-sm whitespace-pre-wrap">{m.content}</pre>
+                <span className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{String(m.role ?? '')}</span>
+                <pre className="mt-1 text-sm whitespace-pre-wrap">{String(m.content ?? '')}</pre>
               </li>
             ))}
           </ol>

@@ -6,7 +6,7 @@ import { Button } from '@/components/button';
 import { TextField } from '@/components/form-field';
 import { serverFieldErrors, validate, type FieldErrors } from '@/lib/field-errors';
 import { toast } from '@/stores/toast-store';
-import { createVersion, promptKeys, versionCreateSchema, type ChatMessage, type PromptKind, type PromptVersion, type Template } from '../api/prompts-api';
+import { createVersion, promptKeys, versionCreateSchema, type ChatMessage, type PromptKind, type PromptVersion, type Template, promptFieldMessages } from '../api/prompts-api';
 import { ChatMessagesEditor } from './chat-messages-editor';
 import { parseModelConfig } from '../lib/model-config';
 import { ModelConfigField } from './model-config-field';
@@ -59,7 +59,7 @@ export function VersionEditor({
       variables: base.variables,
       model_config: config.value ?? {},
       commit_message: commitMessage.trim() || undefined,
-    });
+    }, promptFieldMessages);
     const fieldErrors = { ...(result.errors ?? {}), ...(config.error ? { model_config: config.error } : {}) };
     if (Object.keys(fieldErrors).length > 0 || !result.data) return setErrors(fieldErrors);
     save.mutate(result.data);

@@ -6,15 +6,16 @@ import {
   projectsDelete,
   projectsUpdate,
   workspacesAddMember,
+  workspacesCreate,
   workspacesListMembers,
   workspacesRemoveMember,
   workspacesUpdateMember,
 } from '@/api/generated/sdk.gen';
-import type { AuditEvent, Member, MemberCreate, ProjectCreate, ProjectUpdate } from '@/api/generated/types.gen';
-import { zMemberCreate, zProjectCreate } from '@/api/generated/zod.gen';
+import type { AuditEvent, Member, MemberCreate, ProjectCreate, ProjectUpdate, WorkspaceCreate } from '@/api/generated/types.gen';
+import { zMemberCreate, zProjectCreate, zWorkspaceCreate } from '@/api/generated/zod.gen';
 import type { Role } from '@/lib/roles';
 
-export type { AuditEvent, Member, MemberCreate, ProjectCreate };
+export type { AuditEvent, Member, MemberCreate, ProjectCreate, WorkspaceCreate };
 
 export const workspaceKeys = {
   members: (workspaceId: string) => ['workspaces', workspaceId, 'members'] as const,
@@ -36,6 +37,15 @@ export const updateMemberRole = async (workspaceId: string, userId: string, role
   (await workspacesUpdateMember({ path: { workspace_id: workspaceId, user_id: userId }, body: { role }, throwOnError: true })).data;
 export const removeMember = async (workspaceId: string, userId: string) => {
   await workspacesRemoveMember({ path: { workspace_id: workspaceId, user_id: userId }, throwOnError: true });
+};
+
+export const workspaceCreateSchema = zWorkspaceCreate;
+
+/** A new workspace (the caller owns it) with a first `default` project, like the personal one. */
+export const createWorkspace = async (body: WorkspaceCreate) => {
+  const workspace = (await workspacesCreate({ body, throwOnError: true })).data;
+  const project = await createProject(workspace.id, { name: 'Default', slug: 'default' });
+  return { workspace, project };
 };
 
 export const projectCreateSchema = zProjectCreate;
