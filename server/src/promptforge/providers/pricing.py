@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -35,26 +36,29 @@ def pricing_table() -> PricingTable:
     return PricingTable(updated=raw["updated"], models=models)
 
 
-def _lookup(model: str, prices: dict[str, Price]) -> Price | None:
-    if model in prices:
-        return prices[model]
-    # the longest priced name the model id starts with: gpt-4o-mini-2024-07-18 -> gpt-4o-mini, not gpt-4o
+def _longest_prefix(model: str, names: Iterable[str]) -> str | None:
+    """The longest priced name the model id starts with, at a separator (gpt-4o-mini-2024 -> gpt-4o-mini)."""
     best: str | None = None
-    for name in prices:
-        prefix = model.startswith(name) and model[len(name)] in _SUFFIX_SEPARATORS
+    for name in names:
+        prefix = model.startswith(name) and len(model) > len(name) and model[len(name)] in _SUFFIX_SEPARATORS
         if prefix and (best is None or len(name) > len(best)):
             best = name
-    return prices[best] if best is not None else None
+    return best
 
 
 def price_for(model: str, overrides: dict[str, Any] | None = None) -> Price | None:
-    """A connection's override for the model first, then the shipped table; None when unknown."""
-    if overrides:
-        custom = {name: Price(float(p["input"]), float(p["output"])) for name, p in overrides.items()}
-        found = _lookup(model, custom)
-        if found is not None:
-            return found
-    return _lookup(model, pricing_table().models)
+    """The most specific price: exact names first, then the longest prefix; overrides win ties."""
+    custom = {name: Price(float(p["input"]), float(p["output"])) for name, p in (overrides or {}).items()}
+    shipped = pricing_table().models
+    if model in custom:
+        return custom[model]
+    if model in shipped:
+        return shipped[model]
+    best_custom = _longest_prefix(model, custom)
+    best_shipped = _longest_prefix(model, shipped)
+    if best_custom is not None and (best_shipped is None or len(best_custom) >= len(best_shipped)):
+        return custom[best_custom]
+    return shipped[best_shipped] if best_shipped is not None else None
 
 
 def cost_usd(price: Price | None, input_tokens: int | None, output_tokens: int | None) -> float | None:
