@@ -237,7 +237,9 @@ describe('registry flow', { timeout: 240_000 }, () => {
     await expectVisible(page.getByRole('button', { name: 'Restore prompt' }), 'the restore button');
     await page.getByRole('link', { name: '← All prompts' }).click();
     await expectVisible(page.getByText('No prompts yet'), 'an empty list without the archived prompt');
-    await page.getByLabel('Archived').check();
+    // The filter lives in the URL: the box shows checked once the navigation has committed.
+    await page.getByLabel('Archived').click();
+    await waitUntil(async () => await page.getByLabel('Archived').isChecked(), 'the archived filter to apply');
     await page.getByRole('list', { name: 'Prompts' }).getByRole('link', { name: PROMPT }).click();
     await page.getByRole('button', { name: 'Restore prompt' }).click();
     await expectVisible(page.getByRole('button', { name: 'Archive prompt' }), 'the archive button again');
