@@ -4,6 +4,7 @@ import { ApiKeysPage } from '@/features/api-keys/components/api-keys-page';
 import { SignInPage } from '@/features/auth/components/sign-in-page';
 import { SignUpPage } from '@/features/auth/components/sign-up-page';
 import { PromptsListPage } from '@/features/prompts/components/prompts-list-page';
+import { ProvidersPage } from '@/features/providers/components/providers-page';
 import { AuditLogPage } from '@/features/workspaces/components/audit-log-page';
 import { MembersPage } from '@/features/workspaces/components/members-page';
 import { ProjectsPage } from '@/features/workspaces/components/projects-page';
@@ -37,7 +38,10 @@ export const routes: RouteObject[] = [
             path: 'prompts/:promptName',
             lazy: async () => ({ Component: (await import('@/features/prompts/components/prompt-detail-page')).PromptDetailPage }),
           },
-          { path: 'playground', element: <ComingSoon title="Playground" /> },
+          {
+            path: 'playground',
+            lazy: async () => ({ Component: (await import('@/features/playground/components/playground-page')).PlaygroundPage }),
+          },
           { path: 'datasets', element: <ComingSoon title="Datasets" /> },
           { path: 'evaluations', element: <ComingSoon title="Evaluations" /> },
           {
@@ -48,6 +52,7 @@ export const routes: RouteObject[] = [
               { path: 'members', element: <MembersPage /> },
               { path: 'projects', element: <ProjectsPage /> },
               { path: 'api-keys', element: <ApiKeysPage /> },
+              { path: 'providers', element: <ProvidersPage /> },
               { path: 'audit-log', element: <AuditLogPage /> },
             ],
           },

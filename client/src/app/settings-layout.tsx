@@ -6,13 +6,14 @@ const TABS = [
   { to: 'members', label: 'Members' },
   { to: 'projects', label: 'Projects' },
   { to: 'api-keys', label: 'API keys' },
+  { to: 'providers', label: 'Providers' },
   { to: 'audit-log', label: 'Audit log' },
 ] as const;
 
 export function SettingsLayout() {
   return (
     <div>
-      <PageHeader title="Settings" description="Workspace members, projects, API keys of this project and the audit log." />
+      <PageHeader title="Settings" description="Workspace members, projects, API keys and LLM providers of this project, and the audit log." />
       <nav aria-label="Settings" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200">
         {TABS.map((t) => (
           <NavLink

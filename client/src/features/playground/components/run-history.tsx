@@ -1,0 +1,96 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Badge } from '@/components/badge';
+import { Button } from '@/components/button';
+import { SelectField } from '@/components/form-field';
+import { EmptyState, ErrorState, LoadingState } from '@/components/states';
+import { formatDateTime } from '@/lib/format';
+import { runsInfiniteQueryOptions, type RunStatus } from '../api/runs-api';
+import { formatCost, formatMs, formatTokens } from '../lib/run-metrics';
+
+const STATUS_TONE: Record<RunStatus, 'gray' | 'indigo' | 'green' | 'red' | 'amber'> = {
+  queued: 'gray',
+  running: 'indigo',
+  completed: 'green',
+  failed: 'red',
+  cancelled: 'amber',
+};
+
+/** The project's runs, newest first, filtered by prompt, a page at a time. */
+export function RunHistory({ projectId, promptNames, initialPrompt = '' }: { projectId: string; promptNames: string[]; initialPrompt?: string }) {
+  const [prompt, setPrompt] = useState(initialPrompt);
+  const runs = useInfiniteQuery(runsInfiniteQueryOptions(projectId, { prompt }));
+  const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <section aria-labelledby="run-history-heading" className="space-y-3">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <h2 id="run-history-heading" className="text-lg font-semibold">
+          Run history
+        </h2>
+        <SelectField
+          label="Filter runs by prompt"
+          value={prompt}
+          onChange={(e) => setPrompt(e.target.value)}
+          options={[{ value: '', label: 'All prompts and drafts' }, ...promptNames.map((n) => ({ value: n, label: n }))]}
+          containerClassName="w-64 max-w-full"
+        />
+      </div>
+      {runs.isPending ? (
+        <LoadingState label="Loading runs…" />
+      ) : runs.isError ? (
+        <ErrorState error={runs.error} onRetry={() => void runs.refetch()} />
+      ) : items.length === 0 ? (
+        <EmptyState title="No runs yet">{prompt ? `No runs of ${prompt} yet.` : 'Runs you start in the playground are listed here.'}</EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+          <table aria-label="Runs" className="min-w-full divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
+              <tr>
+                <th scope="col" className="px-3 py-2">When</th>
+                <th scope="col" className="px-3 py-2">Prompt</th>
+                <th scope="col" className="px-3 py-2">Provider / model</th>
+                <th scope="col" className="px-3 py-2">Status</th>
+                <th scope="col" className="px-3 py-2 text-right">Tokens in/out</th>
+                <th scope="col" className="px-3 py-2 text-right">Cost</th>
+                <th scope="col" className="px-3 py-2 text-right">Latency</th>
+                <th scope="col" className="px-3 py-2 text-right">TTFT</th>
+                <th scope="col" className="px-3 py-2">Output</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {items.map((run) => (
+                <tr key={run.id}>
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-500">{formatDateTime(run.created_at)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{run.prompt ? `${run.prompt.name} v${run.prompt.version}` : <span className="text-slate-500">Draft</span>}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    {run.provider_name} / <span className="font-mono text-xs">{run.model}</span>
+                  </td>
+                  <td className="px-3 py-2">
+                    <Badge tone={STATUS_TONE[run.status]} title={run.error?.message}>
+                      {run.status}
+                    </Badge>
+                  </td>
+                  <td className="px-3 py-2 text-right whitespace-nowrap">
+                    {formatTokens(run.usage.input_tokens)} / {formatTokens(run.usage.output_tokens)}
+                  </td>
+                  <td className="px-3 py-2 text-right whitespace-nowrap">{formatCost(run.cost_usd)}</td>
+                  <td className="px-3 py-2 text-right whitespace-nowrap">{formatMs(run.latency_ms)}</td>
+                  <td className="px-3 py-2 text-right whitespace-nowrap">{formatMs(run.time_to_first_token_ms)}</td>
+                  <td className="max-w-72 truncate px-3 py-2 font-mono text-xs text-slate-600" title={run.output ?? run.error?.message ?? ''}>
+                    {run.output ?? run.error?.message ?? '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {runs.hasNextPage && (
+        <Button variant="secondary" size="sm" onClick={() => void runs.fetchNextPage()} loading={runs.isFetchingNextPage}>
+          Load more runs
+        </Button>
+      )}
+    </section>
+  );
+}
