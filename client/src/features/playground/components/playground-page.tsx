@@ -205,7 +205,7 @@ export function PlaygroundPage() {
       <div className="grid gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <section aria-labelledby="playground-prompt-heading" className="min-w-0 space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200">
           <h2 id="playground-prompt-heading" className="text-sm font-semibold text-slate-900">
-            Prompt
+            Prompt or draft
           </h2>
           {prompts.isError ? (
             <ErrorState error={prompts.error} onRetry={() => void prompts.refetch()} />
