@@ -84,6 +84,8 @@ class GenerationReader:
 
     async def _drain(self) -> bool:
         """Apply waiting bump messages; False when the subscription is not usable."""
+        if self._pubsub is not None and not await self._pending(self._pubsub):
+            return True  # the common case: nothing arrived, no lock, no parsing
         async with self._lock:
             if self._pubsub is None and not await self._subscribe():
                 return False
@@ -99,6 +101,22 @@ class GenerationReader:
                 log.warning("generation_feed_lost")
                 await self._reset()
                 return False
+
+    @staticmethod
+    async def _pending(pubsub: PubSub) -> bool:
+        """Whether bytes wait on the subscription (buffers only, no I/O); True when unsure.
+
+        The event loop moves readable socket data into the connection's buffer before it resumes
+        any request, so a bump published before this request arrived is visible here.
+        """
+        parser = getattr(pubsub.connection, "_parser", None)
+        can_read = getattr(parser, "can_read", None)
+        if can_read is None:
+            return True
+        try:
+            return bool(await can_read())
+        except OSError:
+            return True  # closed: let the drain notice and reset
 
     async def _subscribe(self) -> bool:
         if time.monotonic() < self._retry_at:
