@@ -1,14 +1,15 @@
 /**
  * Provider connections of a project: read by the playground (to pick one) and managed by the
  * provider settings page, so the list query and its key live here, shared like session-queries.
- * Hand-written on `apiRequest` following server/src/promptforge/providers/schemas.py until the
- * providers routes are in the committed openapi.json; then switch to the generated `providers*`.
  */
 import { queryOptions } from '@tanstack/react-query';
-import { apiRequest, type Page } from './http';
+import { providersList } from './generated/sdk.gen';
+import type { ModelPrice, Provider } from './generated/types.gen';
 
-export const PROVIDER_KINDS = ['echo', 'openai', 'anthropic', 'openai_compatible'] as const;
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+export type { ModelPrice, Provider };
+
+export type ProviderKind = Provider['kind'];
+export const PROVIDER_KINDS: readonly ProviderKind[] = ['echo', 'openai', 'anthropic', 'openai_compatible'];
 
 /** How the UI names each kind; echo says plainly that no model is called. */
 export const PROVIDER_KIND_LABELS: Record<ProviderKind, string> = {
@@ -18,26 +19,6 @@ export const PROVIDER_KIND_LABELS: Record<ProviderKind, string> = {
   openai_compatible: 'OpenAI-compatible (Ollama, vLLM, …)',
 };
 
-export interface ModelPrice {
-  input: number;
-  output: number;
-}
-
-export interface Provider {
-  id: string;
-  project_id: string;
-  name: string;
-  kind: ProviderKind;
-  label: string;
-  base_url: string | null;
-  api_key_last4: string | null;
-  default_model: string | null;
-  models: string[];
-  pricing: Record<string, ModelPrice>;
-  created_at: string;
-  updated_at: string;
-}
-
 export const providerKeys = {
   all: (projectId: string) => ['projects', projectId, 'providers'] as const,
   list: (projectId: string) => ['projects', projectId, 'providers', 'list'] as const,
@@ -46,7 +27,7 @@ export const providerKeys = {
 export const providersQueryOptions = (projectId: string) =>
   queryOptions({
     queryKey: providerKeys.list(projectId),
-    queryFn: ({ signal }) => apiRequest<Page<Provider>>(`/projects/${projectId}/providers`, { query: { limit: 100 }, signal }),
+    queryFn: async ({ signal }) => (await providersList({ signal, path: { project_id: projectId }, query: { limit: 100 }, throwOnError: true })).data,
   });
 
 /** A readable label for a provider in pickers: its name and, for echo, what it does. */

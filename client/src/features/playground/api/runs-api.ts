@@ -1,60 +1,19 @@
 /**
- * Playground runs: create (JSON or streamed as server-sent events), list with filters, read.
- * Hand-written on the http wrapper following server/src/promptforge/runs/schemas.py until the
- * runs routes are in the committed openapi.json; the stream is read with fetch + ReadableStream
- * through `apiFetch`, so it carries the CSRF header and gets the same refresh-on-401 policy.
+ * Playground runs: list with filters and read on the generated SDK; create streamed as
+ * server-sent events, read with fetch + ReadableStream through `apiFetch` (the generated client
+ * would buffer the body), so it carries the CSRF header and gets the same refresh-on-401 policy.
  */
 import { infiniteQueryOptions } from '@tanstack/react-query';
 import { ApiError, toApiError } from '@/api/api-error';
-import { apiFetch, apiRequest, apiUrl, type Page } from '@/api/http';
-import type { Version } from '@/api/generated/types.gen';
+import { runsGet, runsList } from '@/api/generated/sdk.gen';
+import type { Run, RunCreate, RunParams, Version } from '@/api/generated/types.gen';
+import { apiFetch, apiUrl } from '@/api/http';
 import { readSse } from '../lib/sse-parser';
 
+export type { Run, RunCreate, RunParams };
+
 export type Template = Version['template'];
-export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-
-export interface RunParams {
-  temperature?: number;
-  max_tokens?: number;
-  top_p?: number;
-  stop?: string[];
-  seed?: number;
-}
-
-export interface RunCreate {
-  prompt?: { name: string; label?: string; version?: number };
-  template?: Template;
-  kind?: 'text' | 'chat';
-  variables: Record<string, unknown>;
-  provider_id: string;
-  model?: string;
-  params?: RunParams;
-  stream?: boolean;
-}
-
-export interface Run {
-  id: string;
-  project_id: string;
-  status: RunStatus;
-  prompt: { name: string; version: number } | null;
-  kind: 'text' | 'chat';
-  provider_id: string | null;
-  provider_name: string;
-  provider_kind: string;
-  model: string;
-  params: Record<string, unknown>;
-  variables: Record<string, unknown>;
-  output: string | null;
-  usage: { input_tokens: number | null; output_tokens: number | null };
-  cost_usd: number | null;
-  latency_ms: number | null;
-  time_to_first_token_ms: number | null;
-  error: { code: string; message: string } | null;
-  stream: boolean;
-  created_by: string;
-  created_at: string;
-  finished_at: string | null;
-}
+export type RunStatus = Run['status'];
 
 export interface RunFilters {
   prompt: string;
@@ -68,13 +27,14 @@ export const runKeys = {
 export const runsInfiniteQueryOptions = (projectId: string, filters: RunFilters) =>
   infiniteQueryOptions({
     queryKey: runKeys.list(projectId, filters),
-    queryFn: ({ signal, pageParam }) =>
-      apiRequest<Page<Run>>(`/projects/${projectId}/runs`, { query: { prompt: filters.prompt || undefined, cursor: pageParam, limit: 20 }, signal }),
+    queryFn: async ({ signal, pageParam }) =>
+      (await runsList({ signal, path: { project_id: projectId }, query: { prompt: filters.prompt || undefined, cursor: pageParam, limit: 20 }, throwOnError: true })).data,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
 
-export const getRun = (projectId: string, runId: string, signal?: AbortSignal) => apiRequest<Run>(`/projects/${projectId}/runs/${runId}`, { signal });
+export const getRun = async (projectId: string, runId: string, signal?: AbortSignal) =>
+  (await runsGet({ signal, path: { project_id: projectId, run_id: runId }, throwOnError: true })).data;
 
 export interface StreamHandlers {
   /** Called with each piece of text as the model produces it. */

@@ -1,37 +1,30 @@
 /**
- * Provider connections (admins): create, delete and test a connection. The list query is shared
- * with the playground (`@/api/provider-queries`). Hand-written on `apiRequest` following
- * server/src/promptforge/providers/schemas.py until the routes are in the committed openapi.json.
+ * Provider connections (admins): create, delete and test a connection, on the generated SDK. The
+ * list query is shared with the playground (`@/api/provider-queries`).
  */
+import { providersDelete, providersTest } from '@/api/generated/sdk.gen';
+import type { ProviderCreate as GeneratedProviderCreate, ProviderTestResult } from '@/api/generated/types.gen';
 import { apiRequest } from '@/api/http';
-import type { ModelPrice, Provider, ProviderKind } from '@/api/provider-queries';
+import type { Provider, ProviderKind } from '@/api/provider-queries';
 
-export interface ProviderCreate {
-  name: string;
-  kind: ProviderKind;
-  base_url?: string | null;
-  api_key?: string | null;
-  default_model?: string | null;
-  models?: string[];
-  pricing?: Record<string, ModelPrice>;
-}
+export type { ProviderTestResult };
 
-export interface ProviderTestResult {
-  ok: boolean;
-  models: string[] | null;
-  latency_ms: number;
-  error?: { code: string; message: string } | null;
-}
+/**
+ * The generator drops `writeOnly` strings inside `anyOf` (`api_key` is a pydantic SecretStr), so the
+ * generated type says `api_key?: null`; the real field is a string. Create goes through `apiRequest`
+ * with the corrected type until the schema or generator is fixed.
+ */
+export type ProviderCreate = Omit<GeneratedProviderCreate, 'api_key'> & { api_key?: string | null };
 
 export const createProvider = (projectId: string, body: ProviderCreate) =>
   apiRequest<Provider>(`/projects/${projectId}/providers`, { method: 'POST', body });
 
 export const deleteProvider = async (projectId: string, providerId: string) => {
-  await apiRequest<void>(`/projects/${projectId}/providers/${providerId}`, { method: 'DELETE' });
+  await providersDelete({ path: { project_id: projectId, provider_id: providerId }, throwOnError: true });
 };
 
-export const testProvider = (projectId: string, providerId: string) =>
-  apiRequest<ProviderTestResult>(`/projects/${projectId}/providers/${providerId}/test`, { method: 'POST' });
+export const testProvider = async (projectId: string, providerId: string) =>
+  (await providersTest({ path: { project_id: projectId, provider_id: providerId }, throwOnError: true })).data;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/;
 
