@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import select
 import time
 
 import structlog
@@ -36,6 +37,17 @@ async def bump_generation(kv: KeyValueStore, key: str) -> None:
         log.warning("generation_bump_failed", key=key)
 
 
+def _socket_poll(pubsub: PubSub) -> select.poll | None:
+    """A poll object on the subscription's socket, to see unread bytes without reading them."""
+    writer = getattr(pubsub.connection, "_writer", None)
+    sock = writer.get_extra_info("socket") if writer is not None else None
+    if sock is None:
+        return None
+    poll = select.poll()
+    poll.register(sock.fileno(), select.POLLIN)
+    return poll
+
+
 class GenerationReader:
     """Reads counters from a local copy kept current by pub/sub, or from Redis when it cannot."""
 
@@ -46,6 +58,7 @@ class GenerationReader:
         self._pubsub: PubSub | None = None
         self._retry_at = 0.0
         self._lock = asyncio.Lock()
+        self._poll: select.poll | None = None
 
     async def current(self, keys: list[str]) -> list[bytes] | None:
         """The counters' values (b"0" if never bumped); None when Redis is unreachable."""
@@ -97,24 +110,25 @@ class GenerationReader:
                         return True
                     key, _, value = message["data"].decode().rpartition(" ")
                     self._remember(key, int(value))
-            except (RedisError, OSError, ValueError):
+            except (RedisError, OSError, ValueError, RuntimeError):  # RuntimeError: closed pubsub
                 log.warning("generation_feed_lost")
                 await self._reset()
                 return False
 
-    @staticmethod
-    async def _pending(pubsub: PubSub) -> bool:
-        """Whether bytes wait on the subscription (buffers only, no I/O); True when unsure.
+    async def _pending(self, pubsub: PubSub) -> bool:
+        """Whether bytes wait on the subscription, in its buffers or its socket; True when unsure.
 
-        The event loop moves readable socket data into the connection's buffer before it resumes
-        any request, so a bump published before this request arrived is visible here.
+        No read happens here: a zero-timeout poll of the socket and a look at the buffers, so a
+        bump that Redis sent before this request is noticed even if the event loop has not yet
+        read it.
         """
-        parser = getattr(pubsub.connection, "_parser", None)
+        connection = pubsub.connection
+        parser = getattr(connection, "_parser", None)
         can_read = getattr(parser, "can_read", None)
-        if can_read is None:
+        if can_read is None or self._poll is None:
             return True
         try:
-            return bool(await can_read())
+            return bool(self._poll.poll(0)) or bool(await can_read())
         except OSError:
             return True  # closed: let the drain notice and reset
 
@@ -135,6 +149,7 @@ class GenerationReader:
             return False
         self._local.clear()  # anything learnt before may have missed bumps
         self._pubsub = pubsub
+        self._poll = _socket_poll(pubsub)
         return True
 
     async def _reset(self) -> None:
@@ -143,6 +158,7 @@ class GenerationReader:
             with contextlib.suppress(RedisError, OSError):
                 await self._pubsub.aclose()  # type: ignore[no-untyped-call]
         self._pubsub = None
+        self._poll = None
         self._retry_at = time.monotonic() + RESUBSCRIBE_AFTER_SECONDS
 
     async def close(self) -> None:
