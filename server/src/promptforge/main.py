@@ -27,6 +27,7 @@ from promptforge.prompts.rendering import Renderer
 from promptforge.prompts.resolve import PromptResolver
 from promptforge.prompts.routes import portability_router
 from promptforge.prompts.routes import router as prompts_router
+from promptforge.prompts.schemas import RenderRequest
 from promptforge.prompts.service import render_limits
 from promptforge.providers.adapters import ProviderClients
 from promptforge.providers.routes import router as providers_router
@@ -131,6 +132,11 @@ def _add_security_schemes(app: FastAPI) -> None:
             routes=app.routes,
             tags=app.openapi_tags,
         )
+        # Bodies of the hand-parsed hot-path routes, referenced from their openapi_extra.
+        for model in (RenderRequest,):
+            schema["components"]["schemas"][model.__name__] = model.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
         schema.setdefault("components", {})["securitySchemes"] = {
             "apiKey": {"type": "http", "scheme": "bearer", "description": "A project API key: `pf_...`"},
             "session": {

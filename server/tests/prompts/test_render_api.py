@@ -140,3 +140,21 @@ async def test_composition_and_cycles(factory: Factory) -> None:
     deep = await render(owner, f"/api/v1/projects/{owner.project_id}/prompts/d0", variables={})
     assert deep.status_code == 422
     assert "d0" in deep.json()["detail"]
+
+
+async def test_bad_render_bodies_are_422_naming_the_field(factory: Factory) -> None:
+    owner = await factory.account()
+    url = await make(owner, "hello", "Hello {{ name }}!")
+    for body, loc in [
+        ({"version": 0, "variables": {}}, ["body", "version"]),
+        ({"variables": "not an object"}, ["body", "variables"]),
+        ({"label": "Bad Label"}, ["body", "label"]),
+    ]:
+        response = await owner.client.post(f"{url}/render", json=body)
+        assert response.status_code == 422, body
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["errors"][0]["loc"] == loc
+    broken = await owner.client.post(
+        f"{url}/render", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert broken.status_code == 422

@@ -1169,26 +1169,6 @@ export type Readiness = {
 };
 
 /**
- * RenderRequest
- */
-export type RenderRequest = {
-    /**
-     * Label
-     */
-    label?: string | null;
-    /**
-     * Version
-     */
-    version?: number | null;
-    /**
-     * Variables
-     */
-    variables?: {
-        [key: string]: unknown;
-    };
-};
-
-/**
  * RenderedPrompt
  */
 export type RenderedPrompt = {
@@ -1709,6 +1689,26 @@ export type WorkspaceUpdate = {
 };
 
 /**
+ * RenderRequest
+ */
+export type RenderRequest = {
+    /**
+     * Label
+     */
+    label?: string | null;
+    /**
+     * Version
+     */
+    version?: number | null;
+    /**
+     * Variables
+     */
+    variables?: {
+        [key: string]: unknown;
+    };
+};
+
+/**
  * ProviderCreate
  */
 export type ProviderCreateWritable = {
@@ -1841,15 +1841,7 @@ export type PromptsResolveResponse = PromptsResolveResponses[keyof PromptsResolv
 export type PromptsRenderData = {
     body: RenderRequest;
     path: {
-        /**
-         * Project Id
-         */
         project_id: string;
-        /**
-         * Name
-         *
-         * Prompt name
-         */
         name: string;
     };
     query?: never;
@@ -1887,7 +1879,7 @@ export type PromptsRenderError = PromptsRenderErrors[keyof PromptsRenderErrors];
 
 export type PromptsRenderResponses = {
     /**
-     * Successful Response
+     * The rendered prompt
      */
     200: RenderedPrompt;
 };

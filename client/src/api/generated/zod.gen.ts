@@ -528,15 +528,6 @@ export const zReadiness = z.object({
 });
 
 /**
- * RenderRequest
- */
-export const zRenderRequest = z.object({
-    label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish(),
-    version: z.int().gte(1).nullish(),
-    variables: z.record(z.string(), z.unknown()).optional()
-});
-
-/**
  * RenderedPrompt
  */
 export const zRenderedPrompt = z.object({
@@ -845,6 +836,15 @@ export const zWorkspaceUpdate = z.object({
 });
 
 /**
+ * RenderRequest
+ */
+export const zRenderRequest = z.object({
+    label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish().default(null),
+    version: z.int().gte(1).nullish().default(null),
+    variables: z.record(z.string(), z.unknown()).optional()
+});
+
+/**
  * ProviderCreate
  */
 export const zProviderCreateWritable = z.object({
@@ -899,7 +899,7 @@ export const zPromptsRenderPath = z.object({
 });
 
 /**
- * Successful Response
+ * The rendered prompt
  */
 export const zPromptsRenderResponse = zRenderedPrompt;
 

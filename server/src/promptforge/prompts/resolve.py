@@ -12,9 +12,10 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -32,6 +33,7 @@ from promptforge.prompts.rendering import TemplateSource
 from promptforge.prompts.schemas import LABEL_NAME
 from promptforge.workspaces.permissions import Action, authorize_project
 
+M = TypeVar("M", bound=BaseModel)
 NEAR_CACHE_ENTRIES = 10_000
 MAX_NAME_LENGTH = 128
 
@@ -57,9 +59,12 @@ class Selector:
 
 
 LABEL_RE = re.compile(LABEL_NAME)
-RESOLVE_PARAMETERS: list[dict[str, Any]] = [
+PROMPT_PATH_PARAMETERS: list[dict[str, Any]] = [
     {"name": "project_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}},
     {"name": "name", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128}},
+]
+RESOLVE_PARAMETERS: list[dict[str, Any]] = [
+    *PROMPT_PATH_PARAMETERS,
     {
         "name": "label",
         "in": "query",
@@ -71,17 +76,21 @@ RESOLVE_PARAMETERS: list[dict[str, Any]] = [
 ]
 
 
-def parse_resolve_request(request: Request) -> tuple[uuid.UUID, str, Selector]:
-    """Path and query parameters of resolve, validated like FastAPI would (422 naming the field)."""
+def parse_prompt_path(request: Request) -> tuple[uuid.UUID, str]:
+    """The project id and prompt name of a hot-path URL, validated (422 naming the field)."""
     try:
         project_id = uuid.UUID(request.path_params["project_id"])
     except ValueError:
         raise Unprocessable.field(["path", "project_id"], "Input should be a valid UUID") from None
     name = request.path_params["name"]
     if len(name) > MAX_NAME_LENGTH:
-        raise Unprocessable.field(
-            ["path", "name"], f"String should have at most {MAX_NAME_LENGTH} characters"
-        )
+        raise Unprocessable.field(["path", "name"], f"At most {MAX_NAME_LENGTH} characters.")
+    return project_id, name
+
+
+def parse_resolve_request(request: Request) -> tuple[uuid.UUID, str, Selector]:
+    """Path and query parameters of resolve, validated like FastAPI would (422 naming the field)."""
+    project_id, name = parse_prompt_path(request)
     query = request.query_params
     label = query.get("label")
     if label is not None and not LABEL_RE.match(label):
@@ -93,6 +102,18 @@ def parse_resolve_request(request: Request) -> tuple[uuid.UUID, str, Selector]:
             raise Unprocessable.field(["query", "version"], "Input should be an integer of at least 1")
         version = int(raw_version)
     return project_id, name, Selector.parse(label, version)
+
+
+def parse_body(model: type[M], body: bytes) -> M:
+    """Validate a JSON body with pydantic directly; errors in the same shape as FastAPI's 422."""
+    try:
+        return model.model_validate_json(body or b"{}")
+    except ValidationError as exc:
+        errors = [
+            {"loc": ["body", *err["loc"]], "msg": err["msg"], "type": err["type"]} for err in exc.errors()
+        ]
+        where = ".".join(str(p) for p in errors[0]["loc"])
+        raise Unprocessable(f"{where}: {errors[0]['msg']}", errors=errors) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,15 @@ from promptforge.core.pagination import PageDep
 from promptforge.core.schemas import Page
 from promptforge.prompts import portability, schemas, service
 from promptforge.prompts.rendering import Renderer, TemplateSource
-from promptforge.prompts.resolve import RESOLVE_PARAMETERS, PromptResolver, Selector, parse_resolve_request
+from promptforge.prompts.resolve import (
+    PROMPT_PATH_PARAMETERS,
+    RESOLVE_PARAMETERS,
+    PromptResolver,
+    Selector,
+    parse_body,
+    parse_prompt_path,
+    parse_resolve_request,
+)
 
 router = APIRouter(prefix="/api/v1/projects/{project_id}/prompts", tags=["prompts"])
 
@@ -31,6 +39,7 @@ RESOLVED: Responses = {
     200: {"model": schemas.ResolvedPrompt, "description": "The resolved prompt; carries a strong ETag"},
     304: {"description": "Not modified (If-None-Match matched the ETag)"},
 }
+RENDERED: Responses = {200: {"model": schemas.RenderedPrompt, "description": "The rendered prompt"}}
 EXPORT_FILE: Responses = {200: {"model": schemas.ProjectExport, "content": {"application/yaml": {}}}}
 
 
@@ -58,12 +67,23 @@ async def resolve_prompt(request: Request) -> Response:
 
 
 @router.post(
-    "/{name}/render", operation_id="prompts-render", responses=READ_ERRORS, response_model_exclude_none=True
+    "/{name}/render",
+    operation_id="prompts-render",
+    response_class=Response,
+    responses=RENDERED | READ_ERRORS,
+    openapi_extra={
+        "parameters": PROMPT_PATH_PARAMETERS,
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RenderRequest"}}},
+        },
+    },
 )
-async def render_prompt(
-    request: Request, project_id: uuid.UUID, name: NameParam, data: schemas.RenderRequest
-) -> schemas.RenderedPrompt:
+async def render_prompt(request: Request) -> Response:
     """Render a label (default `production`) or version with variables, in the sandbox."""
+    # Parsed by hand like resolve: render is called on every request an application serves.
+    project_id, name = parse_prompt_path(request)
+    data = parse_body(schemas.RenderRequest, await request.body())
     resolver: PromptResolver = request.app.state.resolver
     renderer: Renderer = request.app.state.renderer
     generations = await resolver.generations(project_id, [name])
@@ -77,9 +97,10 @@ async def render_prompt(
         return await resolver.load_source(project_id, include, Selector.parse(label, version, "latest"))
 
     result = await renderer.render(source, data.variables, load_include)
-    return schemas.RenderedPrompt(
+    rendered = schemas.RenderedPrompt(
         name=source.name, version=source.version, kind=source.kind, text=result.text, messages=result.messages
     )
+    return Response(rendered.model_dump_json(exclude_none=True), media_type="application/json")
 
 
 @router.get("", operation_id="prompts-list", responses=READ_ERRORS)
