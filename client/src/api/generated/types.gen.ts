@@ -1076,7 +1076,7 @@ export type ProviderCreate = {
      *
      * Stored encrypted; only its last 4 characters are shown.
      */
-    api_key?: null;
+    api_key?: string | null;
     /**
      * Default Model
      */
@@ -1133,7 +1133,7 @@ export type ProviderUpdate = {
     /**
      * Api Key
      */
-    api_key?: null;
+    api_key?: string | null;
     /**
      * Default Model
      */
@@ -1706,82 +1706,6 @@ export type RenderRequest = {
     variables?: {
         [key: string]: unknown;
     };
-};
-
-/**
- * ProviderCreate
- */
-export type ProviderCreateWritable = {
-    /**
-     * Name
-     */
-    name: string;
-    /**
-     * Kind
-     */
-    kind: 'openai' | 'anthropic' | 'openai_compatible' | 'echo';
-    /**
-     * Base Url
-     *
-     * Required for openai_compatible (e.g. http://localhost:11434/v1 for Ollama); defaults to the official API for openai and anthropic.
-     */
-    base_url?: string | null;
-    /**
-     * Api Key
-     *
-     * Stored encrypted; only its last 4 characters are shown.
-     */
-    api_key?: string | null;
-    /**
-     * Default Model
-     */
-    default_model?: string | null;
-    /**
-     * Models
-     */
-    models?: Array<string>;
-    /**
-     * Pricing
-     *
-     * Per-model price overrides (USD per 1M tokens).
-     */
-    pricing?: {
-        [key: string]: ModelPrice;
-    };
-};
-
-/**
- * ProviderUpdate
- *
- * Only the fields sent change; `"api_key": null` removes the key.
- */
-export type ProviderUpdateWritable = {
-    /**
-     * Name
-     */
-    name?: string | null;
-    /**
-     * Base Url
-     */
-    base_url?: string | null;
-    /**
-     * Api Key
-     */
-    api_key?: string | null;
-    /**
-     * Default Model
-     */
-    default_model?: string | null;
-    /**
-     * Models
-     */
-    models?: Array<string> | null;
-    /**
-     * Pricing
-     */
-    pricing?: {
-        [key: string]: ModelPrice;
-    } | null;
 };
 
 export type PromptsResolveData = {
@@ -4155,7 +4079,7 @@ export type ProvidersListResponses = {
 export type ProvidersListResponse = ProvidersListResponses[keyof ProvidersListResponses];
 
 export type ProvidersCreateData = {
-    body: ProviderCreateWritable;
+    body: ProviderCreate;
     path: {
         /**
          * Project Id
@@ -4321,7 +4245,7 @@ export type ProvidersGetResponses = {
 export type ProvidersGetResponse = ProvidersGetResponses[keyof ProvidersGetResponses];
 
 export type ProvidersUpdateData = {
-    body: ProviderUpdateWritable;
+    body: ProviderUpdate;
     path: {
         /**
          * Project Id

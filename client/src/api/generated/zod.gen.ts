@@ -480,7 +480,7 @@ export const zProviderCreate = z.object({
         'echo'
     ]),
     base_url: z.string().max(500).nullish(),
-    api_key: z.null().optional(),
+    api_key: z.string().max(500).nullish(),
     default_model: z.string().min(1).max(200).nullish(),
     models: z.array(z.string().min(1).max(200)).max(200).optional(),
     pricing: z.record(z.string(), zModelPrice).optional()
@@ -504,7 +504,7 @@ export const zProviderTestResult = z.object({
 export const zProviderUpdate = z.object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/).nullish(),
     base_url: z.string().max(500).nullish(),
-    api_key: z.null().optional(),
+    api_key: z.string().max(500).nullish(),
     default_model: z.string().min(1).max(200).nullish(),
     models: z.array(z.string().min(1).max(200)).max(200).nullish(),
     pricing: z.record(z.string(), zModelPrice).nullish()
@@ -842,38 +842,6 @@ export const zRenderRequest = z.object({
     label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish().default(null),
     version: z.int().gte(1).nullish().default(null),
     variables: z.record(z.string(), z.unknown()).optional()
-});
-
-/**
- * ProviderCreate
- */
-export const zProviderCreateWritable = z.object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/),
-    kind: z.enum([
-        'openai',
-        'anthropic',
-        'openai_compatible',
-        'echo'
-    ]),
-    base_url: z.string().max(500).nullish(),
-    api_key: z.string().max(500).nullish(),
-    default_model: z.string().min(1).max(200).nullish(),
-    models: z.array(z.string().min(1).max(200)).max(200).optional(),
-    pricing: z.record(z.string(), zModelPrice).optional()
-});
-
-/**
- * ProviderUpdate
- *
- * Only the fields sent change; `"api_key": null` removes the key.
- */
-export const zProviderUpdateWritable = z.object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/).nullish(),
-    base_url: z.string().max(500).nullish(),
-    api_key: z.string().max(500).nullish(),
-    default_model: z.string().min(1).max(200).nullish(),
-    models: z.array(z.string().min(1).max(200)).max(200).nullish(),
-    pricing: z.record(z.string(), zModelPrice).nullish()
 });
 
 export const zPromptsResolvePath = z.object({
@@ -1342,7 +1310,7 @@ export const zProvidersListQuery = z.object({
  */
 export const zProvidersListResponse = zPageProvider;
 
-export const zProvidersCreateBody = zProviderCreateWritable;
+export const zProvidersCreateBody = zProviderCreate;
 
 export const zProvidersCreatePath = z.object({
     project_id: z.uuid()
@@ -1373,7 +1341,7 @@ export const zProvidersGetPath = z.object({
  */
 export const zProvidersGetResponse = zProvider;
 
-export const zProvidersUpdateBody = zProviderUpdateWritable;
+export const zProvidersUpdateBody = zProviderUpdate;
 
 export const zProvidersUpdatePath = z.object({
     project_id: z.uuid(),

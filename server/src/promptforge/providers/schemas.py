@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, SecretStr
+from pydantic import AfterValidator, Field, SecretStr, WithJsonSchema
 
 from promptforge.core.schemas import Schema
 from promptforge.providers.adapters import ProviderKind
@@ -26,7 +26,12 @@ def _http_url(value: str | None) -> str | None:
 
 
 BaseUrl = Annotated[str | None, Field(default=None, max_length=500), AfterValidator(_http_url)]
-ApiKey = Annotated[SecretStr | None, Field(default=None, max_length=500)]
+# Documented as a plain nullable string: generators drop a writeOnly string inside anyOf.
+ApiKey = Annotated[
+    SecretStr | None,
+    Field(default=None, max_length=500),
+    WithJsonSchema({"anyOf": [{"type": "string", "maxLength": 500, "format": "password"}, {"type": "null"}]}),
+]
 
 
 class ModelPrice(Schema):
