@@ -239,10 +239,11 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
             "prompts": [{"name": w.unique("i"), "kind": "text", "versions": [{"number": 1, "template": "x"}]}]
         },
     ),
-    # providers: members see them (to pick one for a run, keys shown as last 4 only); admins manage
-    ("GET", PROVIDERS): RouteSpec("viewer", keys="viewer"),
+    # providers: admins only (issue 5); members pick one for a run from run-providers
+    ("GET", PROVIDERS): RouteSpec("admin"),
     ("POST", PROVIDERS): RouteSpec("admin", body=lambda w: {"name": w.unique("prov"), "kind": "echo"}),
-    ("GET", f"{PROVIDERS}/{{provider_id}}"): RouteSpec("viewer", keys="viewer"),
+    ("GET", f"{PROVIDERS}/{{provider_id}}"): RouteSpec("admin"),
+    ("GET", "/api/v1/projects/{project_id}/run-providers"): RouteSpec("viewer", keys="viewer"),
     ("PATCH", f"{PROVIDERS}/{{provider_id}}"): RouteSpec("admin", body=lambda w: {"default_model": "echo"}),
     ("DELETE", f"{PROVIDERS}/{{provider_id}}"): RouteSpec("admin"),
     ("POST", f"{PROVIDERS}/{{provider_id}}/test"): RouteSpec("admin"),

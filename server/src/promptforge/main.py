@@ -30,6 +30,7 @@ from promptforge.prompts.routes import router as prompts_router
 from promptforge.prompts.schemas import RenderRequest
 from promptforge.prompts.service import render_limits
 from promptforge.providers.adapters import ProviderClients
+from promptforge.providers.routes import choices_router as run_providers_router
 from promptforge.providers.routes import router as providers_router
 from promptforge.runs.routes import router as runs_router
 from promptforge.workspaces.routes import audit_router, keys_router, projects_router
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
         audit_router,
         portability_router,
         providers_router,
+        run_providers_router,
         runs_router,
     ):
         app.include_router(router)

@@ -166,3 +166,27 @@ async def test_connection_test_of_an_unreachable_server(factory: Factory) -> Non
     response = await owner.client.post(f"{providers_url(owner.project_id)}/{created['id']}/test")
     result = response.json()
     assert result["ok"] is False and result["error"]["code"] == "provider_unavailable"
+
+
+async def test_members_pick_providers_from_run_providers_without_connection_details(
+    factory: Factory, fake_llm: FakeLLM
+) -> None:
+    owner = await factory.account()
+    created = await connect(owner, "openai", fake_llm, name="OpenAI prod", default_model="gpt-4o")
+    editor = await factory.member(owner, "editor")
+    viewer_key = await factory.api_key(owner, "viewer")
+    # managing connections (and seeing their URLs) is for admins and owners
+    assert (await editor.client.get(providers_url(owner.project_id))).status_code == 403
+    assert (await viewer_key.get(f"{providers_url(owner.project_id)}/{created['id']}")).status_code == 403
+    for client in (editor.client, viewer_key):
+        choices = await client.get(f"/api/v1/projects/{owner.project_id}/run-providers")
+        assert choices.status_code == 200
+        [item] = choices.json()["items"]
+        assert item == {
+            "id": created["id"],
+            "name": "OpenAI prod",
+            "kind": "openai",
+            "label": "OpenAI",
+            "default_model": "gpt-4o",
+            "models": created["models"],
+        }

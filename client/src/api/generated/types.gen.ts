@@ -629,6 +629,20 @@ export type PageProvider = {
 };
 
 /**
+ * Page[RunProvider]
+ */
+export type PageRunProvider = {
+    /**
+     * Items
+     */
+    items: Array<RunProvider>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
  * Page[Run]
  */
 export type PageRun = {
@@ -1464,6 +1478,38 @@ export type RunPrompt = {
      * Version
      */
     version: number;
+};
+
+/**
+ * RunProvider
+ *
+ * A provider as members see it when they pick one for a run (no URL, no key).
+ */
+export type RunProvider = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Kind
+     */
+    kind: 'openai' | 'anthropic' | 'openai_compatible' | 'echo';
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Default Model
+     */
+    default_model: string | null;
+    /**
+     * Models
+     */
+    models: Array<string>;
 };
 
 /**
@@ -4355,6 +4401,69 @@ export type ProvidersTestResponses = {
 };
 
 export type ProvidersTestResponse = ProvidersTestResponses[keyof ProvidersTestResponses];
+
+export type RunsListProvidersData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/run-providers';
+};
+
+export type RunsListProvidersErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type RunsListProvidersError = RunsListProvidersErrors[keyof RunsListProvidersErrors];
+
+export type RunsListProvidersResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageRunProvider;
+};
+
+export type RunsListProvidersResponse = RunsListProvidersResponses[keyof RunsListProvidersResponses];
 
 export type RunsListData = {
     body?: never;

@@ -623,6 +623,33 @@ export const zRunPrompt = z.object({
 });
 
 /**
+ * RunProvider
+ *
+ * A provider as members see it when they pick one for a run (no URL, no key).
+ */
+export const zRunProvider = z.object({
+    id: z.uuid(),
+    name: z.string(),
+    kind: z.enum([
+        'openai',
+        'anthropic',
+        'openai_compatible',
+        'echo'
+    ]),
+    label: z.string(),
+    default_model: z.string().nullable(),
+    models: z.array(z.string())
+});
+
+/**
+ * Page[RunProvider]
+ */
+export const zPageRunProvider = z.object({
+    items: z.array(zRunProvider),
+    next_cursor: z.string().nullable()
+});
+
+/**
  * RunUsage
  */
 export const zRunUsage = z.object({
@@ -1362,6 +1389,20 @@ export const zProvidersTestPath = z.object({
  * Successful Response
  */
 export const zProvidersTestResponse = zProviderTestResult;
+
+export const zRunsListProvidersPath = z.object({
+    project_id: z.uuid()
+});
+
+export const zRunsListProvidersQuery = z.object({
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.string().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zRunsListProvidersResponse = zPageRunProvider;
 
 export const zRunsListPath = z.object({
     project_id: z.uuid()

@@ -1,4 +1,4 @@
-"""Routes of provider connections (admins manage them; members see them to pick one for a run)."""
+"""Routes of provider connections (admins manage them; members list them to pick one for a run)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from promptforge.providers import schemas, service
 from promptforge.providers.adapters import ProviderClients
 
 router = APIRouter(prefix="/api/v1/projects/{project_id}/providers", tags=["providers"])
+choices_router = APIRouter(prefix="/api/v1/projects/{project_id}/run-providers", tags=["runs"])
 
 READ_ERRORS = error_responses(401, 403, 404, 422)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
@@ -103,3 +104,12 @@ async def check_provider(
 ) -> schemas.ProviderTestResult:
     """Check the connection: reach the provider and list its models (`ok: false` with the error if not)."""
     return await service.check_provider(session, box, clients, settings, principal, project_id, provider_id)
+
+
+@choices_router.get("", operation_id="runs-list-providers", responses=READ_ERRORS)
+async def list_run_providers(
+    project_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, page: PageDep
+) -> Page[schemas.RunProvider]:
+    """Providers a run can use: names, kinds and models only (any member or API key of the project)."""
+    items, cursor = await service.list_run_providers(session, principal, project_id, page)
+    return Page(items=items, next_cursor=cursor)

@@ -85,6 +85,17 @@ class Provider(Schema):
     updated_at: datetime
 
 
+class RunProvider(Schema):
+    """A provider as members see it when they pick one for a run (no URL, no key)."""
+
+    id: uuid.UUID
+    name: str
+    kind: ProviderKind
+    label: str
+    default_model: str | None
+    models: list[str]
+
+
 class ErrorInfo(Schema):
     code: str
     message: str

@@ -105,16 +105,26 @@ async def _check_name_free(
 async def list_providers(
     session: AsyncSession, principal: Principal, project_id: uuid.UUID, page: PageParams
 ) -> tuple[list[schemas.Provider], str | None]:
-    await authorize_project(session, principal, project_id, Action.READ)
+    await authorize_project(session, principal, project_id, Action.MANAGE)
     stmt = select(ProviderConnection).where(ProviderConnection.project_id == project_id)
     rows, cursor = await paginate(session, stmt, ProviderConnection.id, page, newest_first=False)
     return [provider_out(r) for r in rows], cursor
 
 
+async def list_run_providers(
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID, page: PageParams
+) -> tuple[list[schemas.RunProvider], str | None]:
+    """What members need to pick a provider for a run: names and models, no connection details."""
+    await authorize_project(session, principal, project_id, Action.READ)
+    stmt = select(ProviderConnection).where(ProviderConnection.project_id == project_id)
+    rows, cursor = await paginate(session, stmt, ProviderConnection.id, page, newest_first=False)
+    return [schemas.RunProvider.model_validate(provider_out(r), from_attributes=True) for r in rows], cursor
+
+
 async def get_provider(
     session: AsyncSession, principal: Principal, project_id: uuid.UUID, provider_id: uuid.UUID
 ) -> schemas.Provider:
-    await authorize_project(session, principal, project_id, Action.READ)
+    await authorize_project(session, principal, project_id, Action.MANAGE)
     return provider_out(await load_provider(session, project_id, provider_id))
 
 

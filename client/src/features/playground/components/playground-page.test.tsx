@@ -94,7 +94,7 @@ const run = (id: string, output: string, extra: Record<string, unknown> = {}) =>
 function baseHandlers({ role = 'editor', runs = [] as unknown[] } = {}) {
   return [
     http.get('*/api/v1/auth/me', () => HttpResponse.json(me(role))),
-    http.get(`*/api/v1/projects/${PID}/providers`, () => HttpResponse.json({ items: PROVIDERS, next_cursor: null })),
+    http.get(`*/api/v1/projects/${PID}/run-providers`, () => HttpResponse.json({ items: PROVIDERS, next_cursor: null })),
     http.get(`*/api/v1/projects/${PID}/prompts`, () => HttpResponse.json({ items: [PROMPT], next_cursor: null })),
     http.get(`*/api/v1/projects/${PID}/prompts/greeting`, () => HttpResponse.json(PROMPT)),
     http.get(`*/api/v1/projects/${PID}/prompts/greeting/versions`, () =>
@@ -275,7 +275,7 @@ describe('PlaygroundPage', () => {
   });
 
   it('tells viewers they cannot run and admins where to connect a provider', async () => {
-    server.use(http.get(`*/api/v1/projects/${PID}/providers`, () => HttpResponse.json({ items: [], next_cursor: null })), ...baseHandlers({ role: 'viewer' }));
+    server.use(http.get(`*/api/v1/projects/${PID}/run-providers`, () => HttpResponse.json({ items: [], next_cursor: null })), ...baseHandlers({ role: 'viewer' }));
     renderPage();
     expect(await screen.findByText('No provider connections yet')).toBeInTheDocument();
     expect(await screen.findByText(/Viewers can read the run history/)).toBeInTheDocument();

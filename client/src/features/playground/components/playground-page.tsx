@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { errorMessage } from '@/api/api-error';
 import type { Version } from '@/api/generated/types.gen';
-import { providersQueryOptions } from '@/api/provider-queries';
+import { runProvidersQueryOptions } from '@/api/provider-queries';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { Dialog } from '@/components/dialog';
@@ -54,7 +54,7 @@ export function PlaygroundPage() {
   const promptName = searchParams.get('prompt') ?? '';
 
   const prompts = useQuery(promptPickerQueryOptions(projectId));
-  const providers = useQuery(providersQueryOptions(projectId));
+  const providers = useQuery(runProvidersQueryOptions(projectId));
   const prompt = useQuery({ ...promptSourceQueryOptions(projectId, promptName), enabled: promptName !== '' });
   const versions = useQuery({ ...promptVersionsQueryOptions(projectId, promptName), enabled: promptName !== '' });
 

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { providerOptionLabel, type Provider } from '@/api/provider-queries';
+import { providerOptionLabel, type RunProvider } from '@/api/provider-queries';
 import { Badge } from '@/components/badge';
 import { Button } from '@/components/button';
 import { SelectField, TextField } from '@/components/form-field';
@@ -11,7 +11,7 @@ export interface VariantCardProps {
   index: number;
   variant: Variant;
   sources: { value: string; label: string }[];
-  providers: Provider[];
+  providers: RunProvider[];
   result: VariantRun | undefined;
   paramErrors: Partial<Record<keyof ParamsForm, string>>;
   onChange: (variant: Variant) => void;
