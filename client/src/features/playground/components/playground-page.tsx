@@ -10,6 +10,7 @@ import { Dialog } from '@/components/dialog';
 import { SelectField, TextField } from '@/components/form-field';
 import { PageHeader } from '@/components/page-header';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
+import { TemplateEditor } from '@/components/template-editor';
 import { useScope, useWorkspaceRole } from '@/hooks/use-scope';
 import { paths } from '@/lib/paths';
 import { roleAtLeast } from '@/lib/roles';
@@ -32,7 +33,6 @@ import {
   type ParamsForm,
   type Variant,
 } from '../lib/variants';
-import { DraftEditor } from './draft-editor';
 import { RunHistory } from './run-history';
 import { VariablesForm } from './variables-form';
 import { VariantCard } from './variant-card';
@@ -226,7 +226,7 @@ export function PlaygroundPage() {
           {draft ? (
             <div className="space-y-2">
               {typeof draft.template === 'string' ? (
-                <DraftEditor label="Draft template" value={draft.template} onChange={(text) => setDraft({ ...draft, template: text })} />
+                <TemplateEditor label="Draft template" value={draft.template} onChange={(text) => setDraft({ ...draft, template: text })} minHeight="8rem" />
               ) : (
                 draft.template.map((message, i) =>
                   message.role === 'placeholder' ? (
@@ -234,7 +234,7 @@ export function PlaygroundPage() {
                       Placeholder <code>{message.name}</code>: a list of messages from the variables.
                     </p>
                   ) : (
-                    <DraftEditor key={i} label={`Draft message ${i + 1} (${message.role})`} value={message.content} onChange={(text) => updateDraftMessage(i, text)} minHeight="4rem" />
+                    <TemplateEditor key={i} label={`Draft message ${i + 1} (${message.role})`} value={message.content} onChange={(text) => updateDraftMessage(i, text)} minHeight="4rem" />
                   ),
                 )
               )}

@@ -1,66 +1,13 @@
 /**
  * The variables form of the playground: which variables the templates being compared use (names
  * in `{{ }}` and `{% if/for %}` tags, placeholders of chat templates, the version's declared JSON
- * Schema), and turning what was typed into the values sent with a run.
+ * Schema; detection is shared with the prompt registry in `@/lib/template-variables`), and turning
+ * what was typed into the values sent with a run.
  */
+import { variableFields as templateVariableFields, type VariableField } from '@/lib/template-variables';
 import type { Template } from '../api/runs-api';
 
-export type VariableType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
-
-export interface VariableField {
-  name: string;
-  type: VariableType;
-  description?: string;
-}
-
-const KEYWORDS = new Set([
-  'and', 'or', 'not', 'in', 'is', 'if', 'else', 'elif', 'true', 'false', 'none', 'True', 'False', 'None', 'loop', 'range',
-  'dict', 'lipsum', 'cycler', 'joiner', 'namespace', 'include', 'with', 'without', 'context', 'import', 'as', 'recursive',
-]);
-
-function namesIn(expression: string): string[] {
-  // Strip string literals, then keep identifiers that are not attributes, filters or calls.
-  const cleaned = expression.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, ' ');
-  const out: string[] = [];
-  const re = /([.|]\s*)?\b([A-Za-z_][A-Za-z0-9_]*)\b(\s*\()?/g;
-  let match: RegExpExecArray | null;
-  while ((match = re.exec(cleaned)) !== null) {
-    const [, prefix, name, call] = match;
-    if (prefix || call || !name || KEYWORDS.has(name)) continue;
-    out.push(name);
-  }
-  return out;
-}
-
-/** Variables a Jinja text uses, minus loop variables and names it assigns itself. */
-export function textVariables(text: string): string[] {
-  const found: string[] = [];
-  const local = new Set<string>();
-  const tags = /\{\{([\s\S]*?)\}\}|\{%-?\s*([\s\S]*?)-?%\}/g;
-  let match: RegExpExecArray | null;
-  while ((match = tags.exec(text)) !== null) {
-    if (match[1] !== undefined) {
-      found.push(...namesIn(match[1]));
-      continue;
-    }
-    const statement = (match[2] ?? '').trim();
-    const forMatch = /^for\s+([\w\s,]+?)\s+in\s+([\s\S]+)$/.exec(statement);
-    if (forMatch) {
-      forMatch[1]!.split(',').forEach((v) => local.add(v.trim()));
-      found.push(...namesIn(forMatch[2]!.replace(/\brecursive\b/, '')));
-      continue;
-    }
-    const setMatch = /^set\s+([\w\s,]+?)\s*=([\s\S]*)$/.exec(statement);
-    if (setMatch) {
-      setMatch[1]!.split(',').forEach((v) => local.add(v.trim()));
-      found.push(...namesIn(setMatch[2]!));
-      continue;
-    }
-    const head = /^(if|elif)\s+([\s\S]+)$/.exec(statement);
-    if (head) found.push(...namesIn(head[2]!));
-  }
-  return [...new Set(found.filter((name) => !local.has(name)))];
-}
+export type { VariableField };
 
 /**
  * Fields for every template being compared (in order, each name once): declared JSON Schema
@@ -69,16 +16,8 @@ export function textVariables(text: string): string[] {
 export function variableFields(sources: { template: Template; schema?: Record<string, unknown> | null }[]): VariableField[] {
   const fields = new Map<string, VariableField>();
   for (const { template, schema } of sources) {
-    const placeholders = new Set(typeof template === 'string' ? [] : template.flatMap((m) => (m.role === 'placeholder' ? [m.name] : [])));
-    const properties = (schema?.properties ?? {}) as Record<string, { type?: unknown; description?: unknown } | undefined>;
-    for (const [name, prop] of Object.entries(properties)) {
-      if (fields.has(name)) continue;
-      const type = typeof prop?.type === 'string' ? (prop.type as VariableType) : placeholders.has(name) ? 'array' : 'string';
-      fields.set(name, { name, type, ...(typeof prop?.description === 'string' ? { description: prop.description } : {}) });
-    }
-    const names = typeof template === 'string' ? textVariables(template) : template.flatMap((m) => (m.role === 'placeholder' ? [m.name] : textVariables(m.content)));
-    for (const name of names) {
-      if (!fields.has(name)) fields.set(name, { name, type: placeholders.has(name) ? 'array' : 'string' });
+    for (const field of templateVariableFields(template, schema)) {
+      if (!fields.has(field.name)) fields.set(field.name, field);
     }
   }
   return [...fields.values()];

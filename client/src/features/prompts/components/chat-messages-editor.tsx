@@ -1,6 +1,6 @@
 import { Button } from '@/components/button';
+import { TemplateEditor } from '@/components/template-editor';
 import type { ChatMessage } from '../api/prompts-api';
-import { TemplateEditor } from './template-editor';
 
 const ROLE_OPTIONS = ['system', 'user', 'assistant', 'placeholder'] as const;
 

@@ -6,6 +6,7 @@ import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { TextAreaField, TextField } from '@/components/form-field';
 import { PageHeader } from '@/components/page-header';
+import { TemplateEditor } from '@/components/template-editor';
 import { useScope } from '@/hooks/use-scope';
 import { serverFieldErrors, validate, type FieldErrors } from '@/lib/field-errors';
 import { paths } from '@/lib/paths';
@@ -14,7 +15,6 @@ import { createPrompt, promptCreateSchema, promptKeys, type ChatMessage, type Pr
 import { ChatMessagesEditor } from './chat-messages-editor';
 import { parseModelConfig } from '../lib/model-config';
 import { ModelConfigField } from './model-config-field';
-import { TemplateEditor } from './template-editor';
 import { VariableList } from './variable-list';
 
 export function PromptCreatePage() {

@@ -4,8 +4,8 @@ import { errorMessage, isApiError } from '@/api/api-error';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { SelectField, TextAreaField, TextField } from '@/components/form-field';
+import { variableFields, type VariableField } from '@/lib/template-variables';
 import { renderPrompt, type PromptVersion, type RenderResult } from '../api/prompts-api';
-import { variableFields, type VariableField } from '../lib/template-variables';
 
 function parseValue(field: VariableField, raw: string | boolean): { value?: unknown; error?: string } {
   if (field.type === 'boolean') return { value: raw === true };

@@ -1,4 +1,4 @@
-import { allTemplateVariables } from '../lib/template-variables';
+import { allTemplateVariables } from '@/lib/template-variables';
 import type { Template } from '../api/prompts-api';
 
 /** The variables a template uses, listed under the editor. */

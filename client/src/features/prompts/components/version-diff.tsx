@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { SelectField } from '@/components/form-field';
 import { ErrorState, LoadingState } from '@/components/states';
+import { templateToText } from '@/lib/template-variables';
 import { versionQueryOptions } from '../api/prompts-api';
-import { templateToText } from '../lib/template-variables';
 import { SideBySideDiff } from './side-by-side-diff';
 
 function configText(config: Record<string, unknown> | null | undefined): string {

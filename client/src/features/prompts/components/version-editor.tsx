@@ -4,13 +4,13 @@ import { errorMessage } from '@/api/api-error';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { TextField } from '@/components/form-field';
+import { TemplateEditor } from '@/components/template-editor';
 import { serverFieldErrors, validate, type FieldErrors } from '@/lib/field-errors';
 import { toast } from '@/stores/toast-store';
 import { createVersion, promptKeys, versionCreateSchema, type ChatMessage, type PromptKind, type PromptVersion, type Template, promptFieldMessages } from '../api/prompts-api';
 import { ChatMessagesEditor } from './chat-messages-editor';
 import { parseModelConfig } from '../lib/model-config';
 import { ModelConfigField } from './model-config-field';
-import { TemplateEditor } from './template-editor';
 import { VariableList } from './variable-list';
 
 /** Edit the shown version and save the result as a new immutable version. */

@@ -1,8 +1,13 @@
 /**
  * Variables a Jinja template uses, inferred the way a reader would: names in `{{ }}` and in
- * `{% if/for %}` tags, minus loop variables and names the template assigns itself.
+ * `{% if/for %}` tags, minus loop variables and names the template assigns itself. Shared by the
+ * prompt registry (variable list, render preview, diffs) and the playground (variables form).
  */
-import type { ChatMessage, JsonObject, Template } from '../api/prompts-api';
+import type { Version } from '@/api/generated/types.gen';
+
+type Template = Version['template'];
+type ChatMessage = Exclude<Template, string>[number];
+type JsonObject = Record<string, unknown>;
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'elif', 'true', 'false', 'none', 'True', 'False', 'None', 'loop', 'range', 'dict', 'lipsum', 'cycler', 'joiner', 'namespace', 'include', 'with', 'without', 'context', 'import', 'as', 'recursive']);
 
@@ -21,6 +26,7 @@ function namesIn(expression: string): string[] {
   return out;
 }
 
+/** Variables a Jinja text uses, minus loop variables and names it assigns itself. */
 export function templateVariables(text: string): string[] {
   const found: string[] = [];
   const local = new Set<string>();

@@ -31,7 +31,11 @@ export interface TemplateEditorProps {
   hideLabel?: boolean;
 }
 
-/** A CodeMirror 6 Jinja editor (bundled, no workers) with a visible label tied to its textbox. */
+/**
+ * A CodeMirror 6 Jinja editor (bundled, no workers) with a visible label tied to its textbox, and
+ * `{{ variable }}` highlighting. Shared by the prompt registry and the playground; only the lazily
+ * loaded pages import it, so CodeMirror stays out of the entry chunk.
+ */
 export function TemplateEditor({ label, value, onChange, readOnly = false, placeholder, minHeight = '10rem', hideLabel = false }: TemplateEditorProps) {
   const labelId = useId();
   const hostRef = useRef<HTMLDivElement>(null);
