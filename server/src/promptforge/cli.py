@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from promptforge.core.config import ConfigurationError, Settings
 from promptforge.core.config import load_settings as _load_settings
+from promptforge.core.migrations import alembic_config
 
 app = typer.Typer(help="Prompt-Forge server tools.", no_args_is_help=True)
 ROOT = Path(__file__).resolve().parents[3]
@@ -25,23 +26,12 @@ def load_settings() -> Settings:
         raise typer.Exit(1) from None
 
 
-def alembic_config(database_url: str | None = None) -> object:
-    """The Alembic config of this checkout (alembic.ini at the repository root)."""
-    from alembic.config import Config
-
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "server" / "migrations"))
-    if database_url:
-        config.attributes["database_url"] = database_url
-    return config
-
-
 @app.command()
 def migrate(revision: str = "head") -> None:
     """Apply database migrations (up to `revision`)."""
     from alembic import command
 
-    command.upgrade(alembic_config(load_settings().effective_database_url), revision)  # type: ignore[arg-type]
+    command.upgrade(alembic_config(load_settings().effective_database_url), revision)
 
 
 @app.command()

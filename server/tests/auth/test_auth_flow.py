@@ -171,3 +171,11 @@ async def test_signup_can_be_closed(app: FastAPI, client: httpx.AsyncClient) -> 
         app.state.settings.allow_signup = True
     assert response.status_code == 403
     assert response.json()["code"] == "signup_closed"
+
+
+async def test_blank_display_name_is_422(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/auth/register", json={"email": "e@example.com", "password": PASSWORD, "display_name": "   "}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "display_name"]

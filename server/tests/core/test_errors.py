@@ -158,3 +158,11 @@ async def test_unusable_request_id_is_replaced(client: httpx.AsyncClient) -> Non
     response = await client.get("/healthz", headers={"X-Request-ID": "x" * 500})
     assert response.headers["x-request-id"] != "x" * 500
     assert 0 < len(response.headers["x-request-id"]) <= 128
+
+
+async def test_invalid_json_body_says_so(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/auth/login", content=b'{"email": ', headers={"Content-Type": "application/json"}
+    )
+    body = assert_problem(response, 422, "invalid_json")
+    assert body["detail"] == "The request body is not valid JSON."

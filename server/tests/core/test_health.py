@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -51,6 +52,17 @@ async def test_readyz_is_503_when_the_database_is_down(
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
     assert response.json()["database"] == "unreachable"
+
+
+async def test_readyz_is_503_when_migrations_are_pending(settings: Settings, tmp_path: Path) -> None:
+    never_migrated = f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+    response = await ready_with(settings.model_copy(update={"database_url": never_migrated}))
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "migrations_pending",
+        "redis": response.json()["redis"],
+    }
 
 
 def sample(metrics: str, name: str, **labels: str) -> float:

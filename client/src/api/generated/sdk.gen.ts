@@ -273,9 +273,9 @@ export const healthLive = <ThrowOnError extends boolean = false>(options?: Optio
 /**
  * Readyz
  *
- * Checks the database and Redis.
+ * Checks the database (reachable and migrated) and Redis.
  *
- * Without Redis the API still serves (`degraded`, 200); without the database it does not (503).
+ * Without Redis the API still serves (`degraded`, 200); without a migrated database it does not (503).
  */
 export const healthReady = <ThrowOnError extends boolean = false>(options?: Options<HealthReadyData, ThrowOnError>) => (options?.client ?? client).get<HealthReadyResponses, HealthReadyErrors, ThrowOnError>({ url: '/readyz', ...options });
 

@@ -1175,7 +1175,7 @@ export type Readiness = {
     /**
      * Database
      */
-    database: 'ok' | 'unreachable';
+    database: 'ok' | 'unreachable' | 'migrations_pending';
     /**
      * Redis
      */

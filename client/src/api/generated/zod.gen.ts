@@ -519,7 +519,11 @@ export const zReadiness = z.object({
         'degraded',
         'unavailable'
     ]),
-    database: z.enum(['ok', 'unreachable']),
+    database: z.enum([
+        'ok',
+        'unreachable',
+        'migrations_pending'
+    ]),
     redis: z.enum([
         'ok',
         'unreachable',

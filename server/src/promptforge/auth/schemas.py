@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import EmailStr, Field
+from pydantic import EmailStr, Field, StringConstraints
 
 from promptforge.core.schemas import Schema
 
@@ -13,7 +14,8 @@ from promptforge.core.schemas import Schema
 class UserCreate(Schema):
     email: EmailStr
     password: str = Field(min_length=10, max_length=128)
-    display_name: str = Field(min_length=1, max_length=100)
+    # Stripped before the length check, so a name of only spaces is refused.
+    display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
 class LoginRequest(Schema):

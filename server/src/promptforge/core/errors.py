@@ -131,7 +131,9 @@ async def _app_error(_: Request, exc: Exception) -> JSONResponse:
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = _validation_errors(exc)
-    first = errors[0] if errors else {"loc": [], "msg": "invalid"}
+    first = errors[0] if errors else {"loc": [], "msg": "invalid", "type": "invalid"}
+    if first["type"] == "json_invalid":  # its loc is a character offset, which reads as a field
+        return problem_response(422, "The request body is not valid JSON.", "invalid_json", errors=errors)
     where = ".".join(str(p) for p in first["loc"])
     return problem_response(422, f"{where}: {first['msg']}", "validation_error", errors=errors)
 

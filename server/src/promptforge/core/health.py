@@ -9,6 +9,10 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from promptforge.core.migrations import head_revision
 
 router = APIRouter(tags=["health"])
 
@@ -19,7 +23,7 @@ class Health(BaseModel):
 
 class Readiness(BaseModel):
     status: Literal["ok", "degraded", "unavailable"]
-    database: Literal["ok", "unreachable"]
+    database: Literal["ok", "unreachable", "migrations_pending"]
     redis: Literal["ok", "unreachable", "embedded"]
 
 
@@ -29,19 +33,28 @@ async def healthz() -> Health:
     return Health(status="ok")
 
 
+async def _database_state(engine: AsyncEngine) -> str:
+    """ok, unreachable, or migrations_pending (serving a schema the code does not match fails later)."""
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+            try:
+                revision = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+            except DBAPIError:  # no alembic_version table: never migrated
+                revision = None
+    except Exception:  # any failure to reach the database means "not ready"
+        return "unreachable"
+    return "ok" if revision == head_revision() else "migrations_pending"
+
+
 @router.get("/readyz", operation_id="health-ready", responses={503: {"model": Readiness}})
 async def readyz(request: Request) -> JSONResponse:
-    """Checks the database and Redis.
+    """Checks the database (reachable and migrated) and Redis.
 
-    Without Redis the API still serves (`degraded`, 200); without the database it does not (503).
+    Without Redis the API still serves (`degraded`, 200); without a migrated database it does not (503).
     """
     state = request.app.state
-    try:
-        async with state.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        database = "ok"
-    except Exception:  # any failure to reach the database means "not ready"
-        database = "unreachable"
+    database = await _database_state(state.engine)
     redis = "embedded"
     if state.settings.redis_url:
         redis = "ok" if await state.kv.ping() else "unreachable"
