@@ -179,3 +179,14 @@ async def test_blank_display_name_is_422(client: httpx.AsyncClient) -> None:
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", "display_name"]
+
+
+async def test_refused_refresh_clears_the_session_cookies(client: httpx.AsyncClient) -> None:
+    client.cookies.set("pf_refresh", "not-a-real-token", path="/api/v1/auth")
+    response = await client.post("/api/v1/auth/refresh")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    cleared = {
+        c.split("=", 1)[0] for c in response.headers.get_list("set-cookie") if "max-age=0" in c.lower()
+    }
+    assert cleared == {"pf_access", "pf_refresh", "pf_csrf"}

@@ -317,7 +317,7 @@ export const authLogin = <ThrowOnError extends boolean = false>(options: Options
 /**
  * Refresh
  *
- * Rotate the refresh token and issue a new access token.
+ * Rotate the refresh token and issue a new access token; a refused refresh clears the cookies.
  */
 export const authRefresh = <ThrowOnError extends boolean = false>(options?: Options<AuthRefreshData, ThrowOnError>) => (options?.client ?? client).post<AuthRefreshResponses, AuthRefreshErrors, ThrowOnError>({ url: '/api/v1/auth/refresh', ...options });
 

@@ -16,7 +16,7 @@ from promptforge.auth.dependencies import (
 from promptforge.core.config import Settings
 from promptforge.core.context import client_ip_var
 from promptforge.core.db import SessionDep
-from promptforge.core.errors import error_responses
+from promptforge.core.errors import Unauthorized, error_responses, problem_response
 from promptforge.core.security import csrf_token_for
 from promptforge.workspaces.permissions import require_user
 from promptforge.workspaces.service import list_my_memberships
@@ -86,12 +86,19 @@ async def login(
     return schemas.User.model_validate(user)
 
 
-@router.post("/refresh", operation_id="auth-refresh", responses=error_responses(401))
+@router.post(
+    "/refresh", operation_id="auth-refresh", response_model=schemas.User, responses=error_responses(401)
+)
 async def refresh(
     request: Request, response: Response, session: SessionDep, kv: KVDep, settings: SettingsDep
-) -> schemas.User:
-    """Rotate the refresh token and issue a new access token."""
-    user, tokens = await service.refresh(session, kv, settings, request.cookies.get(REFRESH_COOKIE))
+) -> Response | schemas.User:
+    """Rotate the refresh token and issue a new access token; a refused refresh clears the cookies."""
+    try:
+        user, tokens = await service.refresh(session, kv, settings, request.cookies.get(REFRESH_COOKIE))
+    except Unauthorized as exc:
+        refused = problem_response(exc.status, exc.detail, exc.code, headers=exc.headers)
+        _clear_session_cookies(refused)  # they are dead: do not leave them to be sent again
+        return refused
     _set_session_cookies(response, settings, tokens)
     return schemas.User.model_validate(user)
 
