@@ -417,14 +417,40 @@ async def authorize_label_move(
     return await authorize_project(session, principal, project_id, action)
 
 
+async def _find_label(session: AsyncSession, prompt: Prompt, label: str) -> Label | None:
+    return (
+        await session.scalars(select(Label).where(Label.prompt_id == prompt.id, Label.name == label))
+    ).first()
+
+
+async def _record_label_event(
+    session: AsyncSession,
+    principal: Principal,
+    prompt: Prompt,
+    label: str,
+    from_version: int | None,
+    to_version: int | None,
+) -> None:
+    """One row of a label's history (None: created from nothing, or removed)."""
+    session.add(
+        LabelEvent(
+            prompt_id=prompt.id,
+            label=label,
+            from_version=from_version,
+            to_version=to_version,
+            actor_user_id=principal.user_id,
+            actor_api_key_id=principal.api_key_id,
+            actor_label=await actor_label(session, principal),
+        )
+    )
+
+
 async def set_label(
     session: AsyncSession, principal: Principal, prompt: Prompt, label: str, version: int
 ) -> tuple[Label, int | None]:
     """Point `label` at `version` and record the move; returns (label, previous version)."""
     await load_version(session, prompt, version)
-    current = (
-        await session.scalars(select(Label).where(Label.prompt_id == prompt.id, Label.name == label))
-    ).first()
+    current = await _find_label(session, prompt, label)
     previous = current.version if current else None
     if current is None:
         current = Label(prompt_id=prompt.id, name=label, version=version)
@@ -433,17 +459,7 @@ async def set_label(
         return current, previous
     current.version = version
     current.updated_at = utcnow()
-    session.add(
-        LabelEvent(
-            prompt_id=prompt.id,
-            label=label,
-            from_version=previous,
-            to_version=version,
-            actor_user_id=principal.user_id,
-            actor_api_key_id=principal.api_key_id,
-            actor_label=await actor_label(session, principal),
-        )
-    )
+    await _record_label_event(session, principal, prompt, label, previous, version)
     await session.flush()
     return current, previous
 
@@ -493,22 +509,10 @@ async def remove_label(
     _check_label_name(label)
     access = await authorize_label_move(session, principal, project_id, label)
     prompt = await load_prompt(session, project_id, name, lock=True)
-    current = (
-        await session.scalars(select(Label).where(Label.prompt_id == prompt.id, Label.name == label))
-    ).first()
+    current = await _find_label(session, prompt, label)
     if current is None:
         raise NotFound(f"Prompt '{name}' has no label '{label}'.")
-    session.add(
-        LabelEvent(
-            prompt_id=prompt.id,
-            label=label,
-            from_version=current.version,
-            to_version=None,
-            actor_user_id=principal.user_id,
-            actor_api_key_id=principal.api_key_id,
-            actor_label=await actor_label(session, principal),
-        )
-    )
+    await _record_label_event(session, principal, prompt, label, current.version, None)
     data = {"label": label, "from_version": current.version, "to_version": None}
     await session.delete(current)
     await record_audit(
