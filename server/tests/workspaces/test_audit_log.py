@@ -11,8 +11,6 @@ import pytest
 from fastapi import FastAPI
 
 from conftest import PASSWORD, Account, Factory, new_client
-from promptforge.auth.principal import Principal
-from promptforge.workspaces.audit import record_audit
 
 IP = "203.0.113.7"
 
@@ -128,24 +126,14 @@ async def test_api_key_actor_is_recorded_as_the_key(app: FastAPI, factory: Facto
             f"/api/v1/projects/{ada.project_id}/api-keys", json={"name": "deploy-bot", "role": "editor"}
         )
     ).json()
-    # No route of this foundation lets a key mutate anything yet; record what a key-driven change records.
-    principal = Principal(
-        label="api_key:deploy-bot",
-        api_key_id=uuid.UUID(key["id"]),
-        api_key_project_id=uuid.UUID(ada.project_id),
-        api_key_role="editor",
-    )
-    async with app.state.sessionmaker() as session:
-        await record_audit(
-            session,
-            principal,
-            workspace_id=uuid.UUID(ada.workspace_id),
-            project_id=uuid.UUID(ada.project_id),
-            action="prompt.created",
-            target_type="prompt",
-            target_id="greeting",
+    headers = {"Authorization": f"Bearer {key['secret']}"}
+    async with new_client(app) as bot:
+        created = await bot.post(
+            f"/api/v1/projects/{ada.project_id}/prompts",
+            json={"name": "greeting", "kind": "text", "template": "Hi"},
+            headers=headers,
         )
-        await session.commit()
+        assert created.status_code == 201
     [event] = await events(ada.client, ada.workspace_id, actor="deploy-bot")
     assert event["actor_label"] == "api_key:deploy-bot"
     assert event["actor_api_key_id"] == key["id"]
