@@ -2,8 +2,9 @@
 
 Readers keep a per-process copy that Redis pub/sub keeps current, so the hot path needs no Redis
 round trip: before trusting its copy, a reader drains the bump messages already waiting on its
-subscription socket (a non-blocking read, ~15 µs). A writer publishes before it answers, so by the
-time its client can send the next request, the bump is already in every replica's socket buffer.
+subscription socket (a zero-timeout poll). A writer publishes, then waits for one more round trip
+to Redis, before it answers: by then the bump is in every replica's socket, so the next request
+anywhere sees it.
 If the subscription breaks, readers fall back to reading the counters from Redis (one MGET) until
 it is re-established; a short TTL on the copy is the safety net.
 """
@@ -32,6 +33,10 @@ async def bump_generation(kv: KeyValueStore, key: str) -> None:
     try:
         value = await kv.incr(key)
         await kv.publish(CHANNEL, f"{key} {value}".encode())
+        # Redis may send PUBLISH's reply before it writes the message to subscribers (same event
+        # loop pass, either order). A command sent after that reply is handled in a later pass,
+        # so once it answers, every subscriber socket holds the bump: only then may we answer.
+        await kv.ping()
     except StoreUnavailable:
         # The write itself is committed; caches heal when their TTLs pass (docs/performance.md).
         log.warning("generation_bump_failed", key=key)
