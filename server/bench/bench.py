@@ -4,6 +4,7 @@ resolve, render and a bare route (/healthz) with wrk in one run; print req/s, p5
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -47,11 +48,9 @@ def server_env() -> dict[str, str]:
 
 def wait_ready() -> None:
     for _ in range(100):
-        try:
+        with contextlib.suppress(httpx.HTTPError):  # not listening yet
             if httpx.get(f"{BASE}/healthz", timeout=1).status_code == 200:
                 return
-        except httpx.HTTPError:
-            pass
         time.sleep(0.2)
     raise SystemExit("server did not start")
 

@@ -1618,6 +1618,8 @@ export type Version = {
 
 /**
  * VersionCreate
+ *
+ * A new version of an existing prompt (its kind is the prompt's).
  */
 export type VersionCreate = {
     /**

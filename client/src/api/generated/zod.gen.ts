@@ -796,6 +796,8 @@ export const zPromptWithVersion = z.object({
 
 /**
  * VersionCreate
+ *
+ * A new version of an existing prompt (its kind is the prompt's).
  */
 export const zVersionCreate = z.object({
     template: z.union([

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable
 from typing import Protocol, TypeVar
 
 import redis.asyncio as aioredis
@@ -20,7 +20,6 @@ from promptforge.core.errors import AppError
 
 log = structlog.get_logger("promptforge.kv")
 T = TypeVar("T")
-Listener = Callable[[str, bytes], Awaitable[None]]
 
 
 class StoreUnavailable(AppError):

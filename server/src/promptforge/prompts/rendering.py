@@ -24,6 +24,7 @@ DESIGN.md §6 and §11: a sandbox bounds no CPU or memory, so on top of Jinja's
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import re
@@ -1041,10 +1042,8 @@ class Renderer:
         # deadline, which saves the thread hop and the GIL hand-offs that dominate under load.
         # Only a render that needs longer moves to a worker thread with the full deadline, so
         # the event loop is never held for more than INLINE_BUDGET_SECONDS.
-        try:
+        with contextlib.suppress(_NeedsMoreTime):
             return self._render_sync(root, variables, INLINE_BUDGET_SECONDS)
-        except _NeedsMoreTime:
-            pass
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, self._render_sync, root, variables)
 

@@ -50,7 +50,7 @@ class VersionFields(Schema):
 
 
 class VersionCreate(VersionFields):
-    pass
+    """A new version of an existing prompt (its kind is the prompt's)."""
 
 
 class PromptCreate(VersionFields):

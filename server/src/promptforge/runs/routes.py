@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Annotated, Any
 
@@ -51,9 +52,8 @@ class RunEventStream(StreamingResponse):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            await super().__call__(scope, receive, send)
-        except ClientDisconnect:
-            pass
+            with contextlib.suppress(ClientDisconnect):  # the finally below stores what we have
+                await super().__call__(scope, receive, send)
         finally:
             if not self.streamer.finished:
                 with anyio.CancelScope(shield=True):
