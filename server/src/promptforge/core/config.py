@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     provider_max_attempts: int = Field(default=3, ge=1, le=10)
     provider_retry_base_seconds: float = 0.5
     provider_retry_max_wait_seconds: float = 20.0
+    # Where provider base URLs may point (core/outbound.py, docs/security.md). Unset means: private,
+    # loopback and link-local addresses are allowed outside production (local Ollama) and refused in it.
+    allow_private_provider_urls: bool | None = None
+    # Comma-separated host names (or IP literals) exempt from the address check, e.g. an internal vLLM.
+    provider_allowed_hosts: str = ""
 
     # A near cache in each process in front of Redis; see docs/performance.md.
     near_cache_ttl_seconds: float = 30.0
@@ -61,6 +66,16 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def private_provider_urls_allowed(self) -> bool:
+        if self.allow_private_provider_urls is None:
+            return not self.is_production
+        return self.allow_private_provider_urls
+
+    @property
+    def provider_allowed_host_list(self) -> list[str]:
+        return [h.strip() for h in self.provider_allowed_hosts.split(",") if h.strip()]
 
     @property
     def previous_encryption_keys(self) -> list[str]:

@@ -25,25 +25,29 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import anyio
-import httpcore
-import httpx
+import httpcore2
+import httpx2
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 RESOLVE_TIMEOUT_SECONDS = 5.0
 MAX_REDIRECTS = 5
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=30.0)
+DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=30.0)
 # NAT64 embeds an IPv4 address in the last 32 bits; the embedded address is what gets reached.
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
-class ForbiddenDestination(httpx.RequestError):
+class ForbiddenDestination(httpx2.RequestError):
     """A user-given URL points where this server must not connect; `reason` says why, for people."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class CrossOriginRedirect(ForbiddenDestination):
+    """The server answered with a redirect to another scheme, host or port; it is not followed."""
 
 
 @dataclass(frozen=True)
@@ -93,11 +97,11 @@ def refused_address(ip: IPAddress) -> str | None:
     return None
 
 
-def check_url(url: str) -> httpx.URL:
+def check_url(url: str) -> httpx2.URL:
     """Parse a user-given URL with the client's own parser; refuse other schemes and credentials."""
     try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError, ValueError):
+        parsed = httpx2.URL(url)
+    except (httpx2.InvalidURL, TypeError, ValueError):
         raise ValueError("must be a valid http:// or https:// URL") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ValueError("must be an http:// or https:// URL")
@@ -159,31 +163,31 @@ def _default_port(scheme: str) -> int:
     return 443 if scheme == "https" else 80
 
 
-class _GuardedBackend(httpcore.AsyncNetworkBackend):
+class _GuardedBackend(httpcore2.AsyncNetworkBackend):
     """Opens each TCP connection to a resolved and checked address of the requested host."""
 
     def __init__(self, policy: OutboundPolicy, resolver: Resolver) -> None:
         self._policy = policy
         self._resolver = resolver
-        self._inner = httpcore.AnyIOBackend()
+        self._inner = httpcore2.AnyIOBackend()
 
     async def connect_tcp(
         self,
         host: str,
         port: int,
-        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore2's interface)
         local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
+        socket_options: Iterable[httpcore2.SOCKET_OPTION] | None = None,
+    ) -> httpcore2.AsyncNetworkStream:
         try:
             addresses = await checked_addresses(host, port, self._policy, self._resolver)
         except OSError as exc:
-            raise httpcore.ConnectError(str(exc)) from exc
+            raise httpcore2.ConnectError(str(exc)) from exc
         last_error: Exception | None = None
         for address in addresses:
             try:
                 return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+            except (httpcore2.ConnectError, httpcore2.ConnectTimeout) as exc:
                 last_error = exc
         assert last_error is not None
         raise last_error
@@ -191,31 +195,31 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
     async def connect_unix_socket(
         self,
         path: str,
-        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore2's interface)
+        socket_options: Iterable[httpcore2.SOCKET_OPTION] | None = None,
+    ) -> httpcore2.AsyncNetworkStream:
         raise ForbiddenDestination("unix sockets are not reachable from user-given URLs")
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
 
 
-# httpcore's errors as httpx's, most specific first (what httpx's own transport does).
-_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
-    (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout),
-    (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.TimeoutException, httpx.TimeoutException),
-    (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError),
-    (httpcore.WriteError, httpx.WriteError),
-    (httpcore.NetworkError, httpx.NetworkError),
-    (httpcore.ProxyError, httpx.ProxyError),
-    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
-    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
-    (httpcore.ProtocolError, httpx.ProtocolError),
+# httpcore2's errors as httpx2's, most specific first (what httpx2's own transport does).
+_ERRORS: tuple[tuple[type[Exception], type[httpx2.TransportError]], ...] = (
+    (httpcore2.ConnectTimeout, httpx2.ConnectTimeout),
+    (httpcore2.ReadTimeout, httpx2.ReadTimeout),
+    (httpcore2.WriteTimeout, httpx2.WriteTimeout),
+    (httpcore2.PoolTimeout, httpx2.PoolTimeout),
+    (httpcore2.TimeoutException, httpx2.TimeoutException),
+    (httpcore2.ConnectError, httpx2.ConnectError),
+    (httpcore2.ReadError, httpx2.ReadError),
+    (httpcore2.WriteError, httpx2.WriteError),
+    (httpcore2.NetworkError, httpx2.NetworkError),
+    (httpcore2.ProxyError, httpx2.ProxyError),
+    (httpcore2.UnsupportedProtocol, httpx2.UnsupportedProtocol),
+    (httpcore2.LocalProtocolError, httpx2.LocalProtocolError),
+    (httpcore2.RemoteProtocolError, httpx2.RemoteProtocolError),
+    (httpcore2.ProtocolError, httpx2.ProtocolError),
 )
 
 
@@ -230,7 +234,7 @@ def _httpx_errors() -> Iterator[None]:
         raise mapped(str(exc)) from exc
 
 
-class _ResponseStream(httpx.AsyncByteStream):
+class _ResponseStream(httpx2.AsyncByteStream):
     def __init__(self, stream: AsyncIterable[bytes]) -> None:
         self._stream = stream
 
@@ -245,29 +249,29 @@ class _ResponseStream(httpx.AsyncByteStream):
             await close()
 
 
-class GuardedTransport(httpx.AsyncBaseTransport):
-    """An httpx transport over httpcore whose every new connection goes through the policy."""
+class GuardedTransport(httpx2.AsyncBaseTransport):
+    """An httpx2 transport over httpcore2 whose every new connection goes through the policy."""
 
     def __init__(
         self,
         policy: OutboundPolicy,
         *,
         resolver: Resolver = resolve_host,
-        limits: httpx.Limits = DEFAULT_LIMITS,
+        limits: httpx2.Limits = DEFAULT_LIMITS,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context or httpx.create_ssl_context(),
+        self._pool = httpcore2.AsyncConnectionPool(
+            ssl_context=ssl_context or httpx2.create_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=_GuardedBackend(policy, resolver),
         )
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        core_request = httpcore.Request(
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        core_request = httpcore2.Request(
             method=request.method,
-            url=httpcore.URL(
+            url=httpcore2.URL(
                 scheme=request.url.raw_scheme,
                 host=request.url.raw_host,
                 port=request.url.port,
@@ -280,7 +284,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         with _httpx_errors():
             response = await self._pool.handle_async_request(core_request)
         assert isinstance(response.stream, AsyncIterable)
-        return httpx.Response(
+        return httpx2.Response(
             status_code=response.status,
             headers=response.headers,
             stream=_ResponseStream(response.stream),
@@ -291,37 +295,37 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         await self._pool.aclose()
 
 
-async def _refuse_credentials_and_schemes(request: httpx.Request) -> None:
+async def _refuse_credentials_and_schemes(request: httpx2.Request) -> None:
     try:
         check_url(str(request.url))
     except ValueError as exc:
         raise ForbiddenDestination(f"the URL {exc}") from None
 
 
-async def _refuse_cross_origin_redirects(response: httpx.Response) -> None:
+async def _refuse_cross_origin_redirects(response: httpx2.Response) -> None:
     if not response.has_redirect_location:
         return
     source = response.request.url
     target = source.join(response.headers["location"])
     if (target.scheme, target.host, target.port) != (source.scheme, source.host, source.port):
-        raise ForbiddenDestination(
-            f"'{source.host}' redirected to another host ('{target.host}'), not followed"
+        raise CrossOriginRedirect(
+            f"'{source.host}' redirected to another origin ({target.host}), not followed"
         )
 
 
 def guarded_async_client(
     policy: OutboundPolicy,
     *,
-    timeout: float | httpx.Timeout,
+    timeout: float | httpx2.Timeout,
     resolver: Resolver = resolve_host,
-    limits: httpx.Limits = DEFAULT_LIMITS,
-) -> httpx.AsyncClient:
-    """An httpx.AsyncClient for user-given URLs: addresses checked per connection, same-origin redirects.
+    limits: httpx2.Limits = DEFAULT_LIMITS,
+) -> httpx2.AsyncClient:
+    """An httpx2.AsyncClient for user-given URLs: addresses checked per connection, same-origin redirects.
 
     Environment proxies are ignored (`trust_env=False`): a proxy would resolve the name itself,
     out of reach of the check.
     """
-    return httpx.AsyncClient(
+    return httpx2.AsyncClient(
         transport=GuardedTransport(policy, resolver=resolver, limits=limits),
         timeout=timeout,
         follow_redirects=True,

@@ -1,9 +1,9 @@
 """One adapter per provider kind over the official async SDKs (no hand-written HTTP to providers).
 
 Every adapter answers a chat request (text prompts are sent as one user message), streams, reports
-usage and lists models where the provider can. The SDKs' own retries are off (`max_retries=0`):
-`with_retries` retries 429 (honouring Retry-After) and 5xx / connection failures with exponential
-backoff, so the policy is the same for every kind and configurable (PF_PROVIDER_*).
+usage and lists models where the provider can. Each SDK client sends through the guarded outbound
+client (core/outbound.py), so a base URL reaches only what the outbound policy allows; retries are
+ours (providers/retries.py), and what comes back is read by providers/answers.py.
 """
 
 from __future__ import annotations
@@ -11,22 +11,21 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import math
-import random
 import re
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, TypeVar, cast
+from typing import Any, Protocol, cast
 
 import anthropic
+import cachetools
 import openai
 
 from promptforge.core.config import Settings
 from promptforge.core.errors import Unprocessable
+from promptforge.core.outbound import OutboundPolicy, guarded_async_client
+from promptforge.providers import answers
+from promptforge.providers.calls import ChatRequest, Completion, Connection, StreamItem, Usage
 from promptforge.providers.errors import SDK_ERRORS, ProviderError, map_provider_error
-
-T = TypeVar("T")
-ProviderKind = Literal["openai", "anthropic", "openai_compatible", "echo"]
+from promptforge.providers.retries import RetryPolicy, call_with_retries
 
 DEFAULT_BASE_URLS: dict[str, str] = {
     "openai": "https://api.openai.com/v1",
@@ -43,53 +42,6 @@ ECHO_MODEL = "echo"
 ANTHROPIC_DEFAULT_MAX_TOKENS = 1024
 PARAM_NAMES = ("temperature", "max_tokens", "top_p", "stop", "seed", "response_format")
 CLIENT_POOL_SIZE = 64
-
-
-@dataclass(frozen=True)
-class Connection:
-    """What an adapter needs from a provider connection; the key is plaintext here, never logged."""
-
-    kind: ProviderKind
-    name: str
-    base_url: str | None
-    api_key: str | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True)
-class ChatRequest:
-    model: str
-    messages: list[dict[str, str]]
-    params: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Usage:
-    input_tokens: int | None
-    output_tokens: int | None
-
-
-@dataclass(frozen=True)
-class Completion:
-    text: str
-    usage: Usage
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 3
-    base_seconds: float = 0.5
-    max_wait_seconds: float = 20.0
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> RetryPolicy:
-        return cls(
-            settings.provider_max_attempts,
-            settings.provider_retry_base_seconds,
-            settings.provider_retry_max_wait_seconds,
-        )
-
-
-StreamItem = str | Usage
 
 
 class ProviderStream:
@@ -126,90 +78,92 @@ class Adapter(Protocol):
     async def list_models(self) -> list[str]: ...
 
 
-async def with_retries(
-    call: Callable[[], Awaitable[T]],
-    policy: RetryPolicy,
-    mapper: Callable[[Exception], ProviderError],
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-) -> T:
-    """Run `call`, retrying retryable provider failures with backoff; raise the mapped error."""
-    for attempt in range(policy.attempts):
-        try:
-            return await call()
-        except SDK_ERRORS as exc:
-            error = mapper(exc)
-        if not error.retryable or attempt == policy.attempts - 1:
-            raise error
-        if error.retry_after is not None:
-            delay = error.retry_after
-        else:
-            delay = policy.base_seconds * 2**attempt * (0.5 + random.random())  # noqa: S311 (jitter)
-        if delay > policy.max_wait_seconds:
-            raise error  # the client is told when to come back (Retry-After) rather than kept waiting
-        await sleep(delay)
-    raise AssertionError("unreachable")
+SdkClient = openai.AsyncOpenAI | anthropic.AsyncAnthropic
+ClientKey = tuple[str, str, str, float, OutboundPolicy]
+
+
+def outbound_policy(settings: Settings) -> OutboundPolicy:
+    """Where provider base URLs may point (PF_ALLOW_PRIVATE_PROVIDER_URLS, PF_PROVIDER_ALLOWED_HOSTS)."""
+    return OutboundPolicy.of(
+        allow_private=settings.private_provider_urls_allowed,
+        allowed_hosts=settings.provider_allowed_host_list,
+    )
+
+
+class _ClientCache(cachetools.LRUCache[ClientKey, SdkClient]):
+    """The least recently used SDK clients; one pushed out is closed (its connection pool with it)."""
+
+    def __init__(self, maxsize: int) -> None:
+        super().__init__(maxsize)
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def popitem(self) -> tuple[ClientKey, SdkClient]:
+        key, client = super().popitem()
+        task = asyncio.get_running_loop().create_task(client.close())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+        return key, client
+
+    async def close(self) -> None:
+        clients = list(self.values())
+        self.clear()
+        for client in clients:
+            await client.close()
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
 
 
 class ProviderClients:
-    """SDK clients reused across runs (their connection pools make the first token faster)."""
+    """SDK clients reused across runs (their connection pools make the first token faster).
+
+    Each sends through its own guarded outbound client; a client is keyed by everything it was
+    built from, so a changed URL, key, timeout or outbound policy gets a new one.
+    """
 
     def __init__(self, size: int = CLIENT_POOL_SIZE) -> None:
-        self._size = size
-        self._clients: OrderedDict[tuple[str, ...], openai.AsyncOpenAI | anthropic.AsyncAnthropic] = (
-            OrderedDict()
-        )
-        self._closing: set[asyncio.Task[None]] = set()
+        self._clients = _ClientCache(size)
 
-    def _key(self, connection: Connection, timeout: float) -> tuple[str, ...]:
+    @staticmethod
+    def _key(connection: Connection, timeout: float, policy: OutboundPolicy) -> ClientKey:
         digest = hashlib.sha256((connection.api_key or "").encode()).hexdigest()
-        return (connection.kind, connection.base_url or "", digest, repr(timeout))
+        return (connection.kind, connection.base_url or "", digest, timeout, policy)
 
-    def _put(self, key: tuple[str, ...], client: openai.AsyncOpenAI | anthropic.AsyncAnthropic) -> None:
-        self._clients[key] = client
-        while len(self._clients) > self._size:
-            _, old = self._clients.popitem(last=False)
-            task = asyncio.get_running_loop().create_task(old.close())
-            self._closing.add(task)
-            task.add_done_callback(self._closing.discard)
-
-    def openai(self, connection: Connection, timeout: float) -> openai.AsyncOpenAI:
-        key = self._key(connection, timeout)
+    def openai(self, connection: Connection, timeout: float, policy: OutboundPolicy) -> openai.AsyncOpenAI:
+        key = self._key(connection, timeout, policy)
         client = self._clients.get(key)
         if isinstance(client, openai.AsyncOpenAI):
-            self._clients.move_to_end(key)
             return client
         created = openai.AsyncOpenAI(
             # local servers (Ollama, vLLM) take any key; the SDK insists on one
             api_key=connection.api_key or "not-needed",
             base_url=connection.base_url or DEFAULT_BASE_URLS["openai"],
             timeout=timeout,
-            max_retries=0,
+            max_retries=0,  # providers/retries.py
+            http_client=guarded_async_client(policy, timeout=timeout),
         )
-        self._put(key, created)
+        self._clients[key] = created
         return created
 
-    def anthropic(self, connection: Connection, timeout: float) -> anthropic.AsyncAnthropic:
-        key = self._key(connection, timeout)
+    def anthropic(
+        self, connection: Connection, timeout: float, policy: OutboundPolicy
+    ) -> anthropic.AsyncAnthropic:
+        key = self._key(connection, timeout, policy)
         client = self._clients.get(key)
         if isinstance(client, anthropic.AsyncAnthropic):
-            self._clients.move_to_end(key)
             return client
         created = anthropic.AsyncAnthropic(
             api_key=connection.api_key or "not-needed",
             base_url=connection.base_url or DEFAULT_BASE_URLS["anthropic"],
             timeout=timeout,
-            max_retries=0,
+            max_retries=0,  # providers/retries.py
+            http_client=guarded_async_client(policy, timeout=timeout),
         )
-        self._put(key, created)
+        self._clients[key] = created
         return created
 
     async def close(self) -> None:
-        clients = list(self._clients.values())
-        self._clients.clear()
-        for client in clients:
-            await client.close()
-        if self._closing:
-            await asyncio.gather(*self._closing, return_exceptions=True)
+        """Close every pooled client (at shutdown)."""
+        await self._clients.close()
 
 
 # --------------------------------------------------------------------------- echo
@@ -294,45 +248,31 @@ class OpenAIAdapter:
     async def complete(self, request: ChatRequest) -> Completion:
         args = self._arguments(request)
 
-        async def call() -> Any:
+        async def call() -> object:
             return await self.client.chat.completions.create(**args)
 
-        response = await with_retries(call, self.policy, self._map(request.model))
-        text = (response.choices[0].message.content or "") if response.choices else ""
-        usage = response.usage
-        return Completion(
-            text,
-            Usage(usage.prompt_tokens, usage.completion_tokens) if usage else Usage(None, None),
-        )
+        response = await call_with_retries(call, self.policy, self._map(request.model))
+        return answers.openai_completion(response, self.connection.name)
 
     async def open_stream(self, request: ChatRequest) -> ProviderStream:
         args = self._arguments(request)
 
-        async def call() -> Any:
-            return await self.client.chat.completions.create(
+        async def call() -> openai.AsyncStream[Any]:
+            stream: openai.AsyncStream[Any] = await self.client.chat.completions.create(
                 **args, stream=True, stream_options={"include_usage": True}
             )
+            await answers.check_event_stream(stream, self.connection.name)
+            return stream
 
-        stream = await with_retries(call, self.policy, self._map(request.model))
-
-        async def items() -> AsyncIterator[StreamItem]:
-            usage = Usage(None, None)
-            async for chunk in stream:
-                if chunk.choices:
-                    content = chunk.choices[0].delta.content
-                    if content:
-                        yield content
-                if chunk.usage is not None:
-                    usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
-            yield usage
-
-        return ProviderStream(items(), stream.close, self._map(request.model))
+        stream = await call_with_retries(call, self.policy, self._map(request.model))
+        items = answers.openai_stream_items(stream, self.connection.name)
+        return ProviderStream(items, stream.close, self._map(request.model))
 
     async def list_models(self) -> list[str]:
         async def call() -> list[str]:
-            return sorted([model.id async for model in self.client.models.list()])
+            return await answers.model_ids(await self.client.models.list(), self.connection.name)
 
-        return await with_retries(call, self.policy, self._map(None))
+        return await call_with_retries(call, self.policy, self._map(None))
 
 
 # --------------------------------------------------------------------------- Anthropic
@@ -394,58 +334,43 @@ class AnthropicAdapter:
     async def complete(self, request: ChatRequest) -> Completion:
         args = self._arguments(request)
 
-        async def call() -> Any:
+        async def call() -> object:
             return await self.client.messages.create(**args)
 
-        response = await with_retries(call, self.policy, self._map(request.model))
-        text = "".join(block.text for block in response.content if getattr(block, "type", "") == "text")
-        return Completion(text, Usage(response.usage.input_tokens, response.usage.output_tokens))
+        response = await call_with_retries(call, self.policy, self._map(request.model))
+        return answers.anthropic_completion(response, self.connection.name)
 
     async def open_stream(self, request: ChatRequest) -> ProviderStream:
         args = self._arguments(request)
 
-        async def call() -> Any:
-            return await self.client.messages.create(**args, stream=True)
+        async def call() -> anthropic.AsyncStream[Any]:
+            stream: anthropic.AsyncStream[Any] = await self.client.messages.create(**args, stream=True)
+            await answers.check_event_stream(stream, self.connection.name)
+            return stream
 
-        stream = await with_retries(call, self.policy, self._map(request.model))
-
-        async def items() -> AsyncIterator[StreamItem]:
-            input_tokens: int | None = None
-            output_tokens: int | None = None
-            async for event in stream:
-                kind = event.type
-                if kind == "content_block_delta" and event.delta.type == "text_delta":
-                    if event.delta.text:
-                        yield event.delta.text
-                elif kind == "message_start":
-                    input_tokens = event.message.usage.input_tokens
-                    output_tokens = event.message.usage.output_tokens
-                elif kind == "message_delta":
-                    output_tokens = event.usage.output_tokens  # cumulative
-                    if getattr(event.usage, "input_tokens", None):
-                        input_tokens = event.usage.input_tokens
-            yield Usage(input_tokens, output_tokens)
-
-        return ProviderStream(items(), stream.close, self._map(request.model))
+        stream = await call_with_retries(call, self.policy, self._map(request.model))
+        items = answers.anthropic_stream_items(stream, self.connection.name)
+        return ProviderStream(items, stream.close, self._map(request.model))
 
     async def list_models(self) -> list[str]:
         async def call() -> list[str]:
-            return sorted([model.id async for model in self.client.models.list(limit=100)])
+            return await answers.model_ids(await self.client.models.list(limit=100), self.connection.name)
 
-        return await with_retries(call, self.policy, self._map(None))
+        return await call_with_retries(call, self.policy, self._map(None))
 
 
 def adapter_for(
     connection: Connection, clients: ProviderClients, settings: Settings, *, prompt_kind: str = "chat"
 ) -> Adapter:
     """The adapter of a connection's kind, with a pooled SDK client."""
-    policy = RetryPolicy.from_settings(settings)
+    retries = RetryPolicy.from_settings(settings)
     timeout = settings.provider_timeout_seconds
     if connection.kind == "echo":
         return EchoAdapter(prompt_kind)
+    destinations = outbound_policy(settings)
     if connection.kind == "anthropic":
-        return AnthropicAdapter(connection, clients.anthropic(connection, timeout), policy)
-    return OpenAIAdapter(connection, clients.openai(connection, timeout), policy)
+        return AnthropicAdapter(connection, clients.anthropic(connection, timeout, destinations), retries)
+    return OpenAIAdapter(connection, clients.openai(connection, timeout, destinations), retries)
 
 
 def as_messages(kind: str, text: str | None, messages: list[dict[str, Any]] | None) -> list[dict[str, str]]:

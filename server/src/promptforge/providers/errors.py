@@ -1,22 +1,26 @@
 """Provider failures as problem+json: what the SDKs raise, mapped to clear codes (docs/providers.md).
 
 A provider's 401 must not reach the browser as a 401: the SPA would take it for an expired
-session. The provider's own message is never passed on for credential errors (OpenAI echoes
-part of the key), and any other message is scrubbed of the key and truncated.
+session. An upstream body is never passed on: at most the `error.message` string of a JSON
+error body, for a rejected request or an error mid-stream, as a short reason on one line,
+without control characters and scrubbed of the key (OpenAI echoes part of it).
 """
 
 from __future__ import annotations
 
 import email.utils
+import json
 import time
+import unicodedata
 from typing import Any
 
 import anthropic
 import openai
 
 from promptforge.core.errors import AppError
+from promptforge.core.outbound import CrossOriginRedirect, ForbiddenDestination
 
-MAX_MESSAGE = 300
+MAX_REASON = 200
 
 
 class ProviderError(AppError):
@@ -63,18 +67,37 @@ class ProviderTimeout(ProviderError):
     status, code = 504, "provider_timeout"
 
 
+class ProviderBadResponse(ProviderError):
+    """The provider answered, but not in its protocol (an HTML page, broken JSON, another shape)."""
+
+    status, code = 502, "provider_bad_response"
+
+
+class ProviderUrlForbidden(ProviderError):
+    """The connection's base URL points where this server must not connect (core/outbound.py)."""
+
+    status, code, title = 422, "provider_url_forbidden", "Unprocessable Content"
+
+
+class ProviderRedirectRefused(ProviderError):
+    status, code = 502, "provider_redirect_refused"
+
+
 _STATUS_ERRORS = (openai.APIStatusError, anthropic.APIStatusError)
 _TIMEOUTS = (openai.APITimeoutError, anthropic.APITimeoutError)
 _CONNECTION_ERRORS = (openai.APIConnectionError, anthropic.APIConnectionError)
-SDK_ERRORS: tuple[type[Exception], ...] = (openai.OpenAIError, anthropic.AnthropicError)
+_UNREADABLE = (openai.APIResponseValidationError, anthropic.APIResponseValidationError)
+# What a provider call may raise: the SDKs' errors, and a body declared JSON that is not.
+SDK_ERRORS: tuple[type[Exception], ...] = (openai.OpenAIError, anthropic.AnthropicError, json.JSONDecodeError)
 
 
 def scrub(message: str, secret: str | None) -> str:
-    """A provider message safe to show: without the API key, on one line, truncated."""
+    """A provider's reason safe to show: printable, on one line, without the API key, truncated."""
     if secret and len(secret) >= 4:
         message = message.replace(secret, "***")
-    message = " ".join(message.split())
-    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+    printable = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in message)
+    message = " ".join(printable.split())
+    return message if len(message) <= MAX_REASON else message[: MAX_REASON - 1] + "…"
 
 
 def retry_after_seconds(headers: Any) -> float | None:
@@ -91,34 +114,56 @@ def retry_after_seconds(headers: Any) -> float | None:
         except ValueError:
             parsed = email.utils.parsedate_to_datetime(value)
             return max(0.0, parsed.timestamp() - time.time())
-    except (TypeError, ValueError, AttributeError):
+    except (TypeError, ValueError, AttributeError, OverflowError):
         return None
 
 
-def _provider_message(exc: Exception) -> str:
+def _reason(exc: Exception, secret: str | None) -> str | None:
+    """The `error.message` string of a JSON error body, made safe; None for any other body."""
     body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-            return str(inner["message"])
-    return str(getattr(exc, "message", "") or exc)
+    if not isinstance(body, dict):
+        return None
+    inner = body.get("error", body)
+    message = inner.get("message") if isinstance(inner, dict) else None
+    if not isinstance(message, str):
+        return None
+    return scrub(message, secret) or None
+
+
+def _with_reason(text: str, reason: str | None) -> str:
+    return f"{text}: {reason}" if reason else f"{text}."
+
+
+def _refused_destination(exc: Exception) -> ProviderError | None:
+    cause = exc.__cause__
+    while cause is not None and not isinstance(cause, ForbiddenDestination):
+        cause = cause.__cause__
+    if isinstance(cause, CrossOriginRedirect):
+        return ProviderRedirectRefused(
+            f"The provider answered with a redirect that is not followed: {cause.reason}."
+        )
+    if isinstance(cause, ForbiddenDestination):
+        return ProviderUrlForbidden(
+            f"This server does not connect to the connection's base URL: {cause.reason}. An admin can "
+            "change the base URL, or allow the host with PF_PROVIDER_ALLOWED_HOSTS."
+        )
+    return None
 
 
 def map_provider_error(
     exc: Exception, *, provider: str, model: str | None, secret: str | None
 ) -> ProviderError:
-    """The problem a client sees for an SDK exception."""
+    """The problem a client sees for an SDK exception (never the upstream body)."""
     if isinstance(exc, ProviderError):
         return exc
     if isinstance(exc, _TIMEOUTS):
         return ProviderTimeout(f"{provider} did not answer in time.")
     if isinstance(exc, _CONNECTION_ERRORS):
-        return ProviderUnavailable(f"{provider} cannot be reached.")
-    if isinstance(exc, _STATUS_ERRORS):
+        return _refused_destination(exc) or ProviderUnavailable(f"{provider} cannot be reached.")
+    if isinstance(exc, (*_UNREADABLE, json.JSONDecodeError)):
+        return ProviderBadResponse(f"{provider} answered with something that is not its API's format.")
+    if isinstance(exc, _STATUS_ERRORS) and exc.status_code >= 400:
         status = exc.status_code
-        if status < 400:  # an error event in the middle of a streamed answer
-            message = scrub(_provider_message(exc), secret)
-            return ProviderUnavailable(f"{provider} failed mid-answer: {message}")
         if status in (401, 403):
             return ProviderAuthFailed(
                 f"{provider} refused the API key of this connection (HTTP {status}); "
@@ -137,9 +182,11 @@ def map_provider_error(
             return ProviderRateLimited(f"{provider} is rate limiting this connection.", retry_after=wait)
         if status in (400, 409, 413, 422):
             return ProviderBadRequest(
-                f"{provider} rejected the request: {scrub(_provider_message(exc), secret)}"
+                _with_reason(f"{provider} rejected the request (HTTP {status})", _reason(exc, secret))
             )
         if status == 408:
             return ProviderTimeout(f"{provider} did not answer in time.")
         return ProviderUnavailable(f"{provider} failed (HTTP {status}).")
-    return ProviderUnavailable(f"{provider} failed: {scrub(str(exc), secret) or type(exc).__name__}.")
+    if isinstance(exc, openai.APIError | anthropic.APIError):  # an error event in the middle of a stream
+        return ProviderUnavailable(_with_reason(f"{provider} failed mid-answer", _reason(exc, secret)))
+    return ProviderUnavailable(f"{provider} failed ({type(exc).__name__}).")

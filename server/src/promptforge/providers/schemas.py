@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field, SecretStr, WithJsonSchema
 
 from promptforge.core.schemas import Schema
-from promptforge.providers.adapters import ProviderKind
+from promptforge.providers.calls import ProviderKind
 
 PROVIDER_NAME = r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$"
 ModelName = Annotated[str, Field(min_length=1, max_length=200)]

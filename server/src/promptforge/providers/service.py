@@ -18,7 +18,8 @@ from promptforge.core.encryption import DecryptionError, SecretBox, rotate_canar
 from promptforge.core.errors import AppError, Conflict, NotFound, Unprocessable
 from promptforge.core.pagination import PageParams, paginate
 from promptforge.providers import schemas
-from promptforge.providers.adapters import KIND_LABELS, Connection, ProviderClients, adapter_for
+from promptforge.providers.adapters import KIND_LABELS, ProviderClients, adapter_for, outbound_policy
+from promptforge.providers.calls import Connection
 from promptforge.providers.errors import ProviderError
 from promptforge.providers.models import ProviderConnection, api_key_context
 from promptforge.workspaces.audit import record_audit

@@ -36,13 +36,12 @@ from promptforge.providers.adapters import (
     ECHO_MODEL,
     PARAM_NAMES,
     Adapter,
-    ChatRequest,
     ProviderClients,
     ProviderStream,
-    Usage,
     adapter_for,
     as_messages,
 )
+from promptforge.providers.calls import ChatRequest, Usage
 from promptforge.providers.pricing import Price, cost_usd, price_for
 from promptforge.providers.service import connection_of, load_provider
 from promptforge.runs import schemas
