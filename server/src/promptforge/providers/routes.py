@@ -53,9 +53,10 @@ async def create_provider(
     principal: PrincipalDep,
     session: SessionDep,
     box: SecretBoxDep,
+    settings: SettingsDep,
 ) -> schemas.Provider:
     """Connect a provider; the API key is encrypted at rest and never shown again."""
-    return await service.create_provider(session, box, principal, project_id, data)
+    return await service.create_provider(session, box, settings, principal, project_id, data)
 
 
 @router.get("/{provider_id}", operation_id="providers-get", responses=READ_ERRORS)
@@ -74,9 +75,13 @@ async def update_provider(
     principal: PrincipalDep,
     session: SessionDep,
     box: SecretBoxDep,
+    settings: SettingsDep,
 ) -> schemas.Provider:
-    """Change a connection; only the fields sent change (`"api_key": null` removes the key)."""
-    return await service.update_provider(session, box, principal, project_id, provider_id, data)
+    """Change a connection; only the fields sent change (`"api_key": null` removes the key).
+
+    A new base_url needs the API key in the same request (openai_compatible: the key is removed).
+    """
+    return await service.update_provider(session, box, settings, principal, project_id, provider_id, data)
 
 
 @router.delete(

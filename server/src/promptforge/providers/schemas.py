@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, SecretStr, WithJsonSchema
 
+from promptforge.core.outbound import check_url
 from promptforge.core.schemas import Schema
 from promptforge.providers.calls import ProviderKind
 
@@ -17,11 +17,10 @@ ModelName = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 def _http_url(value: str | None) -> str | None:
+    """An http(s) URL without credentials, parsed as the outbound client will parse it."""
     if value is None:
         return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("must be an http:// or https:// URL")
+    check_url(value)
     return value.rstrip("/")
 
 
@@ -47,7 +46,8 @@ class ProviderCreate(Schema):
     base_url: BaseUrl = Field(
         default=None,
         description="Required for openai_compatible (e.g. http://localhost:11434/v1 for Ollama); "
-        "defaults to the official API for openai and anthropic.",
+        "defaults to the official API for openai and anthropic. No credentials in the URL (use api_key); "
+        "in production, private, loopback and link-local addresses are refused unless allowed.",
     )
     api_key: ApiKey = Field(
         default=None, description="Stored encrypted; only its last 4 characters are shown."
@@ -60,7 +60,11 @@ class ProviderCreate(Schema):
 
 
 class ProviderUpdate(Schema):
-    """Only the fields sent change; `"api_key": null` removes the key."""
+    """Only the fields sent change; `"api_key": null` removes the key.
+
+    A stored key is never sent to a new URL: changing `base_url` needs `api_key` in the same
+    request (422 `api_key_required`), except for openai_compatible, whose key is then removed.
+    """
 
     name: str | None = Field(default=None, pattern=PROVIDER_NAME)
     base_url: BaseUrl = None

@@ -16,6 +16,7 @@ from promptforge.core.config import Settings
 from promptforge.core.db import utcnow, uuid7
 from promptforge.core.encryption import DecryptionError, SecretBox, rotate_canary
 from promptforge.core.errors import AppError, Conflict, NotFound, Unprocessable
+from promptforge.core.outbound import ForbiddenDestination, check_destination
 from promptforge.core.pagination import PageParams, paginate
 from promptforge.providers import schemas
 from promptforge.providers.adapters import KIND_LABELS, ProviderClients, adapter_for, outbound_policy
@@ -82,6 +83,41 @@ def _check_kind_rules(kind: str, base_url: str | None, has_key: bool) -> None:
         raise Unprocessable.field(["body", "api_key"], f"A {KIND_LABELS[kind]} connection needs an API key.")
 
 
+async def _check_base_url(base_url: str | None, settings: Settings) -> None:
+    """Refuse a base URL the outbound policy would refuse, before it is saved (422 on base_url)."""
+    if base_url is None:
+        return
+    try:
+        await check_destination(base_url, outbound_policy(settings))
+    except ForbiddenDestination as exc:
+        raise Unprocessable.field(
+            ["body", "base_url"],
+            f"This server does not connect there: {exc.reason}. Use a public address, or ask the "
+            "operator to allow the host (PF_PROVIDER_ALLOWED_HOSTS).",
+            code="provider_url_forbidden",
+        ) from None
+
+
+def _keep_key_with_its_url(row: ProviderConnection, data: schemas.ProviderUpdate) -> bool:
+    """A new base URL needs the key re-entered (or, where a key is optional, drops it).
+
+    Returns whether the stored key was removed. Otherwise an admin could point a connection
+    at their own server and receive the key someone else entered.
+    """
+    fields = data.model_fields_set
+    if "base_url" not in fields or data.base_url == row.base_url or "api_key" in fields:
+        return False
+    if row.api_key_encrypted is None:
+        return False
+    if row.kind == "openai_compatible":
+        return True
+    raise Unprocessable.field(
+        ["body", "api_key"],
+        "Changing base_url needs the API key in the same request: the stored key is never sent to a new URL.",
+        code="api_key_required",
+    )
+
+
 def _set_key(row: ProviderConnection, box: SecretBox, secret: str | None) -> None:
     if not secret:
         row.api_key_encrypted = None
@@ -132,6 +168,7 @@ async def get_provider(
 async def create_provider(
     session: AsyncSession,
     box: SecretBox,
+    settings: Settings,
     principal: Principal,
     project_id: uuid.UUID,
     data: schemas.ProviderCreate,
@@ -139,6 +176,7 @@ async def create_provider(
     access = await authorize_project(session, principal, project_id, Action.MANAGE)
     secret = data.api_key.get_secret_value() if data.api_key else None
     _check_kind_rules(data.kind, data.base_url, bool(secret))
+    await _check_base_url(data.base_url, settings)
     await _check_name_free(session, project_id, data.name)
     row = ProviderConnection(
         id=uuid7(),
@@ -179,6 +217,7 @@ async def create_provider(
 async def update_provider(
     session: AsyncSession,
     box: SecretBox,
+    settings: Settings,
     principal: Principal,
     project_id: uuid.UUID,
     provider_id: uuid.UUID,
@@ -187,6 +226,9 @@ async def update_provider(
     access = await authorize_project(session, principal, project_id, Action.MANAGE)
     row = await load_provider(session, project_id, provider_id)
     changed = sorted(data.model_fields_set)
+    key_dropped = _keep_key_with_its_url(row, data)
+    if "base_url" in data.model_fields_set and data.base_url != row.base_url:
+        await _check_base_url(data.base_url, settings)
     if "name" in data.model_fields_set:
         if data.name is None:
             raise Unprocessable.field(["body", "name"], "name cannot be null.")
@@ -202,6 +244,9 @@ async def update_provider(
         row.pricing = {name: price.model_dump() for name, price in (data.pricing or {}).items()}
     if "api_key" in data.model_fields_set:
         _set_key(row, box, data.api_key.get_secret_value() if data.api_key else None)
+    elif key_dropped:
+        _set_key(row, box, None)
+        changed = sorted([*changed, "api_key"])
     _check_kind_rules(row.kind, row.base_url, row.api_key_encrypted is not None)
     row.updated_at = utcnow()
     await record_audit(
