@@ -13,28 +13,50 @@ Failure modes are chosen by the model name (a unique suffix keeps `-once` state 
     drip-<n>ms-...                          streams 40 words, n ms apart
     midstream-error-...                     streams two words, then an error event
 An API key containing "bad" is refused with 401 (and the message echoes the key, as OpenAI's does).
+
+Misbehaving servers are chosen by a path prefix in front of the normal paths (base URL
+`{origin}/<mode>/v1` for OpenAI, `{origin}/<mode>` for Anthropic); bodies carry UPSTREAM_MARKER,
+which must never reach a Prompt-Forge client:
+
+    html            200 with an HTML page             not-json      200 "application/json" that is not JSON
+    wrong-shape     200 with JSON of another shape    huge-usage    a valid answer with absurd token counts
+    error-html      400 with an HTML page             error-html-500  500 with an HTML page
+    error-json      400 with a JSON error whose message is harmless and whose other fields are not
+    redirect-away   307 to the same path on http://localhost:<port> (another host, same server)
+    redirect-same   307 to the same path on this origin (followed)
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import re
 import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from fastapi import FastAPI
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from promptforge.core.config import Settings
+
 MODELS_OPENAI = ["gpt-4o", "gpt-4o-mini", "fake-chat"]
+UPSTREAM_MARKER = "UPSTREAM-BODY-7f3a9c"
 MODELS_ANTHROPIC = ["claude-sonnet-4-5", "claude-haiku-4-5"]
 DRIP_WORDS = 40
 
@@ -56,6 +78,10 @@ class FakeLLM:
     @property
     def anthropic_url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    def misbehaving_url(self, kind: str, mode: str) -> str:
+        """The base URL of a connection of `kind` that hits the misbehaving `mode` (see above)."""
+        return f"http://{self.host}:{self.port}/{mode}" + ("" if kind == "anthropic" else "/v1")
 
     def calls(self, model: str) -> list[dict[str, Any]]:
         with self.lock:
@@ -292,11 +318,51 @@ def build_app(fake: FakeLLM) -> Starlette:
         data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in MODELS_OPENAI]
         return JSONResponse({"object": "list", "data": data})
 
+    async def misbehaving(request: Request) -> Response:
+        mode, rest = request.path_params["mode"], request.path_params["rest"]
+        body = await request.body()
+        fake.record(request, json.loads(body) if body.startswith(b"{") else None)
+        page = f"<html><body><h1>Gateway</h1><p>{UPSTREAM_MARKER}</p></body></html>"
+        if mode == "html":
+            return Response(page, media_type="text/html")
+        if mode == "not-json":
+            return Response('{"choices": [' + UPSTREAM_MARKER, media_type="application/json")
+        if mode == "wrong-shape":
+            return JSONResponse({"unexpected": UPSTREAM_MARKER, "choices": "none", "content": 7, "data": {}})
+        if mode == "error-html":
+            return Response(page, status_code=400, media_type="text/html")
+        if mode == "error-html-500":
+            return Response(page, status_code=500, media_type="text/html")
+        if mode == "error-json":
+            error = {
+                "message": "temperature is invalid",
+                "type": "invalid_request_error",
+                "debug": UPSTREAM_MARKER,
+            }
+            return JSONResponse({"error": error}, status_code=400)
+        if mode == "huge-usage" and rest == "v1/chat/completions":
+            answer = {
+                "id": "x",
+                "object": "chat.completion",
+                "created": 0,
+                "model": "m",
+                "choices": [
+                    {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}
+                ],
+                "usage": {"prompt_tokens": 10**30, "completion_tokens": -5, "total_tokens": 1},
+            }
+            return JSONResponse(answer)
+        if mode in ("redirect-away", "redirect-same"):
+            host = "localhost" if mode == "redirect-away" else fake.host
+            return Response(status_code=307, headers={"location": f"http://{host}:{fake.port}/{rest}"})
+        return JSONResponse({"error": {"message": "no such mode"}}, status_code=404)
+
     return Starlette(
         routes=[
             Route("/v1/chat/completions", openai_chat, methods=["POST"]),
             Route("/v1/messages", anthropic_messages, methods=["POST"]),
             Route("/v1/models", models, methods=["GET"]),
+            Route("/{mode}/{rest:path}", misbehaving, methods=["GET", "POST"]),
         ]
     )
 
@@ -304,8 +370,8 @@ def build_app(fake: FakeLLM) -> Starlette:
 class ServerThread:
     """Serve an ASGI app with uvicorn on 127.0.0.1 (a free port) in a thread with its own event loop."""
 
-    def __init__(self, app: Any) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    def __init__(self, app: Any, **tls: Any) -> None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", **tls)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -324,6 +390,60 @@ class ServerThread:
         self.thread.join(timeout=10)
 
 
+def _certificate(
+    subject: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Name | None, signer: Any, *, ca: bool
+) -> x509.Certificate:
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(issuer or name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
+    if not ca:
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
+    return builder.sign(signer, hashes.SHA256())
+
+
+class TlsServer:
+    """An HTTPS server on 127.0.0.1 with a certificate for `name` from a throw-away CA (`ca_file`);
+    every path answers `{"host": <the Host header>}`."""
+
+    def __init__(self, directory: Path, name: str) -> None:
+        ca_key = ec.generate_private_key(ec.SECP256R1())
+        ca = _certificate("Test CA", ca_key, None, ca_key, ca=True)
+        key = ec.generate_private_key(ec.SECP256R1())
+        leaf = _certificate(name, key, ca.subject, ca_key, ca=False)
+        self.ca_file = directory / "ca.pem"
+        self.ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+        cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+        cert_file.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+        key_file.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+
+        async def echo_host(request: Request) -> Response:
+            return JSONResponse({"host": request.headers.get("host")})
+
+        app = Starlette(routes=[Route("/{rest:path}", echo_host)])
+        self.runner = ServerThread(app, ssl_certfile=str(cert_file), ssl_keyfile=str(key_file))
+        self.port = 0
+
+    def __enter__(self) -> TlsServer:
+        self.port = self.runner.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.runner.stop()
+
+
 @pytest.fixture(scope="session")
 def fake_llm() -> Iterator[FakeLLM]:
     """The local OpenAI + Anthropic protocol server, for the whole test session."""
@@ -332,6 +452,17 @@ def fake_llm() -> Iterator[FakeLLM]:
     fake.port = runner.start()
     yield fake
     runner.stop()
+
+
+@contextmanager
+def provider_settings(app: FastAPI, **update: Any) -> Iterator[Settings]:
+    """The app's settings with `update` applied for the duration of a test."""
+    original = app.state.settings
+    app.state.settings = original.model_copy(update=update)
+    try:
+        yield app.state.settings
+    finally:
+        app.state.settings = original
 
 
 async def connect(owner: Any, kind: str, fake: FakeLLM | None = None, **fields: Any) -> dict[str, Any]:

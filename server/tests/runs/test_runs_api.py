@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -14,8 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from conftest import Account, Factory
-from fake_llm import FakeLLM, connect
-from promptforge.core.config import Settings
+from fake_llm import FakeLLM, connect, provider_settings
 from promptforge.providers.pricing import pricing_table
 
 ANTHROPIC_KEY = "sk-ant-test-key-5678"
@@ -29,17 +26,6 @@ async def make_prompt(owner: Account, name: str, template: Any, kind: str = "tex
 
 async def run(client: httpx.AsyncClient, project_id: str, **body: Any) -> httpx.Response:
     return await client.post(f"/api/v1/projects/{project_id}/runs", json=body)
-
-
-@contextmanager
-def provider_settings(app: FastAPI, **update: Any) -> Iterator[Settings]:
-    """The app's settings with `update` applied for the duration of a test."""
-    original = app.state.settings
-    app.state.settings = original.model_copy(update=update)
-    try:
-        yield app.state.settings
-    finally:
-        app.state.settings = original
 
 
 def unique(model: str) -> str:

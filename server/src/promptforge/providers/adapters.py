@@ -269,8 +269,11 @@ class OpenAIAdapter:
         return ProviderStream(items, stream.close, self._map(request.model))
 
     async def list_models(self) -> list[str]:
+        async def page(after: str | None) -> bytes:
+            return (await self.client.models.with_raw_response.list()).content  # one page, no cursor
+
         async def call() -> list[str]:
-            return await answers.model_ids(await self.client.models.list(), self.connection.name)
+            return await answers.model_ids(page, self.connection.name)
 
         return await call_with_retries(call, self.policy, self._map(None))
 
@@ -353,8 +356,12 @@ class AnthropicAdapter:
         return ProviderStream(items, stream.close, self._map(request.model))
 
     async def list_models(self) -> list[str]:
+        async def page(after: str | None) -> bytes:
+            cursor: dict[str, Any] = {"after_id": after} if after else {}
+            return await (await self.client.models.with_raw_response.list(limit=100, **cursor)).read()
+
         async def call() -> list[str]:
-            return await answers.model_ids(await self.client.models.list(limit=100), self.connection.name)
+            return await answers.model_ids(page, self.connection.name)
 
         return await call_with_retries(call, self.policy, self._map(None))
 

@@ -8,8 +8,9 @@ counts that would not fit their columns are dropped rather than stored.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, cast
 
 import anthropic
 import openai
@@ -141,21 +142,33 @@ async def anthropic_stream_items(stream: AsyncIterator[object], provider: str) -
     yield Usage(input_tokens, output_tokens)
 
 
-async def model_ids(page: object, provider: str) -> list[str]:
-    """The model ids of a model list, following its pages (a bounded number of them)."""
+def _model_page(body: bytes, provider: str) -> tuple[list[str], str | None]:
+    """The model ids of one page of a model list, and the id to continue after (when there is more)."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        raise bad_response(provider, "a model list that is not JSON") from None
+    items = document.get("data") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        raise bad_response(provider, "no model list")
+    ids = [item.get("id") if isinstance(item, dict) else None for item in items]
+    if not all(isinstance(i, str) and 0 < len(i) <= MAX_MODEL_ID for i in ids):
+        raise bad_response(provider, "a model without an id")
+    last_id = document.get("last_id")
+    more = document.get("has_more") is True and isinstance(last_id, str) and bool(items)
+    return cast(list[str], ids), last_id if more else None
+
+
+async def model_ids(fetch: Callable[[str | None], Awaitable[bytes]], provider: str) -> list[str]:
+    """All model ids of a model list, fetching page after page (a bounded number of them).
+
+    The list is read from the raw body: the SDKs' page parsers fail on an answer of another shape.
+    """
     ids: list[str] = []
+    after: str | None = None
     for _ in range(MAX_MODEL_PAGES):
-        data = _field(page, "data")
-        if not isinstance(page, openai.pagination.AsyncPage | anthropic.pagination.AsyncPage) or not (
-            isinstance(data, list)
-        ):
-            raise bad_response(provider, "no model list")
-        for model in data:
-            model_id = _field(model, "id")
-            if not isinstance(model_id, str) or not 0 < len(model_id) <= MAX_MODEL_ID:
-                raise bad_response(provider, "a model without an id")
-            ids.append(model_id)
-        if not page.has_next_page():
+        page, after = _model_page(await fetch(after), provider)
+        ids.extend(page)
+        if after is None:
             break
-        page = await page.get_next_page()
     return sorted(ids)
