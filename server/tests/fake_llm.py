@@ -12,6 +12,7 @@ Failure modes are chosen by the model name (a unique suffix keeps `-once` state 
     slow-<n>ms-...                          waits n ms before answering
     drip-<n>ms-...                          streams 40 words, n ms apart
     midstream-error-...                     streams two words, then an error event
+    cut-stream-...                          streams two words, then drops the connection
 An API key containing "bad" is refused with 401 (and the message echoes the key, as OpenAI's does).
 
 Misbehaving servers are chosen by a path prefix in front of the normal paths (base URL
@@ -19,6 +20,7 @@ Misbehaving servers are chosen by a path prefix in front of the normal paths (ba
 which must never reach a Prompt-Forge client:
 
     html            200 with an HTML page             not-json      200 "application/json" that is not JSON
+    big             200 with 2 MB of bytes
     wrong-shape     200 with JSON of another shape    huge-usage    a valid answer with absurd token counts
     error-html      400 with an HTML page             error-html-500  500 with an HTML page
     error-json      400 with a JSON error whose message is harmless and whose other fields are not
@@ -213,6 +215,8 @@ def build_app(fake: FakeLLM) -> Starlette:
                 if model.startswith("midstream-error") and i == 2:
                     yield _sse({"error": {"message": "The server had an error.", "type": "server_error"}})
                     return
+                if model.startswith("cut-stream") and i == 2:
+                    raise ConnectionAbortedError("the fake drops the connection mid-answer")
                 if drip:
                     await asyncio.sleep(drip)
                 yield _sse(chunk({"content": word}))
@@ -273,6 +277,8 @@ def build_app(fake: FakeLLM) -> Starlette:
                     error = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
                     yield _sse(error, "error")
                     return
+                if model.startswith("cut-stream") and i == 2:
+                    raise ConnectionAbortedError("the fake drops the connection mid-answer")
                 if drip:
                     await asyncio.sleep(drip)
                 delta = {
@@ -325,6 +331,8 @@ def build_app(fake: FakeLLM) -> Starlette:
         page = f"<html><body><h1>Gateway</h1><p>{UPSTREAM_MARKER}</p></body></html>"
         if mode == "html":
             return Response(page, media_type="text/html")
+        if mode == "big":  # 2 MB
+            return Response(b"x" * 2_000_000, media_type="application/octet-stream")
         if mode == "not-json":
             return Response('{"choices": [' + UPSTREAM_MARKER, media_type="application/json")
         if mode == "wrong-shape":

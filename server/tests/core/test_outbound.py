@@ -19,6 +19,7 @@ from promptforge.core.outbound import (
     GuardedTransport,
     OutboundPolicy,
     Resolver,
+    ResponseTooLarge,
     check_destination,
     check_url,
     guarded_async_client,
@@ -186,6 +187,19 @@ async def test_redirects_stay_on_their_origin(fake_llm: FakeLLM) -> None:
         with pytest.raises(CrossOriginRedirect, match="localhost"):
             await client.get(f"{fake_llm.misbehaving_url('openai', 'redirect-away')}/models")
     assert all(r["headers"]["host"].startswith("127.0.0.1") for r in fake_llm.requests[before:])
+
+
+async def test_answers_are_cut_off_past_the_size_limit(fake_llm: FakeLLM) -> None:
+    url = f"{fake_llm.misbehaving_url('openai', 'big')}/models"
+    async with guarded_async_client(ALLOWING, timeout=5, max_response_bytes=1_000_000) as client:
+        with pytest.raises(ResponseTooLarge):
+            await client.get(url)
+        async with client.stream("GET", url) as response:  # streamed reads count too
+            with pytest.raises(ResponseTooLarge):
+                async for _ in response.aiter_bytes():
+                    pass
+    async with guarded_async_client(ALLOWING, timeout=5) as client:
+        assert len((await client.get(url)).content) == 2_000_000
 
 
 async def test_credentials_in_a_request_url_are_refused(fake_llm: FakeLLM) -> None:

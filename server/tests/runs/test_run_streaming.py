@@ -111,6 +111,23 @@ async def test_failure_mid_stream_ends_with_a_failed_run(
 
 
 @pytest.mark.parametrize("kind", ["openai", "anthropic"])
+async def test_a_connection_lost_mid_stream_ends_with_a_failed_run(
+    factory: Factory, fake_llm: FakeLLM, kind: str
+) -> None:
+    """The HTTP client's own error (which Anthropic's SDK lets through) is a provider failure too."""
+    owner = await factory.account()
+    provider = await connect(owner, kind, fake_llm)
+    model = f"cut-stream-{secrets.token_hex(3)}"
+    response = await stream_run(owner, template="Hi", provider_id=provider["id"], model=model)
+    assert response.status_code == 201
+    events = parse_sse(response.text)
+    run = events[-1][1]
+    assert events[-1][0] == "run" and run["status"] == "failed", events
+    assert run["error"]["code"] == "provider_unavailable"
+    assert run["output"] == "Hello from "
+
+
+@pytest.mark.parametrize("kind", ["openai", "anthropic"])
 async def test_client_disconnect_mid_stream_stores_a_cancelled_run(
     factory: Factory, fake_llm: FakeLLM, live_url: str, kind: str
 ) -> None:

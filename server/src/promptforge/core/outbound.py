@@ -34,8 +34,14 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 RESOLVE_TIMEOUT_SECONDS = 5.0
 MAX_REDIRECTS = 5
 DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=30.0)
+# A long streamed answer is mostly SSE framing (~300 bytes per token); a hostile server is cut off here.
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 # NAT64 embeds an IPv4 address in the last 32 bits; the embedded address is what gets reached.
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class ResponseTooLarge(httpx2.ReadError):
+    """The server sent more than the client's `max_response_bytes`; the connection is dropped."""
 
 
 class ForbiddenDestination(httpx2.RequestError):
@@ -235,12 +241,17 @@ def _httpx_errors() -> Iterator[None]:
 
 
 class _ResponseStream(httpx2.AsyncByteStream):
-    def __init__(self, stream: AsyncIterable[bytes]) -> None:
+    def __init__(self, stream: AsyncIterable[bytes], max_bytes: int) -> None:
         self._stream = stream
+        self._max_bytes = max_bytes
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        received = 0
         with _httpx_errors():
             async for part in self._stream:
+                received += len(part)
+                if received > self._max_bytes:
+                    raise ResponseTooLarge(f"the answer is larger than {self._max_bytes} bytes")
                 yield part
 
     async def aclose(self) -> None:
@@ -259,7 +270,9 @@ class GuardedTransport(httpx2.AsyncBaseTransport):
         resolver: Resolver = resolve_host,
         limits: httpx2.Limits = DEFAULT_LIMITS,
         ssl_context: ssl.SSLContext | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        self._max_response_bytes = max_response_bytes
         self._pool = httpcore2.AsyncConnectionPool(
             ssl_context=ssl_context or httpx2.create_ssl_context(),
             max_connections=limits.max_connections,
@@ -287,7 +300,7 @@ class GuardedTransport(httpx2.AsyncBaseTransport):
         return httpx2.Response(
             status_code=response.status,
             headers=response.headers,
-            stream=_ResponseStream(response.stream),
+            stream=_ResponseStream(response.stream, self._max_response_bytes),
             extensions=response.extensions,
         )
 
@@ -319,14 +332,18 @@ def guarded_async_client(
     timeout: float | httpx2.Timeout,
     resolver: Resolver = resolve_host,
     limits: httpx2.Limits = DEFAULT_LIMITS,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> httpx2.AsyncClient:
-    """An httpx2.AsyncClient for user-given URLs: addresses checked per connection, same-origin redirects.
+    """An httpx2.AsyncClient for user-given URLs: addresses checked per connection, same-origin
+    redirects, answers cut off past `max_response_bytes`.
 
     Environment proxies are ignored (`trust_env=False`): a proxy would resolve the name itself,
     out of reach of the check.
     """
     return httpx2.AsyncClient(
-        transport=GuardedTransport(policy, resolver=resolver, limits=limits),
+        transport=GuardedTransport(
+            policy, resolver=resolver, limits=limits, max_response_bytes=max_response_bytes
+        ),
         timeout=timeout,
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,

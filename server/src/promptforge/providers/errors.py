@@ -15,10 +15,11 @@ import unicodedata
 from typing import Any
 
 import anthropic
+import httpx2
 import openai
 
 from promptforge.core.errors import AppError
-from promptforge.core.outbound import CrossOriginRedirect, ForbiddenDestination
+from promptforge.core.outbound import CrossOriginRedirect, ForbiddenDestination, ResponseTooLarge
 
 MAX_REASON = 200
 
@@ -87,8 +88,14 @@ _STATUS_ERRORS = (openai.APIStatusError, anthropic.APIStatusError)
 _TIMEOUTS = (openai.APITimeoutError, anthropic.APITimeoutError)
 _CONNECTION_ERRORS = (openai.APIConnectionError, anthropic.APIConnectionError)
 _UNREADABLE = (openai.APIResponseValidationError, anthropic.APIResponseValidationError)
-# What a provider call may raise: the SDKs' errors, and a body declared JSON that is not.
-SDK_ERRORS: tuple[type[Exception], ...] = (openai.OpenAIError, anthropic.AnthropicError, json.JSONDecodeError)
+# What a provider call may raise: the SDKs' errors, a body declared JSON that is not, and the HTTP
+# client's own errors (Anthropic's SDK lets them through while a stream is read).
+SDK_ERRORS: tuple[type[Exception], ...] = (
+    openai.OpenAIError,
+    anthropic.AnthropicError,
+    json.JSONDecodeError,
+    httpx2.RequestError,
+)
 
 
 def scrub(message: str, secret: str | None) -> str:
@@ -134,9 +141,13 @@ def _with_reason(text: str, reason: str | None) -> str:
     return f"{text}: {reason}" if reason else f"{text}."
 
 
-def _refused_destination(exc: Exception) -> ProviderError | None:
-    cause = exc.__cause__
-    while cause is not None and not isinstance(cause, ForbiddenDestination):
+def _transport_failure(exc: Exception, provider: str) -> ProviderError | None:
+    """The problem for a refused destination, an oversized answer or a broken connection, if any.
+
+    The SDKs wrap the HTTP client's errors (`__cause__`); a stream may also raise them unwrapped.
+    """
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, httpx2.RequestError):
         cause = cause.__cause__
     if isinstance(cause, CrossOriginRedirect):
         return ProviderRedirectRefused(
@@ -147,6 +158,12 @@ def _refused_destination(exc: Exception) -> ProviderError | None:
             f"This server does not connect to the connection's base URL: {cause.reason}. An admin can "
             "change the base URL, or allow the host with PF_PROVIDER_ALLOWED_HOSTS."
         )
+    if isinstance(cause, ResponseTooLarge):
+        return ProviderBadResponse(f"{provider} sent an answer larger than this server accepts.")
+    if isinstance(cause, httpx2.TimeoutException):
+        return ProviderTimeout(f"{provider} did not answer in time.")
+    if isinstance(cause, httpx2.RequestError):
+        return ProviderUnavailable(f"{provider} cannot be reached, or the connection broke.")
     return None
 
 
@@ -158,8 +175,8 @@ def map_provider_error(
         return exc
     if isinstance(exc, _TIMEOUTS):
         return ProviderTimeout(f"{provider} did not answer in time.")
-    if isinstance(exc, _CONNECTION_ERRORS):
-        return _refused_destination(exc) or ProviderUnavailable(f"{provider} cannot be reached.")
+    if isinstance(exc, (*_CONNECTION_ERRORS, httpx2.RequestError)):
+        return _transport_failure(exc, provider) or ProviderUnavailable(f"{provider} cannot be reached.")
     if isinstance(exc, (*_UNREADABLE, json.JSONDecodeError)):
         return ProviderBadResponse(f"{provider} answered with something that is not its API's format.")
     if isinstance(exc, _STATUS_ERRORS) and exc.status_code >= 400:
