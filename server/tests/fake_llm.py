@@ -8,6 +8,7 @@ Failure modes are chosen by the model name (a unique suffix keeps `-once` state 
     missing-...                             404 unknown model
     fail-429-once-<x>                       429 (retry-after: 1) the first time, then success
     fail-429-always-<x>                     429 (retry-after: 60) every time
+    fail-429-after-<value>-<x>              429 with retry-after: <value> every time
     fail-500-once-<x> / fail-500-always     500 the first time / every time
     slow-<n>ms-...                          waits n ms before answering
     drip-<n>ms-...                          streams 40 words, n ms apart
@@ -144,6 +145,8 @@ def _failure(model: str, seen: int, key: str, vendor: str) -> Response | None:
         return error(429, "rate_limit_error", "Slow down.", {"retry-after": "1"})
     if model.startswith("fail-429-always"):
         return error(429, "rate_limit_error", "Slow down.", {"retry-after": "60"})
+    if model.startswith("fail-429-after-"):  # a Retry-After of any value: fail-429-after-<value>-<x>
+        return error(429, "rate_limit_error", "Slow down.", {"retry-after": model.split("-")[3]})
     if model.startswith("fail-500-once") and seen == 0:
         return error(500, "api_error", "Internal error.")
     if model.startswith("fail-500-always"):

@@ -74,3 +74,16 @@ async def test_token_counts_that_cannot_be_stored_are_dropped(factory: Factory, 
     assert response.status_code == 201, response.text
     assert response.json()["output"] == "hi"
     assert response.json()["usage"] == {"input_tokens": None, "output_tokens": None}
+
+
+@pytest.mark.parametrize(
+    ("value", "header"), [("inf", None), ("nan", None), ("1e300", "86400"), ("0", "1")]
+)
+async def test_a_retry_after_of_any_value_answers_429(
+    factory: Factory, fake_llm: FakeLLM, value: str, header: str | None
+) -> None:
+    owner = await factory.account()
+    provider = await connect(owner, "openai", fake_llm)
+    response = await run(owner, provider, model=f"fail-429-after-{value}-{secrets.token_hex(3)}")
+    assert_problem(response, 429, "provider_rate_limited")
+    assert response.headers.get("retry-after") == header

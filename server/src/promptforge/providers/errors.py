@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import time
 import unicodedata
 from typing import Any
@@ -22,6 +23,7 @@ from promptforge.core.errors import AppError
 from promptforge.core.outbound import CrossOriginRedirect, ForbiddenDestination, ResponseTooLarge
 
 MAX_REASON = 200
+MAX_RETRY_AFTER = 24 * 60 * 60.0
 
 
 class ProviderError(AppError):
@@ -108,21 +110,24 @@ def scrub(message: str, secret: str | None) -> str:
 
 
 def retry_after_seconds(headers: Any) -> float | None:
-    """`retry-after-ms`, `retry-after` in seconds, or `retry-after` as an HTTP date."""
+    """`retry-after-ms`, `retry-after` in seconds, or `retry-after` as an HTTP date; at most a day."""
     try:
         ms = headers.get("retry-after-ms")
         if ms:
-            return max(0.0, float(ms) / 1000)
-        value = headers.get("retry-after")
-        if not value:
-            return None
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            parsed = email.utils.parsedate_to_datetime(value)
-            return max(0.0, parsed.timestamp() - time.time())
+            seconds = float(ms) / 1000
+        else:
+            value = headers.get("retry-after")
+            if not value:
+                return None
+            try:
+                seconds = float(value)
+            except ValueError:
+                seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
     except (TypeError, ValueError, AttributeError, OverflowError):
         return None
+    if not math.isfinite(seconds):  # "inf" and "nan" parse as floats
+        return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
 
 
 def _reason(exc: Exception, secret: str | None) -> str | None:
