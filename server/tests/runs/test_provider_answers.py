@@ -76,9 +76,7 @@ async def test_token_counts_that_cannot_be_stored_are_dropped(factory: Factory, 
     assert response.json()["usage"] == {"input_tokens": None, "output_tokens": None}
 
 
-@pytest.mark.parametrize(
-    ("value", "header"), [("inf", None), ("nan", None), ("1e300", "86400"), ("0", "1")]
-)
+@pytest.mark.parametrize(("value", "header"), [("inf", None), ("nan", None), ("1e300", "86400"), ("0", "1")])
 async def test_a_retry_after_of_any_value_answers_429(
     factory: Factory, fake_llm: FakeLLM, value: str, header: str | None
 ) -> None:
