@@ -138,6 +138,23 @@ async def test_names_are_checked_after_resolution() -> None:
         await check_destination("http://localhost:11434/v1", REFUSING)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://2130706433/v1",  # 127.0.0.1 as one decimal number
+        "http://0x7f000001/v1",
+        "http://017700000001/v1",
+        "http://127.1/v1",
+        "http://[0:0:0:0:0:ffff:7f00:1]/v1",
+        "http://[::ffff:a9fe:a9fe]/latest",  # 169.254.169.254
+        "http://LOCALHOST:8000/v1",
+    ],
+)
+async def test_other_spellings_of_loopback_and_metadata_are_refused(url: str) -> None:
+    with pytest.raises(ForbiddenDestination, match="resolves to"):
+        await check_destination(url, REFUSING)
+
+
 async def test_every_request_is_checked_at_connect_time(fake_llm: FakeLLM) -> None:
     before = len(fake_llm.requests)
     async with guarded_async_client(REFUSING, timeout=5) as client:
