@@ -60,7 +60,8 @@ def serve(
         reload_dirs=[str(ROOT / "server" / "src")] if reload else None,
         access_log=False,
         log_level="warning",
-        proxy_headers=True,
+        # The app reads X-Forwarded-* itself, only from PF_FORWARDED_ALLOW_IPS (core/client_address.py).
+        proxy_headers=False,
     )
 
 
