@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from jose import jwt
 from sqlalchemy import delete
 
-from conftest import PASSWORD, Account, Factory, new_client
+from conftest import PASSWORD, Factory, new_client
 from promptforge.auth.models import User
 
 NEW_PASSWORD = "Brand-new-pass-77"

@@ -237,7 +237,10 @@ async def authenticate_access_token(
         return None
     if state is None:
         state = await _load_user_state(sessionmaker, user_id)
-        await kv.set(user_state_key(user_id), state, ttl=USER_STATE_TTL)
+        # Only "active" is cached from the database: a reactivation made where this store cannot be
+        # reached (the CLI of the embedded default) must not wait for an "inactive" entry to expire.
+        if state == USER_ACTIVE:
+            await kv.set(user_state_key(user_id), state, ttl=USER_STATE_TTL)
     if state != USER_ACTIVE:
         return None
     return Principal(
