@@ -156,3 +156,20 @@ async def login_status(app: FastAPI, email: str) -> int:
     async with new_client(app, "198.51.100.30") as client:
         response = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
         return response.status_code
+
+
+async def test_forwarded_proto_from_a_trusted_proxy_makes_the_https_origin_same_origin(
+    behind_proxy: FastAPI, factory: Factory
+) -> None:
+    """TLS ends at the proxy: the browser's `Origin: https://...` must match the app's own origin."""
+    factory.app = behind_proxy
+    ada = await factory.account()
+    headers = {"Origin": "https://testserver", "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.5"}
+    url = f"/api/v1/workspaces/{ada.workspace_id}/projects"
+    async with as_peer(behind_proxy, ada, PROXY) as client:
+        created = await client.post(url, json={"name": "P", "slug": "via-proxy"}, headers=headers)
+        assert created.status_code == 201, created.text
+    async with as_peer(behind_proxy, ada, "198.51.100.40") as client:
+        spoofed = await client.post(url, json={"name": "P", "slug": "spoofed"}, headers=headers)
+        assert spoofed.status_code == 403
+        assert spoofed.json()["code"] == "bad_origin"

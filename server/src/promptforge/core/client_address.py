@@ -28,6 +28,10 @@ class ProxyTrust:
     def __init__(self, trusted: Sequence[IPNetwork]) -> None:
         self.trusted = tuple(trusted)
 
+    @property
+    def trusts_any(self) -> bool:
+        return bool(self.trusted)
+
     def trusts(self, address: IPAddress | None) -> bool:
         return address is not None and any(address in network for network in self.trusted)
 

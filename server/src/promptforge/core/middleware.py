@@ -61,6 +61,9 @@ class RequestMiddleware:
         """Rewrite the scope's client and scheme from trusted proxies' headers; publish the client IP."""
         client = scope.get("client")
         peer = client[0] if client else None
+        if not self.proxy_trust.trusts_any:  # the default: no header to read (resolve hot path)
+            client_ip_var.set(peer)
+            return
         forwarded_for = [v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-for"]
         ip = self.proxy_trust.client_ip(peer, forwarded_for)
         proto = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-proto"), None)
