@@ -202,18 +202,35 @@ describe('registry flow', { timeout: 240_000 }, () => {
     assert.equal(afterRevoke.status(), 401);
   });
 
-  step('an editor cannot move production', async () => {
+  step('invites an editor, who accepts the invitation', async () => {
     bob = await newSession(browser, stack.baseURL);
     await signUp(bob, editor);
     const { page } = ada;
     await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Members' }).click();
     await page.getByLabel('Member email').fill(editor.email);
     await page.getByLabel('Role', { exact: true }).selectOption('editor');
-    await page.getByRole('button', { name: 'Invite member' }).click();
-    await expectVisible(page.getByRole('cell', { name: editor.email }), 'the new member');
-    await screenshot(page, 'settings-members');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    // Pending until Bob accepts: listed with a revoke button, not as a member.
+    await expectVisible(page.getByRole('button', { name: `Revoke invitation of ${editor.email}` }), 'the pending invitation');
+    assert.equal(await page.getByRole('cell', { name: editor.email }).count(), 0, 'not a member before accepting');
 
-    // Bob's membership is read at sign-in; open the shared prompt.
+    await bob.page.goto('/');
+    const accept = bob.page.getByRole('button', { name: /^Accept invitation to / });
+    await expectVisible(accept, "the invitation on Bob's pages");
+    await screenshot(bob.page, 'invitation-banner');
+    await accept.click();
+    await waitUntil(async () => bob.page.url().includes(`/w/${scope.workspaceId}/p/`), "Bob to land in Ada's workspace");
+    await expectVisible(bob.page.getByRole('list', { name: 'Prompts' }).getByRole('link', { name: PROMPT }), "Ada's prompt as Bob");
+    assert.equal(await bob.page.getByRole('button', { name: /^Accept invitation to / }).count(), 0, 'the invitation is gone');
+
+    await page.reload();
+    await expectVisible(page.getByRole('cell', { name: editor.email }), 'the new member');
+    assert.equal(await page.getByRole('button', { name: `Revoke invitation of ${editor.email}` }).count(), 0, 'no longer pending');
+    await screenshot(page, 'settings-members');
+  });
+
+  step('an editor cannot move production', async () => {
+    // Open the shared prompt as Bob.
     await bob.page.goto(`/w/${scope.workspaceId}/p/${scope.projectId}/prompts/${PROMPT}`);
     await expectVisible(bob.page.getByRole('heading', { name: PROMPT }), "the owner's prompt as the editor");
     await waitUntil(async () => await bob.page.getByRole('button', { name: 'Move production' }).isDisabled(), 'Move production to be disabled for an editor');

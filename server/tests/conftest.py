@@ -179,12 +179,14 @@ class Factory:
         return client
 
     async def member(self, owner: Account, role: str, name: str | None = None) -> Account:
-        """A new account added to `owner`'s workspace with `role`."""
+        """A new account invited to `owner`'s workspace with `role`, having accepted."""
         account = await self.account(name)
         response = await owner.client.post(
             f"/api/v1/workspaces/{owner.workspace_id}/members", json={"email": account.email, "role": role}
         )
         assert response.status_code == 201, response.text
+        accepted = await account.client.post(f"/api/v1/invitations/{response.json()['id']}/accept")
+        assert accepted.status_code == 200, accepted.text
         account.workspace_id, account.project_id = owner.workspace_id, owner.project_id
         return account
 

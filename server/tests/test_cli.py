@@ -1,4 +1,4 @@
-"""`promptforge create-user`: accounts made from the command line can sign in."""
+"""`promptforge create-user`, `deactivate-user`, `reactivate-user` and `serve` from the command line."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import Result
+from fastapi import FastAPI
 from typer.testing import CliRunner
 
+from conftest import new_client
 from promptforge import cli
 
 PASSWORD = "Cli-password-42"
@@ -107,3 +109,31 @@ def test_serve_passes_reload_to_uvicorn(
     assert {k: calls[0][k] for k in expected} == expected
     if expected["reload"]:
         assert calls[0]["reload_dirs"] == [str(cli.ROOT / "server" / "src")]
+
+
+async def test_deactivate_user_ends_sessions_and_sign_in_until_reactivated(
+    run_cli: RunCli, app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    created = await run_cli(["create-user", "--email", "leaver@example.com"], f"{PASSWORD}\n{PASSWORD}\n")
+    assert created.exit_code == 0, created.output
+    assert (await login(client, "leaver@example.com")).status_code == 200
+
+    result = await run_cli(["deactivate-user", "--email", "Leaver@example.com"], "")
+    assert result.exit_code == 0, result.output
+    assert "Deactivated leaver@example.com" in result.output
+    assert (await client.get("/api/v1/auth/me")).status_code == 401  # the open session, at once
+    assert (await client.post("/api/v1/auth/refresh")).status_code == 401
+    async with new_client(app) as fresh:
+        assert (await login(fresh, "leaver@example.com")).status_code == 401
+
+    result = await run_cli(["reactivate-user", "--email", "leaver@example.com"], "")
+    assert result.exit_code == 0, result.output
+    async with new_client(app) as fresh:
+        assert (await login(fresh, "leaver@example.com")).status_code == 200
+        assert (await fresh.get("/api/v1/auth/me")).status_code == 200
+
+
+async def test_deactivating_an_unknown_account_fails(run_cli: RunCli) -> None:
+    result = await run_cli(["deactivate-user", "--email", "nobody@example.com"], "")
+    assert result.exit_code == 1
+    assert "No account uses nobody@example.com" in result.output

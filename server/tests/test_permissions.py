@@ -62,6 +62,17 @@ class World:
         """An account that is not a member of the owner's workspace."""
         return (await self.factory.account()).email
 
+    async def invitation_id(self) -> str:
+        """A pending viewer invitation of the owner's workspace, to an address no caller has."""
+        if "invitation" not in self.cache:
+            response = await self.owner.client.post(
+                f"/api/v1/workspaces/{self.owner.workspace_id}/members",
+                json={"email": f"{self.unique('invitee')}@example.com", "role": "viewer"},
+            )
+            assert response.status_code == 201, response.text
+            self.cache["invitation"] = response.json()["id"]
+        return str(self.cache["invitation"])
+
     async def api_key_id(self) -> str:
         if "key" not in self.cache:
             response = await self.owner.client.post(
@@ -130,6 +141,7 @@ PATH_PARAMS: dict[str, Builder] = {
     "project_id": lambda w: w.owner.project_id,
     "user_id": lambda w: w.target_member(),
     "key_id": lambda w: w.api_key_id(),
+    "invitation_id": lambda w: w.invitation_id(),
     "provider_id": lambda w: w.provider(),
     "run_id": lambda w: w.run(),
 }
@@ -153,6 +165,8 @@ PROMPTS = "/api/v1/projects/{project_id}/prompts"
 PROMPT = PROMPTS + "/{name}"
 PROVIDERS = "/api/v1/projects/{project_id}/providers"
 RUNS = "/api/v1/projects/{project_id}/runs"
+# Only the invitee may answer an invitation: every other signed-in user gets 404 (tests/workspaces).
+NOT_THE_INVITEE = {who: 404 for who in ("viewer", "editor", "admin", "owner", "outsider")}
 NO_REFRESH_COOKIE = {"anonymous": 401, "viewer_key": 401, "editor_key": 401, "other_project_key": 401}
 
 ROUTES: dict[tuple[str, str], RouteSpec] = {
@@ -174,6 +188,10 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("POST", "/api/v1/auth/refresh"): RouteSpec("public", expect=NO_REFRESH_COOKIE),
     ("POST", "/api/v1/auth/logout"): RouteSpec("self"),
     ("GET", "/api/v1/auth/me"): RouteSpec("self"),
+    ("POST", "/api/v1/auth/me/password"): RouteSpec(
+        "self", body=lambda w: {"current_password": PASSWORD, "new_password": "Another-pass-43"}
+    ),
+    ("POST", "/api/v1/auth/me/deactivate"): RouteSpec("self", body=lambda w: {"password": PASSWORD}),
     # workspaces
     ("GET", "/api/v1/workspaces"): RouteSpec("self"),
     ("POST", "/api/v1/workspaces"): RouteSpec("self", body=lambda w: {"name": "W", "slug": w.unique("ws")}),
@@ -187,6 +205,12 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
         "admin", body=lambda w: {"role": "editor"}
     ),
     ("DELETE", "/api/v1/workspaces/{workspace_id}/members/{user_id}"): RouteSpec("admin"),
+    # invitations
+    ("GET", "/api/v1/workspaces/{workspace_id}/invitations"): RouteSpec("admin"),
+    ("DELETE", "/api/v1/workspaces/{workspace_id}/invitations/{invitation_id}"): RouteSpec("admin"),
+    ("GET", "/api/v1/invitations"): RouteSpec("self"),
+    ("POST", "/api/v1/invitations/{invitation_id}/accept"): RouteSpec("self", expect=NOT_THE_INVITEE),
+    ("POST", "/api/v1/invitations/{invitation_id}/decline"): RouteSpec("self", expect=NOT_THE_INVITEE),
     # projects
     ("GET", "/api/v1/workspaces/{workspace_id}/projects"): RouteSpec("viewer"),
     ("POST", "/api/v1/workspaces/{workspace_id}/projects"): RouteSpec(

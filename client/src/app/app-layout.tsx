@@ -7,6 +7,7 @@ import { Button } from '@/components/button';
 import { ErrorState } from '@/components/states';
 import { Toaster } from '@/components/toaster';
 import { useSignOut } from '@/features/auth/hooks/use-sign-out';
+import { InvitationsBanner } from '@/features/invitations/components/invitations-banner';
 import { useScope } from '@/hooks/use-scope';
 import { cn } from '@/lib/cn';
 import { useLastScopeStore } from '@/stores/last-scope-store';
@@ -90,6 +91,7 @@ export function AppLayout() {
         </div>
       </aside>
       <main className="min-w-0 flex-1 px-4 py-6 md:px-8">
+        <InvitationsBanner />
         {project.isError ? <ErrorState error={project.error} onRetry={() => void project.refetch()} /> : <Outlet />}
       </main>
       <Toaster />

@@ -1,6 +1,7 @@
 import { Navigate, type RouteObject } from 'react-router';
 import { ComingSoon } from '@/components/coming-soon';
 import { ApiKeysPage } from '@/features/api-keys/components/api-keys-page';
+import { AccountPage } from '@/features/auth/components/account-page';
 import { SignInPage } from '@/features/auth/components/sign-in-page';
 import { SignUpPage } from '@/features/auth/components/sign-up-page';
 import { PromptsListPage } from '@/features/prompts/components/prompts-list-page';
@@ -54,6 +55,7 @@ export const routes: RouteObject[] = [
               { path: 'api-keys', element: <ApiKeysPage /> },
               { path: 'providers', element: <ProvidersPage /> },
               { path: 'audit-log', element: <AuditLogPage /> },
+              { path: 'account', element: <AccountPage /> },
             ],
           },
         ],

@@ -8,12 +8,13 @@ const TABS = [
   { to: 'api-keys', label: 'API keys' },
   { to: 'providers', label: 'Providers' },
   { to: 'audit-log', label: 'Audit log' },
+  { to: 'account', label: 'Your account' },
 ] as const;
 
 export function SettingsLayout() {
   return (
     <div>
-      <PageHeader title="Settings" description="Workspace members, projects, API keys and LLM providers of this project, and the audit log." />
+      <PageHeader title="Settings" description="Workspace members, projects, API keys and LLM providers of this project, the audit log, and your account." />
       <nav aria-label="Settings" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200">
         {TABS.map((t) => (
           <NavLink

@@ -1,4 +1,4 @@
-"""The `promptforge` command: serve, migrate, create-user, rotate-encryption-key."""
+"""The `promptforge` command: serve, migrate, create-user, (de|re)activate-user, rotate-encryption-key."""
 
 from __future__ import annotations
 
@@ -60,7 +60,8 @@ def serve(
         reload_dirs=[str(ROOT / "server" / "src")] if reload else None,
         access_log=False,
         log_level="warning",
-        proxy_headers=True,
+        # The app reads X-Forwarded-* itself, only from PF_FORWARDED_ALLOW_IPS (core/client_address.py).
+        proxy_headers=False,
     )
 
 
@@ -103,6 +104,53 @@ def create_user(
     except AppError as exc:
         typer.echo(f"Error: {exc.detail}", err=True)
         raise typer.Exit(1) from None
+
+
+def _set_active(email: str, *, active: bool) -> None:
+    """Switch an account on or off, then publish the change to the store every replica reads."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from promptforge.auth.accounts import set_active_by_email
+    from promptforge.auth.service import set_user_state
+    from promptforge.core.db import create_engine
+    from promptforge.core.errors import AppError
+    from promptforge.core.kv import create_store
+
+    settings = load_settings()
+
+    async def run() -> str:
+        engine = create_engine(settings.effective_database_url)
+        # With Redis this reaches every running replica at once; embedded, the server's in-process
+        # store is out of reach and the change shows there within auth.service.USER_STATE_TTL.
+        kv = create_store(settings.redis_url, "pf:")
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+                user = await set_active_by_email(session, kv, settings, email, active=active)
+                await session.commit()
+            await set_user_state(kv, user.id, active=active)
+            return user.email
+        finally:
+            await kv.close()
+            await engine.dispose()
+
+    try:
+        done = asyncio.run(run())
+    except AppError as exc:
+        typer.echo(f"Error: {exc.detail}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{'Reactivated' if active else 'Deactivated'} {done}.")
+
+
+@app.command("deactivate-user")
+def deactivate_user(email: Annotated[str, typer.Option(help="Email address of the account")]) -> None:
+    """Deactivate an account: its sessions end at once and it can no longer sign in."""
+    _set_active(email, active=False)
+
+
+@app.command("reactivate-user")
+def reactivate_user(email: Annotated[str, typer.Option(help="Email address of the account")]) -> None:
+    """Let a deactivated account sign in again (its old sessions stay ended)."""
+    _set_active(email, active=True)
 
 
 @app.command("rotate-encryption-key")

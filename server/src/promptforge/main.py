@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from promptforge import __version__
 from promptforge.auth.routes import router as auth_router
+from promptforge.core.client_address import ProxyTrust
 from promptforge.core.config import ConfigurationError, Settings, get_settings
 from promptforge.core.db import create_engine
 from promptforge.core.docs import install_docs
@@ -33,12 +34,14 @@ from promptforge.providers.adapters import ProviderClients
 from promptforge.providers.routes import choices_router as run_providers_router
 from promptforge.providers.routes import router as providers_router
 from promptforge.runs.routes import router as runs_router
+from promptforge.workspaces.invitation_routes import router as invitations_router
 from promptforge.workspaces.routes import audit_router, keys_router, projects_router
 from promptforge.workspaces.routes import router as workspaces_router
 
 OPENAPI_TAGS = [
     {"name": "auth", "description": "Accounts and browser sessions (cookies)."},
     {"name": "workspaces", "description": "Workspaces and their members."},
+    {"name": "invitations", "description": "Invitations to join a workspace, accepted by the invitee."},
     {"name": "projects", "description": "Projects inside a workspace."},
     {"name": "api-keys", "description": "Project API keys for applications and CI."},
     {"name": "audit", "description": "The audit log of every mutation."},
@@ -91,12 +94,17 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
     )
     app.state.settings = settings
     install_error_handlers(app)
-    app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        proxy_trust=ProxyTrust(settings.trusted_proxies),
+    )
     for router in (
         prompts_router,  # first: resolve is the hot path and routes are matched in order
         health_router,
         auth_router,
         workspaces_router,
+        invitations_router,
         projects_router,
         keys_router,
         audit_router,

@@ -6,12 +6,13 @@ from promptforge.core.system import SystemSetting
 from promptforge.prompts.models import Label, LabelEvent, Prompt, PromptTag, PromptVersion
 from promptforge.providers.models import ProviderConnection
 from promptforge.runs.models import Run
-from promptforge.workspaces.models import AuditEvent, Membership, Project, Workspace
+from promptforge.workspaces.models import AuditEvent, Invitation, Membership, Project, Workspace
 
 __all__ = [
     "ApiKey",
     "AuditEvent",
     "Base",
+    "Invitation",
     "Label",
     "LabelEvent",
     "Membership",

@@ -54,7 +54,11 @@ async def test_every_mutation_is_recorded_with_actor_action_target_ip_and_time(
         base = f"/api/v1/workspaces/{ws['id']}"
         await call("PATCH", base, {"name": "Acme Inc"})
         expected.append(("workspace.updated", "workspace", ws["id"]))
-        await call("POST", f"{base}/members", {"email": bob.email, "role": "viewer"}, 201)
+        invitation = await call("POST", f"{base}/members", {"email": bob.email, "role": "viewer"}, 201)
+        expected.append(("invitation.created", "invitation", invitation["id"]))
+        accepted = await bob.client.post(f"/api/v1/invitations/{invitation['id']}/accept")
+        assert accepted.status_code == 200, accepted.text
+        # by bob, who accepted; with invitation.accepted, whose id may sort either side (same ms)
         expected.append(("member.added", "user", str(bob.user_id)))
         await call("PATCH", f"{base}/members/{bob.user_id}", {"role": "editor"})
         expected.append(("member.role_changed", "user", str(bob.user_id)))
@@ -75,15 +79,19 @@ async def test_every_mutation_is_recorded_with_actor_action_target_ip_and_time(
     end = datetime.now(UTC) + timedelta(seconds=1)
 
     log = await events(ada.client, ws["id"])
-    assert [(e["action"], e["target_type"], e["target_id"]) for e in log] == expected[::-1]  # newest first
+    ordered = [(e["action"], e["target_type"], e["target_id"]) for e in log]
+    ordered.remove(("invitation.accepted", "invitation", invitation["id"]))
+    assert ordered == expected[::-1]  # newest first
     for event in log:
-        assert event["actor_label"] == "ada@example.com"
-        assert event["actor_user_id"] == str(ada.user_id)
+        by_bob = event["action"] in {"member.added", "invitation.accepted"}
+        assert event["actor_label"] == (bob.email if by_bob else "ada@example.com")
+        assert event["actor_user_id"] == str(bob.user_id if by_bob else ada.user_id)
         assert event["actor_api_key_id"] is None
-        assert event["ip"] == IP
+        assert event["ip"] == ("127.0.0.1" if by_bob else IP)
         assert event["workspace_id"] == ws["id"]
         assert start <= datetime.fromisoformat(event["created_at"]) <= end
     by_action = {e["action"]: e for e in log}
+    assert by_action["invitation.created"]["data"] == {"email": bob.email, "role": "viewer"}
     assert by_action["member.added"]["data"]["email"] == bob.email
     assert by_action["member.role_changed"]["data"] == {"email": bob.email, "from": "viewer", "to": "editor"}
     assert "secret" not in str(by_action["api_key.created"]["data"])
@@ -114,8 +122,8 @@ async def test_a_refused_mutation_leaves_no_event(factory: Factory) -> None:
     base = f"/api/v1/workspaces/{ada.workspace_id}"
     duplicate = await ada.client.post(f"{base}/projects", json={"name": "Dup", "slug": "default"})
     assert duplicate.status_code == 409
-    unknown = await ada.client.post(f"{base}/members", json={"email": "x@y.io", "role": "viewer"})
-    assert unknown.status_code == 422
+    myself = await ada.client.post(f"{base}/members", json={"email": ada.email, "role": "viewer"})
+    assert myself.status_code == 409
     assert await events(ada.client, ada.workspace_id) == before
 
 
@@ -143,12 +151,12 @@ async def test_api_key_actor_is_recorded_as_the_key(app: FastAPI, factory: Facto
 
 async def test_filter_by_action_prefix_and_actor(factory: Factory) -> None:
     owner = await factory.account("olga")
-    admin = await factory.member(owner, "admin", name="adam")  # member.added by olga
+    admin = await factory.member(owner, "admin", name="adam")  # invited by olga, member.added by adam
     carol = await factory.account("carol")
     base = f"/api/v1/workspaces/{owner.workspace_id}"
-    assert (
-        await admin.client.post(f"{base}/members", json={"email": carol.email, "role": "viewer"})
-    ).status_code == 201
+    invited = await admin.client.post(f"{base}/members", json={"email": carol.email, "role": "viewer"})
+    assert invited.status_code == 201
+    assert (await carol.client.post(f"/api/v1/invitations/{invited.json()['id']}/accept")).status_code == 200
     assert (
         await admin.client.patch(f"{base}/members/{carol.user_id}", json={"role": "editor"})
     ).status_code == 200
@@ -162,10 +170,12 @@ async def test_filter_by_action_prefix_and_actor(factory: Factory) -> None:
     assert await events(owner.client, owner.workspace_id, action="%") == []  # a prefix, not a pattern
 
     by_adam = await events(owner.client, owner.workspace_id, actor="ADAM@example")
-    assert [e["action"] for e in by_adam] == ["project.created", "member.role_changed", "member.added"]
+    actions = [e["action"] for e in by_adam]
+    assert actions[:3] == ["project.created", "member.role_changed", "invitation.created"]
+    assert sorted(actions[3:]) == ["invitation.accepted", "member.added"]  # one request: same ms
     assert {e["actor_label"] for e in by_adam} == {"adam@example.com"}
-    by_olga = await events(owner.client, owner.workspace_id, actor="olga", action="member.")
-    assert [e["target_id"] for e in by_olga] == [str(admin.user_id)]
+    by_olga = await events(owner.client, owner.workspace_id, actor="olga", action="invitation.")
+    assert [e["data"]["email"] for e in by_olga] == [admin.email]
     assert await events(owner.client, owner.workspace_id, actor="nobody") == []
 
 

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, HealthLiveData, HealthLiveResponses, HealthMetricsData, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, ProvidersCreateData, ProvidersCreateErrors, ProvidersCreateResponses, ProvidersDeleteData, ProvidersDeleteErrors, ProvidersDeleteResponses, ProvidersGetData, ProvidersGetErrors, ProvidersGetResponses, ProvidersListData, ProvidersListErrors, ProvidersListResponses, ProvidersTestData, ProvidersTestErrors, ProvidersTestResponses, ProvidersUpdateData, ProvidersUpdateErrors, ProvidersUpdateResponses, RunsCreateData, RunsCreateErrors, RunsCreateResponses, RunsGetData, RunsGetErrors, RunsGetResponses, RunsListData, RunsListErrors, RunsListProvidersData, RunsListProvidersErrors, RunsListProvidersResponses, RunsListResponses, WorkspacesAddMemberData, WorkspacesAddMemberErrors, WorkspacesAddMemberResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthDeactivateData, AuthDeactivateErrors, AuthDeactivateResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, HealthLiveData, HealthLiveResponses, HealthMetricsData, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, InvitationsAcceptData, InvitationsAcceptErrors, InvitationsAcceptResponses, InvitationsCreateData, InvitationsCreateErrors, InvitationsCreateResponses, InvitationsDeclineData, InvitationsDeclineErrors, InvitationsDeclineResponses, InvitationsListData, InvitationsListErrors, InvitationsListMineData, InvitationsListMineErrors, InvitationsListMineResponses, InvitationsListResponses, InvitationsRevokeData, InvitationsRevokeErrors, InvitationsRevokeResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, ProvidersCreateData, ProvidersCreateErrors, ProvidersCreateResponses, ProvidersDeleteData, ProvidersDeleteErrors, ProvidersDeleteResponses, ProvidersGetData, ProvidersGetErrors, ProvidersGetResponses, ProvidersListData, ProvidersListErrors, ProvidersListResponses, ProvidersTestData, ProvidersTestErrors, ProvidersTestResponses, ProvidersUpdateData, ProvidersUpdateErrors, ProvidersUpdateResponses, RunsCreateData, RunsCreateErrors, RunsCreateResponses, RunsGetData, RunsGetErrors, RunsGetResponses, RunsListData, RunsListErrors, RunsListProvidersData, RunsListProvidersErrors, RunsListProvidersResponses, RunsListResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -289,7 +289,7 @@ export const healthMetrics = <ThrowOnError extends boolean = false>(options?: Op
 /**
  * Register
  *
- * Create an account with a personal workspace and a `default` project.
+ * Create an account with a personal workspace and a `default` project (rate limited per IP).
  */
 export const authRegister = <ThrowOnError extends boolean = false>(options: Options<AuthRegisterData, ThrowOnError>) => (options.client ?? client).post<AuthRegisterResponses, AuthRegisterErrors, ThrowOnError>({
     url: '/api/v1/auth/register',
@@ -349,6 +349,44 @@ export const authMe = <ThrowOnError extends boolean = false>(options?: Options<A
         }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/auth/me',
     ...options
+});
+
+/**
+ * Change Password
+ *
+ * Change the password; every other session of the account ends at once, this one stays signed in.
+ */
+export const authChangePassword = <ThrowOnError extends boolean = false>(options: Options<AuthChangePasswordData, ThrowOnError>) => (options.client ?? client).post<AuthChangePasswordResponses, AuthChangePasswordErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/auth/me/password',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Deactivate
+ *
+ * Deactivate your own account: every session ends; sign-in is refused until reactivated.
+ */
+export const authDeactivate = <ThrowOnError extends boolean = false>(options: Options<AuthDeactivateData, ThrowOnError>) => (options.client ?? client).post<AuthDeactivateResponses, AuthDeactivateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/auth/me/deactivate',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -450,11 +488,14 @@ export const workspacesListMembers = <ThrowOnError extends boolean = false>(opti
 });
 
 /**
- * Add Member
+ * Invite Member
  *
- * Add an existing account to the workspace (admins add below admin; owners add anyone).
+ * Invite an e-mail address to the workspace; it joins when the invitee accepts.
+ *
+ * The answer is the same whether or not the address has an account. Admins invite below
+ * admin; owners invite anyone.
  */
-export const workspacesAddMember = <ThrowOnError extends boolean = false>(options: Options<WorkspacesAddMemberData, ThrowOnError>) => (options.client ?? client).post<WorkspacesAddMemberResponses, WorkspacesAddMemberErrors, ThrowOnError>({
+export const invitationsCreate = <ThrowOnError extends boolean = false>(options: Options<InvitationsCreateData, ThrowOnError>) => (options.client ?? client).post<InvitationsCreateResponses, InvitationsCreateErrors, ThrowOnError>({
     security: [{
             in: 'cookie',
             name: 'pf_access',
@@ -500,6 +541,81 @@ export const workspacesUpdateMember = <ThrowOnError extends boolean = false>(opt
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * List Invitations
+ *
+ * Pending invitations of a workspace, newest first (admin+).
+ */
+export const invitationsList = <ThrowOnError extends boolean = false>(options: Options<InvitationsListData, ThrowOnError>) => (options.client ?? client).get<InvitationsListResponses, InvitationsListErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workspaces/{workspace_id}/invitations',
+    ...options
+});
+
+/**
+ * Revoke Invitation
+ *
+ * Withdraw a pending invitation (admin+; owners for admin and owner invitations).
+ */
+export const invitationsRevoke = <ThrowOnError extends boolean = false>(options: Options<InvitationsRevokeData, ThrowOnError>) => (options.client ?? client).delete<InvitationsRevokeResponses, InvitationsRevokeErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workspaces/{workspace_id}/invitations/{invitation_id}',
+    ...options
+});
+
+/**
+ * List My Invitations
+ *
+ * Open invitations addressed to the signed-in user's e-mail.
+ */
+export const invitationsListMine = <ThrowOnError extends boolean = false>(options?: Options<InvitationsListMineData, ThrowOnError>) => (options?.client ?? client).get<InvitationsListMineResponses, InvitationsListMineErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/invitations',
+    ...options
+});
+
+/**
+ * Accept Invitation
+ *
+ * Accept an invitation addressed to you: you join the workspace with the invited role.
+ */
+export const invitationsAccept = <ThrowOnError extends boolean = false>(options: Options<InvitationsAcceptData, ThrowOnError>) => (options.client ?? client).post<InvitationsAcceptResponses, InvitationsAcceptErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/invitations/{invitation_id}/accept',
+    ...options
+});
+
+/**
+ * Decline Invitation
+ *
+ * Decline an invitation addressed to you.
+ */
+export const invitationsDecline = <ThrowOnError extends boolean = false>(options: Options<InvitationsDeclineData, ThrowOnError>) => (options.client ?? client).post<InvitationsDeclineResponses, InvitationsDeclineErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/invitations/{invitation_id}/decline',
+    ...options
 });
 
 /**

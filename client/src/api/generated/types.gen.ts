@@ -183,6 +183,18 @@ export type ChatMessage = {
 };
 
 /**
+ * DeactivateRequest
+ */
+export type DeactivateRequest = {
+    /**
+     * Password
+     *
+     * The account's password, to confirm.
+     */
+    password: string;
+};
+
+/**
  * ErrorInfo
  */
 export type ErrorInfo = {
@@ -335,6 +347,61 @@ export type ImportReport = {
 };
 
 /**
+ * Invitation
+ */
+export type Invitation = {
+    /**
+     * Id
+     */
+    id: string;
+    workspace: InvitationWorkspace;
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * Role
+     */
+    role: 'viewer' | 'editor' | 'admin' | 'owner';
+    /**
+     * Status
+     */
+    status: 'pending' | 'accepted' | 'declined' | 'revoked' | 'expired';
+    /**
+     * Invited By
+     *
+     * E-mail of the member who sent it (null once deleted).
+     */
+    invited_by: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Expires At
+     */
+    expires_at: string;
+};
+
+/**
+ * InvitationWorkspace
+ */
+export type InvitationWorkspace = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Slug
+     */
+    slug: string;
+};
+
+/**
  * Label
  */
 export type Label = {
@@ -460,6 +527,8 @@ export type Member = {
 
 /**
  * MemberCreate
+ *
+ * Invite someone by e-mail; they become a member when they accept.
  */
 export type MemberCreate = {
     /**
@@ -538,6 +607,20 @@ export type PageAuditEvent = {
      * Items
      */
     items: Array<AuditEvent>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[Invitation]
+ */
+export type PageInvitation = {
+    /**
+     * Items
+     */
+    items: Array<Invitation>;
     /**
      * Next Cursor
      */
@@ -682,6 +765,20 @@ export type PageWorkspace = {
      * Next Cursor
      */
     next_cursor: string | null;
+};
+
+/**
+ * PasswordChange
+ */
+export type PasswordChange = {
+    /**
+     * Current Password
+     */
+    current_password: string;
+    /**
+     * New Password
+     */
+    new_password: string;
 };
 
 /**
@@ -2774,6 +2871,10 @@ export type AuthRegisterErrors = {
      */
     422: ProblemDetails;
     /**
+     * Too Many Requests
+     */
+    429: ProblemDetails;
+    /**
      * Internal Server Error
      */
     500: ProblemDetails;
@@ -2937,6 +3038,100 @@ export type AuthMeResponses = {
 };
 
 export type AuthMeResponse = AuthMeResponses[keyof AuthMeResponses];
+
+export type AuthChangePasswordData = {
+    body: PasswordChange;
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/me/password';
+};
+
+export type AuthChangePasswordErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Too Many Requests
+     */
+    429: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type AuthChangePasswordError = AuthChangePasswordErrors[keyof AuthChangePasswordErrors];
+
+export type AuthChangePasswordResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AuthChangePasswordResponse = AuthChangePasswordResponses[keyof AuthChangePasswordResponses];
+
+export type AuthDeactivateData = {
+    body: DeactivateRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/me/deactivate';
+};
+
+export type AuthDeactivateErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Too Many Requests
+     */
+    429: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type AuthDeactivateError = AuthDeactivateErrors[keyof AuthDeactivateErrors];
+
+export type AuthDeactivateResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AuthDeactivateResponse = AuthDeactivateResponses[keyof AuthDeactivateResponses];
 
 export type WorkspacesListData = {
     body?: never;
@@ -3254,7 +3449,7 @@ export type WorkspacesListMembersResponses = {
 
 export type WorkspacesListMembersResponse = WorkspacesListMembersResponses[keyof WorkspacesListMembersResponses];
 
-export type WorkspacesAddMemberData = {
+export type InvitationsCreateData = {
     body: MemberCreate;
     path: {
         /**
@@ -3266,7 +3461,7 @@ export type WorkspacesAddMemberData = {
     url: '/api/v1/workspaces/{workspace_id}/members';
 };
 
-export type WorkspacesAddMemberErrors = {
+export type InvitationsCreateErrors = {
     /**
      * Unauthorized
      */
@@ -3297,16 +3492,16 @@ export type WorkspacesAddMemberErrors = {
     500: ProblemDetails;
 };
 
-export type WorkspacesAddMemberError = WorkspacesAddMemberErrors[keyof WorkspacesAddMemberErrors];
+export type InvitationsCreateError = InvitationsCreateErrors[keyof InvitationsCreateErrors];
 
-export type WorkspacesAddMemberResponses = {
+export type InvitationsCreateResponses = {
     /**
      * Successful Response
      */
-    201: Member;
+    201: Invitation;
 };
 
-export type WorkspacesAddMemberResponse = WorkspacesAddMemberResponses[keyof WorkspacesAddMemberResponses];
+export type InvitationsCreateResponse = InvitationsCreateResponses[keyof InvitationsCreateResponses];
 
 export type WorkspacesRemoveMemberData = {
     body?: never;
@@ -3423,6 +3618,289 @@ export type WorkspacesUpdateMemberResponses = {
 };
 
 export type WorkspacesUpdateMemberResponse = WorkspacesUpdateMemberResponses[keyof WorkspacesUpdateMemberResponses];
+
+export type InvitationsListData = {
+    body?: never;
+    path: {
+        /**
+         * Workspace Id
+         */
+        workspace_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/workspaces/{workspace_id}/invitations';
+};
+
+export type InvitationsListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type InvitationsListError = InvitationsListErrors[keyof InvitationsListErrors];
+
+export type InvitationsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageInvitation;
+};
+
+export type InvitationsListResponse = InvitationsListResponses[keyof InvitationsListResponses];
+
+export type InvitationsRevokeData = {
+    body?: never;
+    path: {
+        /**
+         * Workspace Id
+         */
+        workspace_id: string;
+        /**
+         * Invitation Id
+         */
+        invitation_id: string;
+    };
+    query?: never;
+    url: '/api/v1/workspaces/{workspace_id}/invitations/{invitation_id}';
+};
+
+export type InvitationsRevokeErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type InvitationsRevokeError = InvitationsRevokeErrors[keyof InvitationsRevokeErrors];
+
+export type InvitationsRevokeResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type InvitationsRevokeResponse = InvitationsRevokeResponses[keyof InvitationsRevokeResponses];
+
+export type InvitationsListMineData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/invitations';
+};
+
+export type InvitationsListMineErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type InvitationsListMineError = InvitationsListMineErrors[keyof InvitationsListMineErrors];
+
+export type InvitationsListMineResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageInvitation;
+};
+
+export type InvitationsListMineResponse = InvitationsListMineResponses[keyof InvitationsListMineResponses];
+
+export type InvitationsAcceptData = {
+    body?: never;
+    path: {
+        /**
+         * Invitation Id
+         */
+        invitation_id: string;
+    };
+    query?: never;
+    url: '/api/v1/invitations/{invitation_id}/accept';
+};
+
+export type InvitationsAcceptErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type InvitationsAcceptError = InvitationsAcceptErrors[keyof InvitationsAcceptErrors];
+
+export type InvitationsAcceptResponses = {
+    /**
+     * Successful Response
+     */
+    200: Workspace;
+};
+
+export type InvitationsAcceptResponse = InvitationsAcceptResponses[keyof InvitationsAcceptResponses];
+
+export type InvitationsDeclineData = {
+    body?: never;
+    path: {
+        /**
+         * Invitation Id
+         */
+        invitation_id: string;
+    };
+    query?: never;
+    url: '/api/v1/invitations/{invitation_id}/decline';
+};
+
+export type InvitationsDeclineErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type InvitationsDeclineError = InvitationsDeclineErrors[keyof InvitationsDeclineErrors];
+
+export type InvitationsDeclineResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type InvitationsDeclineResponse = InvitationsDeclineResponses[keyof InvitationsDeclineResponses];
 
 export type ProjectsListData = {
     body?: never;

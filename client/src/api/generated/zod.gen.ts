@@ -73,6 +73,13 @@ export const zChatMessage = z.object({
 });
 
 /**
+ * DeactivateRequest
+ */
+export const zDeactivateRequest = z.object({
+    password: z.string().min(1).max(1024)
+});
+
+/**
  * ErrorInfo
  */
 export const zErrorInfo = z.object({
@@ -117,6 +124,40 @@ export const zImportReport = z.object({
     mode: z.enum(['merge', 'dry-run']),
     applied: z.boolean(),
     prompts: z.array(zImportOutcome)
+});
+
+/**
+ * InvitationWorkspace
+ */
+export const zInvitationWorkspace = z.object({
+    id: z.uuid(),
+    name: z.string(),
+    slug: z.string()
+});
+
+/**
+ * Invitation
+ */
+export const zInvitation = z.object({
+    id: z.uuid(),
+    workspace: zInvitationWorkspace,
+    email: z.string(),
+    role: z.enum([
+        'viewer',
+        'editor',
+        'admin',
+        'owner'
+    ]),
+    status: z.enum([
+        'pending',
+        'accepted',
+        'declined',
+        'revoked',
+        'expired'
+    ]),
+    invited_by: z.string().nullable(),
+    created_at: z.iso.datetime(),
+    expires_at: z.iso.datetime()
 });
 
 /**
@@ -174,6 +215,8 @@ export const zMember = z.object({
 
 /**
  * MemberCreate
+ *
+ * Invite someone by e-mail; they become a member when they accept.
  */
 export const zMemberCreate = z.object({
     email: z.email(),
@@ -241,6 +284,14 @@ export const zPageAuditEvent = z.object({
 });
 
 /**
+ * Page[Invitation]
+ */
+export const zPageInvitation = z.object({
+    items: z.array(zInvitation),
+    next_cursor: z.string().nullable()
+});
+
+/**
  * Page[LabelEvent]
  */
 export const zPageLabelEvent = z.object({
@@ -262,6 +313,14 @@ export const zPageLabel = z.object({
 export const zPageMember = z.object({
     items: z.array(zMember),
     next_cursor: z.string().nullable()
+});
+
+/**
+ * PasswordChange
+ */
+export const zPasswordChange = z.object({
+    current_password: z.string().min(1).max(1024),
+    new_password: z.string().min(10).max(128)
 });
 
 /**
@@ -1102,6 +1161,20 @@ export const zAuthLogoutResponse = z.void();
  */
 export const zAuthMeResponse = zMe;
 
+export const zAuthChangePasswordBody = zPasswordChange;
+
+/**
+ * Successful Response
+ */
+export const zAuthChangePasswordResponse = z.void();
+
+export const zAuthDeactivateBody = zDeactivateRequest;
+
+/**
+ * Successful Response
+ */
+export const zAuthDeactivateResponse = z.void();
+
 export const zWorkspacesListQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
     cursor: z.string().nullish()
@@ -1162,16 +1235,16 @@ export const zWorkspacesListMembersQuery = z.object({
  */
 export const zWorkspacesListMembersResponse = zPageMember;
 
-export const zWorkspacesAddMemberBody = zMemberCreate;
+export const zInvitationsCreateBody = zMemberCreate;
 
-export const zWorkspacesAddMemberPath = z.object({
+export const zInvitationsCreatePath = z.object({
     workspace_id: z.uuid()
 });
 
 /**
  * Successful Response
  */
-export const zWorkspacesAddMemberResponse = zMember;
+export const zInvitationsCreateResponse = zInvitation;
 
 export const zWorkspacesRemoveMemberPath = z.object({
     workspace_id: z.uuid(),
@@ -1194,6 +1267,58 @@ export const zWorkspacesUpdateMemberPath = z.object({
  * Successful Response
  */
 export const zWorkspacesUpdateMemberResponse = zMember;
+
+export const zInvitationsListPath = z.object({
+    workspace_id: z.uuid()
+});
+
+export const zInvitationsListQuery = z.object({
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.string().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zInvitationsListResponse = zPageInvitation;
+
+export const zInvitationsRevokePath = z.object({
+    workspace_id: z.uuid(),
+    invitation_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zInvitationsRevokeResponse = z.void();
+
+export const zInvitationsListMineQuery = z.object({
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.string().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zInvitationsListMineResponse = zPageInvitation;
+
+export const zInvitationsAcceptPath = z.object({
+    invitation_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zInvitationsAcceptResponse = zWorkspace;
+
+export const zInvitationsDeclinePath = z.object({
+    invitation_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zInvitationsDeclineResponse = z.void();
 
 export const zProjectsListPath = z.object({
     workspace_id: z.uuid()

@@ -65,7 +65,7 @@ async def get_principal(request: Request) -> Principal:
     token = request.cookies.get(ACCESS_COOKIE)
     if not token:
         raise Unauthorized("Sign in or send an API key.", code="not_authenticated")
-    principal = await authenticate_access_token(state.kv, state.settings, token)
+    principal = await authenticate_access_token(state.kv, state.sessionmaker, state.settings, token)
     if principal is None:
         raise Unauthorized("Session expired; sign in again.", code="invalid_session")
     if request.method not in SAFE_METHODS:

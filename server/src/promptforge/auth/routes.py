@@ -1,10 +1,10 @@
-"""Auth routes: register, login, refresh, logout, me. Tokens travel only in cookies."""
+"""Auth routes: register, login, refresh, logout, me, password, deactivate. Tokens travel only in cookies."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from promptforge.auth import schemas, service
+from promptforge.auth import accounts, schemas, service
 from promptforge.auth.dependencies import (
     ACCESS_COOKIE,
     CSRF_COOKIE,
@@ -68,11 +68,13 @@ def _clear_session_cookies(response: Response) -> None:
     "/register",
     operation_id="auth-register",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(403, 409, 422),
+    responses=error_responses(403, 409, 422, 429),
 )
-async def register(data: schemas.UserCreate, session: SessionDep, settings: SettingsDep) -> schemas.User:
-    """Create an account with a personal workspace and a `default` project."""
-    user = await service.register(session, settings, data)
+async def register(
+    data: schemas.UserCreate, session: SessionDep, kv: KVDep, settings: SettingsDep
+) -> schemas.User:
+    """Create an account with a personal workspace and a `default` project (rate limited per IP)."""
+    user = await service.register(session, kv, settings, data, client_ip_var.get())
     return schemas.User.model_validate(user)
 
 
@@ -123,3 +125,39 @@ async def me(principal: PrincipalDep, session: SessionDep) -> schemas.Me:
     """The signed-in user and their workspace memberships."""
     user, memberships = await list_my_memberships(session, principal)
     return schemas.Me(user=schemas.User.model_validate(user), memberships=memberships)
+
+
+@router.post(
+    "/me/password",
+    operation_id="auth-change-password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 422, 429),
+)
+async def change_password(
+    data: schemas.PasswordChange,
+    principal: PrincipalDep,
+    session: SessionDep,
+    kv: KVDep,
+    settings: SettingsDep,
+) -> None:
+    """Change the password; every other session of the account ends at once, this one stays signed in."""
+    await accounts.change_password(session, kv, settings, principal, data.current_password, data.new_password)
+
+
+@router.post(
+    "/me/deactivate",
+    operation_id="auth-deactivate",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 409, 422, 429),
+)
+async def deactivate(
+    data: schemas.DeactivateRequest,
+    principal: PrincipalDep,
+    response: Response,
+    session: SessionDep,
+    kv: KVDep,
+    settings: SettingsDep,
+) -> None:
+    """Deactivate your own account: every session ends; sign-in is refused until reactivated."""
+    await accounts.deactivate_self(session, kv, settings, principal, data.password)
+    _clear_session_cookies(response)

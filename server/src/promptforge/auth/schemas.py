@@ -23,6 +23,15 @@ class LoginRequest(Schema):
     password: str = Field(min_length=1, max_length=1024)
 
 
+class PasswordChange(Schema):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=10, max_length=128)
+
+
+class DeactivateRequest(Schema):
+    password: str = Field(min_length=1, max_length=1024, description="The account's password, to confirm.")
+
+
 class User(Schema):
     id: uuid.UUID
     email: str

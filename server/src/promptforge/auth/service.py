@@ -31,6 +31,10 @@ from promptforge.core.security import (
 
 API_KEY_PREFIX = "pf_"
 API_KEY_CACHE_TTL = 60.0
+# How long a user's active/inactive state is cached. Changes through the API or the CLI (with Redis)
+# overwrite it at once; only a change made behind the app's back (SQL) waits this long.
+USER_STATE_TTL = 60.0
+USER_ACTIVE, USER_INACTIVE = b"active", b"inactive"
 
 
 @dataclass(frozen=True)
@@ -86,13 +90,29 @@ async def create_user(session: AsyncSession, data: UserCreate, *, is_admin: bool
     return user
 
 
-async def register(session: AsyncSession, settings: Settings, data: UserCreate) -> User:
+async def _check_registration_rate(kv: KeyValueStore, settings: Settings, ip: str | None) -> None:
+    """At most `register_max_per_ip` sign-up attempts per client IP and window (429 + Retry-After)."""
+    key = f"register:ip:{ip}"
+    if await kv.incr(key, ttl=settings.register_window_seconds) > settings.register_max_per_ip:
+        retry = await kv.ttl(key) or settings.register_window_seconds
+        raise TooManyRequests(
+            "Too many sign-ups from this address; try again later.",
+            headers={"Retry-After": str(max(1, int(retry + 0.999)))},
+        )
+
+
+async def register(
+    session: AsyncSession, kv: KeyValueStore, settings: Settings, data: UserCreate, ip: str | None
+) -> User:
+    """Open an account (when sign-up is open), counting the attempt against the caller's IP."""
     if not settings.allow_signup:
         raise Forbidden("Sign-up is closed on this server.", code="signup_closed")
+    await _check_registration_rate(kv, settings, ip)
     return await create_user(session, data)
 
 
-async def _check_login_throttle(kv: KeyValueStore, settings: Settings, email: str, ip: str | None) -> None:
+async def check_login_throttle(kv: KeyValueStore, settings: Settings, email: str, ip: str | None) -> None:
+    """429 when this account or this IP has failed to sign in too often in the window."""
     keys = [f"login:fail:acct:{email.lower()}", f"login:fail:ip:{ip}"]
     limits = [settings.login_max_failures_per_account, settings.login_max_failures_per_ip]
     counts = await kv.mget(keys)
@@ -105,7 +125,8 @@ async def _check_login_throttle(kv: KeyValueStore, settings: Settings, email: st
             )
 
 
-async def _record_login_failure(kv: KeyValueStore, settings: Settings, email: str, ip: str | None) -> None:
+async def record_login_failure(kv: KeyValueStore, settings: Settings, email: str, ip: str | None) -> None:
+    """Count a failed password check against the account and the IP."""
     window = settings.login_window_seconds
     await kv.incr(f"login:fail:acct:{email.lower()}", ttl=window)
     await kv.incr(f"login:fail:ip:{ip}", ttl=window)
@@ -132,11 +153,11 @@ async def login(
     session: AsyncSession, kv: KeyValueStore, settings: Settings, email: str, password: str, ip: str | None
 ) -> tuple[User, SessionTokens]:
     """Check the password (in the same time whether or not the account exists) and open a session."""
-    await _check_login_throttle(kv, settings, email, ip)
+    await check_login_throttle(kv, settings, email, ip)
     user = await get_user_by_email(session, email)
     valid = verify_password(password, user.password_hash if user else None)
     if user is None or not valid or not user.is_active:
-        await _record_login_failure(kv, settings, email, ip)
+        await record_login_failure(kv, settings, email, ip)
         raise Unauthorized("Email or password is incorrect.", code="invalid_credentials")
     return user, await _issue_tokens(session, settings, user.id, uuid7())
 
@@ -189,21 +210,75 @@ async def logout(session: AsyncSession, kv: KeyValueStore, settings: Settings, p
         await _revoke_family(session, kv, settings, uuid.UUID(principal.session_id))
 
 
-async def authenticate_access_token(kv: KeyValueStore, settings: Settings, token: str) -> Principal | None:
-    """The user principal of a valid, unrevoked access token."""
+def user_state_key(user_id: uuid.UUID | str) -> str:
+    """Whether a user may hold sessions (`active` / `inactive`), cached next to the revocation marks."""
+    return f"user:state:{user_id}"
+
+
+async def _load_user_state(sessionmaker: async_sessionmaker[AsyncSession], user_id: uuid.UUID) -> bytes:
+    async with sessionmaker() as session:
+        active = await session.scalar(select(User.is_active).where(User.id == user_id))
+    return USER_ACTIVE if active else USER_INACTIVE  # a deleted user is as inactive as can be
+
+
+async def authenticate_access_token(
+    kv: KeyValueStore, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, token: str
+) -> Principal | None:
+    """The user principal of a valid, unrevoked access token whose user still exists and is active."""
     claims = decode_access_token(settings.secret_key, token)
     if claims is None:
         return None
-    revoked = await kv.mget([f"revoked:jti:{claims['jti']}", f"revoked:sid:{claims['sid']}"])
-    if any(revoked):
+    user_id = uuid.UUID(claims["sub"])
+    # One round trip: the token's revocation marks and the cached state of its user.
+    jti, sid, state = await kv.mget(
+        [f"revoked:jti:{claims['jti']}", f"revoked:sid:{claims['sid']}", user_state_key(user_id)]
+    )
+    if jti or sid:
+        return None
+    if state is None:
+        state = await _load_user_state(sessionmaker, user_id)
+        # Only "active" is cached from the database: a reactivation made where this store cannot be
+        # reached (the CLI of the embedded default) must not wait for an "inactive" entry to expire.
+        if state == USER_ACTIVE:
+            await kv.set(user_state_key(user_id), state, ttl=USER_STATE_TTL)
+    if state != USER_ACTIVE:
         return None
     return Principal(
         label=claims["sub"],
-        user_id=uuid.UUID(claims["sub"]),
+        user_id=user_id,
         session_id=claims["sid"],
         access_jti=claims["jti"],
         access_expires=int(claims["exp"]),
     )
+
+
+async def end_user_sessions(
+    session: AsyncSession,
+    kv: KeyValueStore,
+    settings: Settings,
+    user_id: uuid.UUID,
+    *,
+    keep: str | None = None,
+) -> None:
+    """End every session of a user but `keep` (the caller's): in the database and, at once, in the store."""
+    families = set(
+        await session.scalars(
+            select(RefreshToken.family_id).where(
+                RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None)
+            )
+        )
+    )
+    for family_id in families:
+        if str(family_id) != keep:
+            await _revoke_family(session, kv, settings, family_id)
+
+
+async def set_user_state(kv: KeyValueStore, user_id: uuid.UUID, *, active: bool) -> None:
+    """Make every replica see a (de)activation on the next request rather than when the cache expires."""
+    if active:
+        await kv.delete(user_state_key(user_id))
+    else:
+        await kv.set(user_state_key(user_id), USER_INACTIVE, ttl=USER_STATE_TTL)
 
 
 def api_key_cache_key(secret_hash: str) -> str:

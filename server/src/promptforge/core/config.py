@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRETS_FILE = "secrets.env"
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class Settings(BaseSettings):
@@ -40,6 +42,13 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = 25
     login_max_failures_per_ip: int = 100
     login_window_seconds: int = 15 * 60
+    # Account creation per client IP (docs/security.md, "Registration rate limit").
+    register_max_per_ip: int = Field(default=10, ge=1)
+    register_window_seconds: int = Field(default=60 * 60, ge=1)
+    invitation_days: int = Field(default=7, ge=1, le=365)
+    # Peers (IPs or CIDRs, comma-separated) whose X-Forwarded-For / X-Forwarded-Proto are believed:
+    # your reverse proxies. Empty: the headers are ignored and the TCP peer is the client.
+    forwarded_allow_ips: str = ""
 
     template_max_bytes: int = 64 * 1024
     render_max_output_bytes: int = 1024 * 1024
@@ -62,6 +71,25 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     # The built web app served at `/`; None means client/dist in this checkout (when it is built).
     spa_dir: Path | None = None
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _valid_networks(cls, value: str) -> str:
+        for item in value.split(","):
+            if item.strip():
+                try:
+                    ipaddress.ip_network(item.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"not an IP address or CIDR: {item.strip()!r}") from None
+        return value
+
+    @property
+    def trusted_proxies(self) -> list[IPNetwork]:
+        return [
+            ipaddress.ip_network(i.strip(), strict=False)
+            for i in self.forwarded_allow_ips.split(",")
+            if i.strip()
+        ]
 
     @property
     def is_production(self) -> bool:

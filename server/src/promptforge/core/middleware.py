@@ -1,4 +1,4 @@
-"""One pure-ASGI middleware for request ids, access logs, Prometheus metrics and the body size limit.
+"""One pure-ASGI middleware for request ids, client address, access logs, metrics and the body size limit.
 
 Pure ASGI (not BaseHTTPMiddleware) because it wraps the resolve hot path.
 """
@@ -13,6 +13,7 @@ import structlog
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from promptforge.core.client_address import ProxyTrust
 from promptforge.core.context import client_ip_var, request_id_var
 from promptforge.core.errors import problem_response
 
@@ -51,9 +52,25 @@ def _route_template(scope: Scope) -> str:
 
 
 class RequestMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, proxy_trust: ProxyTrust | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.proxy_trust = proxy_trust or ProxyTrust([])
+
+    def _locate_client(self, scope: Scope) -> None:
+        """Rewrite the scope's client and scheme from trusted proxies' headers; publish the client IP."""
+        client = scope.get("client")
+        peer = client[0] if client else None
+        if not self.proxy_trust.trusts_any:  # the default: no header to read (resolve hot path)
+            client_ip_var.set(peer)
+            return
+        forwarded_for = [v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-for"]
+        ip = self.proxy_trust.client_ip(peer, forwarded_for)
+        proto = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-proto"), None)
+        scope["scheme"] = self.proxy_trust.scheme(peer, scope.get("scheme", "http"), proto)
+        if ip != peer and ip is not None:
+            scope["client"] = (ip, 0)
+        client_ip_var.set(ip)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,8 +80,7 @@ class RequestMiddleware:
         incoming = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else uuid.uuid4().hex
         request_id_var.set(request_id)
-        client = scope.get("client")
-        client_ip_var.set(client[0] if client else None)
+        self._locate_client(scope)
         start = time.perf_counter()
         status = 500
         started = False

@@ -64,15 +64,39 @@ def create_access_token(
     return jwt.encode(claims, secret_key, algorithm=JWT_ALGORITHM), jti, expires
 
 
-def decode_access_token(secret_key: str, token: str) -> dict[str, Any] | None:
-    """The claims of a valid, unexpired access token, or None."""
+def _is_uuid(value: Any) -> bool:
     try:
-        claims: dict[str, Any] = jwt.decode(token, secret_key, algorithms=[JWT_ALGORITHM])
-    except JWTError:
+        uuid.UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return True
+
+
+def decode_access_token(secret_key: str, token: str) -> dict[str, Any] | None:
+    """The claims of a valid, unexpired, well-formed access token, or None.
+
+    Signed is not enough: a token missing `exp` would never expire, and a malformed `sub` or `sid`
+    would fail later, deep in a request, as a 500. Every claim the app reads is checked here.
+    """
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            secret_key,
+            algorithms=[JWT_ALGORITHM],
+            options={"require_exp": True, "require_iat": True, "require_sub": True, "require_jti": True},
+        )
+    except (JWTError, ValueError, TypeError):
         return None
-    if claims.get("typ") != "access" or not all(k in claims for k in ("sub", "sid", "jti")):
-        return None
-    return claims
+    well_formed = (
+        claims.get("typ") == "access"
+        and _is_uuid(claims.get("sub"))
+        and _is_uuid(claims.get("sid"))
+        and isinstance(claims.get("jti"), str)
+        and 0 < len(claims["jti"]) <= 64
+        and isinstance(claims.get("exp"), int)
+        and isinstance(claims.get("iat"), int)
+    )
+    return claims if well_formed else None
 
 
 def csrf_token_for(secret_key: str, session_id: str) -> str:

@@ -1,4 +1,4 @@
-"""Workspaces, their members and projects, and the audit log."""
+"""Workspaces, their members, invitations and projects, and the audit log."""
 
 from __future__ import annotations
 
@@ -27,6 +27,24 @@ class Membership(IdMixin, TimestampMixin, Base):
     workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))
+
+
+class Invitation(IdMixin, TimestampMixin, Base):
+    """An offer of membership to an e-mail address; it becomes a membership only when accepted."""
+
+    __tablename__ = "invitation"
+
+    workspace_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), index=True
+    )
+    # Lower-cased like user e-mails; matched against the signed-in user's e-mail, not a user id,
+    # so that someone who registers after being invited sees the invitation.
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    invited_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime]
+    responded_at: Mapped[datetime | None]
 
 
 class Project(IdMixin, TimestampMixin, Base):

@@ -85,19 +85,6 @@ async def list_members(
     return Page(items=items, next_cursor=cursor)
 
 
-@router.post(
-    "/workspaces/{workspace_id}/members",
-    operation_id="workspaces-add-member",
-    status_code=status.HTTP_201_CREATED,
-    responses=WRITE_ERRORS,
-)
-async def add_member(
-    workspace_id: uuid.UUID, data: schemas.MemberCreate, principal: PrincipalDep, session: SessionDep
-) -> schemas.Member:
-    """Add an existing account to the workspace (admins add below admin; owners add anyone)."""
-    return await service.add_member(session, principal, workspace_id, data)
-
-
 @router.patch(
     "/workspaces/{workspace_id}/members/{user_id}",
     operation_id="workspaces-update-member",

@@ -1,4 +1,4 @@
-"""Request and response bodies of workspaces, members, projects, API keys and the audit log."""
+"""Request and response bodies of workspaces, members, invitations, projects, API keys and the audit log."""
 
 from __future__ import annotations
 
@@ -35,8 +35,30 @@ class Workspace(Schema):
 
 
 class MemberCreate(Schema):
+    """Invite someone by e-mail; they become a member when they accept."""
+
     email: EmailStr
     role: MemberRole
+
+
+InvitationStatus = Literal["pending", "accepted", "declined", "revoked", "expired"]
+
+
+class InvitationWorkspace(Schema):
+    id: uuid.UUID
+    name: str
+    slug: str
+
+
+class Invitation(Schema):
+    id: uuid.UUID
+    workspace: InvitationWorkspace
+    email: str
+    role: MemberRole
+    status: InvitationStatus
+    invited_by: str | None = Field(description="E-mail of the member who sent it (null once deleted).")
+    created_at: datetime
+    expires_at: datetime
 
 
 class MemberUpdate(Schema):

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from promptforge.auth.models import ApiKey, User
 from promptforge.auth.principal import Principal
 from promptforge.auth.schemas import MembershipWorkspace, MeMembership
-from promptforge.auth.service import API_KEY_PREFIX, forget_api_key, get_user_by_email
+from promptforge.auth.service import API_KEY_PREFIX, forget_api_key
 from promptforge.core.db import after_commit, utcnow
 from promptforge.core.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from promptforge.core.kv import KeyValueStore
@@ -34,7 +34,8 @@ from promptforge.workspaces.permissions import (
 )
 
 
-def _workspace_out(workspace: Workspace, role: Role | str) -> schemas.Workspace:
+def workspace_out(workspace: Workspace, role: Role | str) -> schemas.Workspace:
+    """A workspace as its member sees it, with their role."""
     return schemas.Workspace(
         id=workspace.id,
         name=workspace.name,
@@ -91,7 +92,7 @@ async def list_workspaces(
     )
     stmt = select(Workspace).where(Workspace.id.in_(roles))
     rows, cursor = await paginate(session, stmt, Workspace.id, page, newest_first=False)
-    return [_workspace_out(w, roles[w.id]) for w in rows], cursor
+    return [workspace_out(w, roles[w.id]) for w in rows], cursor
 
 
 async def create_workspace(
@@ -114,14 +115,14 @@ async def create_workspace(
         data={"slug": data.slug},
     )
     await session.flush()
-    return _workspace_out(workspace, Role.OWNER)
+    return workspace_out(workspace, Role.OWNER)
 
 
 async def get_workspace(
     session: AsyncSession, principal: Principal, workspace_id: uuid.UUID
 ) -> schemas.Workspace:
     access = await authorize_workspace(session, principal, workspace_id, Action.READ)
-    return _workspace_out(access.workspace, access.role)
+    return workspace_out(access.workspace, access.role)
 
 
 async def update_workspace(
@@ -148,7 +149,7 @@ async def update_workspace(
         data=changes,
     )
     await session.flush()
-    return _workspace_out(workspace, access.role)
+    return workspace_out(workspace, access.role)
 
 
 async def _forget_keys_of_projects(
@@ -182,8 +183,8 @@ async def delete_workspace(
 # --- members ----------------------------------------------------------------------------------
 
 
-def _check_can_grant(access: WorkspaceAccess, role: Role) -> None:
-    """Admins manage members below admin; only owners grant or take away admin and owner."""
+def check_can_grant(access: WorkspaceAccess, role: Role) -> None:
+    """Admins manage members and invitations below admin; only owners grant or take away admin and owner."""
     if role.rank >= Role.ADMIN.rank and access.role is not Role.OWNER:
         raise Forbidden("Only owners can manage admins and owners.", code="insufficient_role")
 
@@ -210,35 +211,6 @@ async def list_members(
     return [_member_out(m, users[m.user_id]) for m in rows], cursor
 
 
-async def add_member(
-    session: AsyncSession, principal: Principal, workspace_id: uuid.UUID, data: schemas.MemberCreate
-) -> schemas.Member:
-    access = await authorize_workspace(session, principal, workspace_id, Action.MANAGE)
-    role = Role(data.role)
-    _check_can_grant(access, role)
-    user = await get_user_by_email(session, data.email)
-    if user is None:
-        raise Unprocessable.field(
-            ["body", "email"], "No account uses this email; ask them to sign up first.", code="unknown_user"
-        )
-    existing = await _membership(session, workspace_id, user.id)
-    if existing is not None:
-        raise Conflict("This user is already a member.", code="already_member")
-    membership = Membership(workspace_id=workspace_id, user_id=user.id, role=role.value)
-    session.add(membership)
-    await session.flush()
-    await record_audit(
-        session,
-        principal,
-        workspace_id=workspace_id,
-        action="member.added",
-        target_type="user",
-        target_id=user.id,
-        data={"email": user.email, "role": role.value},
-    )
-    return _member_out(membership, user)
-
-
 async def _membership(
     session: AsyncSession, workspace_id: uuid.UUID, user_id: uuid.UUID
 ) -> Membership | None:
@@ -255,7 +227,7 @@ async def _member_for_change(
     user = await session.get(User, user_id)
     if membership is None or user is None:
         raise NotFound("Member not found.")
-    _check_can_grant(access, Role(membership.role))
+    check_can_grant(access, Role(membership.role))
     return membership, user
 
 
@@ -279,7 +251,7 @@ async def update_member(
     access = await authorize_workspace(session, principal, workspace_id, Action.MANAGE)
     membership, user = await _member_for_change(session, access, user_id)
     new_role = Role(data.role)
-    _check_can_grant(access, new_role)
+    check_can_grant(access, new_role)
     if membership.role == Role.OWNER.value and new_role is not Role.OWNER:
         await _ensure_another_owner(session, workspace_id)
     old_role = membership.role
@@ -315,6 +287,29 @@ async def remove_member(
         data={"email": user.email, "role": membership.role},
     )
     await session.flush()
+
+
+async def sole_owned_workspaces(session: AsyncSession, user_id: uuid.UUID) -> list[str]:
+    """Names of the shared workspaces that would be left without an active owner if this user left."""
+    owned = list(
+        await session.scalars(
+            select(Workspace)
+            .join(Membership, Membership.workspace_id == Workspace.id)
+            .where(Membership.user_id == user_id, Membership.role == Role.OWNER.value)
+        )
+    )
+    orphaned = []
+    for workspace in owned:
+        members = (
+            await session.execute(
+                select(Membership.role, User.is_active)
+                .join(User, User.id == Membership.user_id)
+                .where(Membership.workspace_id == workspace.id, Membership.user_id != user_id)
+            )
+        ).all()
+        if members and not any(role == Role.OWNER.value and active for role, active in members):
+            orphaned.append(workspace.name)
+    return orphaned
 
 
 # --- projects ---------------------------------------------------------------------------------

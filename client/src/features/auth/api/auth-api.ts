@@ -1,7 +1,7 @@
-/** Sign-up, sign-in and sign-out requests with their form schemas (generated from the OpenAPI). */
-import { authLogin, authLogout, authRegister } from '@/api/generated/sdk.gen';
-import type { LoginRequest, UserCreate } from '@/api/generated/types.gen';
-import { zLoginRequest, zUserCreate } from '@/api/generated/zod.gen';
+/** Sign-up, sign-in, sign-out and password change requests with their form schemas (generated from the OpenAPI). */
+import { authChangePassword, authLogin, authLogout, authRegister } from '@/api/generated/sdk.gen';
+import type { LoginRequest, PasswordChange, UserCreate } from '@/api/generated/types.gen';
+import { zLoginRequest, zPasswordChange, zUserCreate } from '@/api/generated/zod.gen';
 
 export const signInSchema = zLoginRequest;
 export type SignInInput = LoginRequest;
@@ -13,4 +13,12 @@ export const signIn = async (body: SignInInput) => (await authLogin({ body, thro
 export const signUp = async (body: SignUpInput) => (await authRegister({ body, throwOnError: true })).data;
 export const signOut = async () => {
   await authLogout({ throwOnError: true });
+};
+
+export const passwordChangeSchema = zPasswordChange;
+export type PasswordChangeInput = PasswordChange;
+
+/** Change the password: every other session of the account ends, this one stays signed in. */
+export const changePassword = async (body: PasswordChangeInput) => {
+  await authChangePassword({ body, throwOnError: true });
 };

@@ -1,24 +1,27 @@
-/** Workspace administration: members, projects and the audit log (generated SDK + zod schemas). */
+/** Workspace administration: members, invitations, projects and the audit log (generated SDK + zod schemas). */
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import {
   auditList,
+  invitationsCreate,
+  invitationsList,
+  invitationsRevoke,
   projectsCreate,
   projectsDelete,
   projectsUpdate,
-  workspacesAddMember,
   workspacesCreate,
   workspacesListMembers,
   workspacesRemoveMember,
   workspacesUpdateMember,
 } from '@/api/generated/sdk.gen';
-import type { AuditEvent, Member, MemberCreate, ProjectCreate, ProjectUpdate, WorkspaceCreate } from '@/api/generated/types.gen';
+import type { AuditEvent, Invitation, Member, MemberCreate, ProjectCreate, ProjectUpdate, WorkspaceCreate } from '@/api/generated/types.gen';
 import { zMemberCreate, zProjectCreate, zWorkspaceCreate } from '@/api/generated/zod.gen';
 import type { Role } from '@/lib/roles';
 
-export type { AuditEvent, Member, MemberCreate, ProjectCreate, WorkspaceCreate };
+export type { AuditEvent, Invitation, Member, MemberCreate, ProjectCreate, WorkspaceCreate };
 
 export const workspaceKeys = {
   members: (workspaceId: string) => ['workspaces', workspaceId, 'members'] as const,
+  invitations: (workspaceId: string) => ['workspaces', workspaceId, 'invitations'] as const,
   audit: (workspaceId: string, filters: AuditFilters) => ['workspaces', workspaceId, 'audit-log', filters] as const,
 };
 
@@ -31,8 +34,20 @@ export const membersQueryOptions = (workspaceId: string) =>
 
 export const memberInviteSchema = zMemberCreate;
 
-export const addMember = async (workspaceId: string, body: MemberCreate) =>
-  (await workspacesAddMember({ path: { workspace_id: workspaceId }, body, throwOnError: true })).data;
+/** Pending invitations of a workspace (admins and owners only). */
+export const invitationsQueryOptions = (workspaceId: string) =>
+  queryOptions({
+    queryKey: workspaceKeys.invitations(workspaceId),
+    queryFn: async ({ signal }) =>
+      (await invitationsList({ signal, path: { workspace_id: workspaceId }, query: { limit: 100 }, throwOnError: true })).data,
+  });
+
+/** Invite an e-mail address: it becomes a member only once the invitee accepts. */
+export const inviteMember = async (workspaceId: string, body: MemberCreate) =>
+  (await invitationsCreate({ path: { workspace_id: workspaceId }, body, throwOnError: true })).data;
+export const revokeInvitation = async (workspaceId: string, invitationId: string) => {
+  await invitationsRevoke({ path: { workspace_id: workspaceId, invitation_id: invitationId }, throwOnError: true });
+};
 export const updateMemberRole = async (workspaceId: string, userId: string, role: Role) =>
   (await workspacesUpdateMember({ path: { workspace_id: workspaceId, user_id: userId }, body: { role }, throwOnError: true })).data;
 export const removeMember = async (workspaceId: string, userId: string) => {

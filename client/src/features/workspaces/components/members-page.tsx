@@ -12,7 +12,8 @@ import { serverFieldErrors, validate, type FieldErrors } from '@/lib/field-error
 import { formatDateTime } from '@/lib/format';
 import { ROLES, roleAtLeast, type Role } from '@/lib/roles';
 import { toast } from '@/stores/toast-store';
-import { addMember, memberInviteSchema, membersQueryOptions, removeMember, updateMemberRole, workspaceKeys, type Member } from '../api/workspaces-api';
+import { inviteMember, memberInviteSchema, membersQueryOptions, removeMember, updateMemberRole, workspaceKeys, type Member } from '../api/workspaces-api';
+import { PendingInvitations } from './pending-invitations';
 
 const roleOptions = ROLES.map((r) => ({ value: r, label: r[0]!.toUpperCase() + r.slice(1) }));
 
@@ -39,12 +40,12 @@ export function MembersPage() {
   const invalidate = () => queryClient.invalidateQueries({ queryKey: workspaceKeys.members(workspaceId) });
 
   const invite = useMutation({
-    mutationFn: (input: { email: string; role: Role }) => addMember(workspaceId, input),
-    onSuccess: async (member) => {
+    mutationFn: (input: { email: string; role: Role }) => inviteMember(workspaceId, input),
+    onSuccess: async (invitation) => {
       setEmail('');
       setErrors({});
-      toast(`${member.email} added as ${member.role}.`);
-      await invalidate();
+      toast(`Invitation sent to ${invitation.email} (${invitation.role}). They join once they accept.`);
+      await queryClient.invalidateQueries({ queryKey: workspaceKeys.invitations(workspaceId) });
     },
     onError: (error) => setErrors(serverFieldErrors(error)),
   });
@@ -88,7 +89,7 @@ export function MembersPage() {
             error={errors.role}
           />
           <Button type="submit" loading={invite.isPending}>
-            Invite member
+            Send invitation
           </Button>
           {invite.isError && Object.keys(errors).length === 0 && (
             <div className="w-full">
@@ -97,6 +98,7 @@ export function MembersPage() {
           )}
         </form>
       )}
+      {canManage && <PendingInvitations workspaceId={workspaceId} assignable={assignable} />}
       {members.isPending ? (
         <LoadingState />
       ) : members.isError ? (
