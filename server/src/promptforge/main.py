@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from promptforge import __version__
+from promptforge.api_keys.routes import router as keys_router
 from promptforge.auth.routes import router as auth_router
 from promptforge.core.config import ConfigurationError, Settings, get_settings
 from promptforge.core.db import create_engine
@@ -33,7 +34,7 @@ from promptforge.providers.adapters import ProviderClients
 from promptforge.providers.routes import choices_router as run_providers_router
 from promptforge.providers.routes import router as providers_router
 from promptforge.runs.routes import router as runs_router
-from promptforge.workspaces.routes import audit_router, keys_router, projects_router
+from promptforge.workspaces.routes import audit_router, projects_router
 from promptforge.workspaces.routes import router as workspaces_router
 
 OPENAPI_TAGS = [

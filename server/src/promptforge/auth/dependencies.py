@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 
+from promptforge.api_keys.service import authenticate_api_key
 from promptforge.auth.principal import Principal
-from promptforge.auth.service import authenticate_access_token, authenticate_api_key
+from promptforge.auth.service import authenticate_access_token
 from promptforge.core.config import Settings
 from promptforge.core.errors import Forbidden, Unauthorized
 from promptforge.core.kv import KeyValueStore
