@@ -7,7 +7,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from promptforge.api_keys.service import forget_keys_of_projects
@@ -239,6 +239,25 @@ async def _member_for_change(
     return membership, user
 
 
+async def _serialize_member_changes(session: AsyncSession, workspace_id: uuid.UUID) -> None:
+    """Make member changes of one workspace wait for each other until commit (the last-owner rule).
+
+    Called first, before authorization: everything read after it (the caller's own role included)
+    is the state the previous change committed, so two owners demoting each other cannot both pass.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks. Its reads before the first write run outside a transaction; the
+        # first write takes the database write lock, which a concurrent writer waits for (busy_timeout).
+        await session.execute(
+            update(Workspace)
+            .where(Workspace.id == workspace_id)
+            .values(name=Workspace.name)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        await session.execute(select(Workspace.id).where(Workspace.id == workspace_id).with_for_update())
+
+
 async def _ensure_another_owner(session: AsyncSession, workspace_id: uuid.UUID) -> None:
     owners = await session.scalar(
         select(func.count()).where(
@@ -256,6 +275,7 @@ async def update_member(
     user_id: uuid.UUID,
     data: schemas.MemberUpdate,
 ) -> schemas.Member:
+    await _serialize_member_changes(session, workspace_id)
     access = await authorize_workspace(session, principal, workspace_id, Action.MANAGE)
     membership, user = await _member_for_change(session, access, user_id)
     new_role = Role(data.role)
@@ -280,6 +300,7 @@ async def update_member(
 async def remove_member(
     session: AsyncSession, principal: Principal, workspace_id: uuid.UUID, user_id: uuid.UUID
 ) -> None:
+    await _serialize_member_changes(session, workspace_id)
     access = await authorize_workspace(session, principal, workspace_id, Action.MANAGE)
     membership, user = await _member_for_change(session, access, user_id)
     if membership.role == Role.OWNER.value:
