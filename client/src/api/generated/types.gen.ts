@@ -1543,10 +1543,6 @@ export type User = {
      */
     display_name: string;
     /**
-     * Is Admin
-     */
-    is_admin: boolean;
-    /**
      * Created At
      */
     created_at: string;

@@ -722,7 +722,6 @@ export const zUser = z.object({
     id: z.uuid(),
     email: z.string(),
     display_name: z.string(),
-    is_admin: z.boolean(),
     created_at: z.iso.datetime()
 });
 

@@ -55,7 +55,7 @@ def password_problem(password: str, email: str) -> str | None:
     return None
 
 
-async def create_user(session: AsyncSession, data: UserCreate, *, is_admin: bool = False) -> User:
+async def create_user(session: AsyncSession, data: UserCreate) -> User:
     """Create an account with its personal workspace and `default` project."""
     problem = password_problem(data.password, data.email)
     if problem:
@@ -66,7 +66,6 @@ async def create_user(session: AsyncSession, data: UserCreate, *, is_admin: bool
         email=data.email.lower(),
         password_hash=hash_password(data.password),
         display_name=data.display_name.strip(),
-        is_admin=is_admin,
     )
     session.add(user)
     await session.flush()
