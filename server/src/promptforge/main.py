@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from promptforge import __version__
 from promptforge.api_keys.routes import router as keys_router
 from promptforge.auth.routes import router as auth_router
-from promptforge.core.config import ConfigurationError, Settings, get_settings
+from promptforge.core.config import ConfigurationError, Settings, load_settings
 from promptforge.core.db import create_engine
 from promptforge.core.docs import install_docs
 from promptforge.core.encryption import SecretBox, check_encryption_key
@@ -53,7 +53,7 @@ OPENAPI_TAGS = [
 
 def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> FastAPI:
     """Build the ASGI app; tests pass their own settings (database, Redis prefix)."""
-    settings = settings or get_settings()
+    settings = settings or load_settings()
     configure_logging(settings.log_level, settings.log_json)
 
     @asynccontextmanager

@@ -184,8 +184,8 @@ async def authenticate_api_key(
         if store_up:
             await kv.set(api_key_cache_key(secret_hash), json.dumps(data).encode(), ttl=API_KEY_CACHE_TTL)
     principal = Principal(
-        label=f"api_key:{data['name']}",
         api_key_id=uuid.UUID(data["id"]),
+        api_key_name=data["name"],
         api_key_project_id=uuid.UUID(data["project_id"]),
         api_key_role=data["role"],
         api_key_expires=data["expires_at"],

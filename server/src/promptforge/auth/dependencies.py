@@ -22,7 +22,8 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_settings(request: Request) -> Settings:
+def app_settings(request: Request) -> Settings:
+    """The settings the application was created with (a request dependency)."""
     settings: Settings = request.app.state.settings
     return settings
 
@@ -32,7 +33,7 @@ def get_kv(request: Request) -> KeyValueStore:
     return kv
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
 KVDep = Annotated[KeyValueStore, Depends(get_kv)]
 
 

@@ -185,7 +185,6 @@ async def authenticate_access_token(kv: KeyValueStore, settings: Settings, token
     if any(revoked):
         return None
     return Principal(
-        label=claims["sub"],
         user_id=uuid.UUID(claims["sub"]),
         session_id=claims["sid"],
         access_jti=claims["jti"],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -131,9 +130,3 @@ def load_settings() -> Settings:
     settings = Settings()
     check_production(settings)
     return ensure_dev_secrets(settings)
-
-
-@lru_cache
-def get_settings() -> Settings:
-    """The process-wide settings (tests build apps with explicit settings instead)."""
-    return load_settings()

@@ -22,7 +22,7 @@ MAX_MESSAGE = 300
 class ProviderError(AppError):
     """A provider call failed; `retryable` says whether trying again may help."""
 
-    status, code, title = 502, "provider_unavailable", "Bad Gateway"
+    status, code = 502, "provider_unavailable"
     retryable = False
 
     def __init__(
