@@ -40,6 +40,7 @@ class Action(enum.Enum):
     MOVE_LABEL = "move_label"
     MOVE_PROTECTED_LABEL = "move_protected_label"
     MANAGE = "manage"
+    MANAGE_ADMINS = "manage_admins"  # grant, change or take away the admin and owner roles
     OWN = "own"
 
 
@@ -50,6 +51,7 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.MOVE_LABEL: Role.EDITOR,
     Action.MOVE_PROTECTED_LABEL: Role.ADMIN,
     Action.MANAGE: Role.ADMIN,
+    Action.MANAGE_ADMINS: Role.OWNER,
     Action.OWN: Role.OWNER,
 }
 

@@ -15,7 +15,7 @@ from promptforge.auth.models import User
 from promptforge.auth.principal import Principal
 from promptforge.auth.schemas import MembershipWorkspace, MeMembership
 from promptforge.auth.users import get_user_by_email
-from promptforge.core.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+from promptforge.core.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from promptforge.core.kv import KeyValueStore
 from promptforge.core.pagination import PageParams, paginate
 from promptforge.workspaces import schemas
@@ -27,6 +27,7 @@ from promptforge.workspaces.permissions import (
     WorkspaceAccess,
     authorize_project,
     authorize_workspace,
+    check_action,
     require_user,
 )
 
@@ -164,8 +165,8 @@ async def delete_workspace(
 
 def _check_can_grant(access: WorkspaceAccess, role: Role) -> None:
     """Admins manage members below admin; only owners grant or take away admin and owner."""
-    if role.rank >= Role.ADMIN.rank and access.role is not Role.OWNER:
-        raise Forbidden("Only owners can manage admins and owners.", code="insufficient_role")
+    if role.rank >= Role.ADMIN.rank:
+        check_action(access.principal, access.role, Action.MANAGE_ADMINS)
 
 
 def _member_out(membership: Membership, user: User) -> schemas.Member:
