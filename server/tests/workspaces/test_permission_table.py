@@ -19,4 +19,4 @@ def test_every_action_has_a_minimum_role() -> None:
 def test_api_keys_are_allowed_no_more_than_their_role_and_never_administration() -> None:
     for role, actions in API_KEY_ACTIONS.items():
         assert all(MINIMUM_ROLE[a].rank <= role.rank for a in actions)
-        assert not actions & {Action.MANAGE, Action.OWN, Action.MOVE_PROTECTED_LABEL}
+        assert not actions & {Action.MANAGE, Action.MANAGE_ADMINS, Action.OWN, Action.MOVE_PROTECTED_LABEL}
