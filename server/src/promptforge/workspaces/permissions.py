@@ -78,7 +78,7 @@ class WorkspaceAccess:
 
 def check_action(principal: Principal, role: Role, action: Action) -> None:
     """Raise 403 unless a caller with `role` in the project (a member, or an API key) may do `action`."""
-    if principal.api_key_id is not None:
+    if principal.api_key_project_id is not None:
         if action not in API_KEY_ACTIONS.get(role, frozenset()):
             raise Forbidden("API keys cannot perform this action.", code="api_key_forbidden")
     elif role.rank < MINIMUM_ROLE[action].rank:
