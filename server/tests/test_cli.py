@@ -35,17 +35,15 @@ async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD)
     return await client.post("/api/v1/auth/login", json={"email": email, "password": password})
 
 
-async def test_create_admin_user_who_can_sign_in(run_cli: RunCli, client: httpx.AsyncClient) -> None:
-    result = await run_cli(
-        ["create-user", "--email", "Root@Example.com", "--admin"], f"{PASSWORD}\n{PASSWORD}\n"
-    )
+async def test_create_user_who_can_sign_in(run_cli: RunCli, client: httpx.AsyncClient) -> None:
+    result = await run_cli(["create-user", "--email", "Root@Example.com"], f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 0, result.output
-    assert "Created root@example.com (admin)" in result.output
+    assert "Created root@example.com" in result.output
     assert PASSWORD not in result.output  # asked without echo
 
     response = await login(client, "root@example.com")
     assert response.status_code == 200
-    assert response.json()["is_admin"] is True
+    assert "is_admin" not in response.json()  # there is no instance administrator
     assert response.json()["display_name"] == "Root"
     [membership] = (await client.get("/api/v1/auth/me")).json()["memberships"]
     assert membership["role"] == "owner"
@@ -62,7 +60,6 @@ async def test_create_regular_user_after_a_mistyped_confirmation(
     assert "do not match" in result.output
     response = await login(client, "dev@example.com")
     assert response.status_code == 200
-    assert response.json()["is_admin"] is False
     assert response.json()["display_name"] == "Dev"
 
 

@@ -239,7 +239,8 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ),
     ("GET", PROMPT): RouteSpec("viewer", keys="viewer"),
     ("PATCH", PROMPT): RouteSpec("editor", keys="editor", body=lambda w: {"description": "d"}),
-    ("DELETE", PROMPT): RouteSpec("editor", keys="editor"),
+    # The world's prompt carries `production`: archiving it takes the protected label's role.
+    ("DELETE", PROMPT): RouteSpec("admin"),
     ("GET", f"{PROMPT}/versions"): RouteSpec("viewer", keys="viewer"),
     ("POST", f"{PROMPT}/versions"): RouteSpec(
         "editor", keys="editor", body=lambda w: {"template": f"new {w.unique()}"}

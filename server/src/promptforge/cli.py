@@ -72,9 +72,6 @@ def create_user(
         str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Asked without echo")
     ],
     display_name: Annotated[str | None, typer.Option(help="Defaults to the part before @")] = None,
-    admin: Annotated[
-        bool, typer.Option("--admin", help="Make the account an instance administrator")
-    ] = False,
 ) -> None:
     """Create an account from the command line (works when sign-up is closed)."""
     from promptforge.auth.schemas import UserCreate
@@ -93,9 +90,9 @@ def create_user(
         engine = create_engine(load_settings().effective_database_url)
         try:
             async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-                user = await create(session, data, is_admin=admin)
+                user = await create(session, data)
                 await session.commit()
-                typer.echo(f"Created {user.email} ({'admin' if admin else 'user'}), id {user.id}")
+                typer.echo(f"Created {user.email}, id {user.id}")
         finally:
             await engine.dispose()
 

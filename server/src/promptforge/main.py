@@ -12,9 +12,10 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from promptforge import __version__
+from promptforge.api_keys.routes import router as keys_router
 from promptforge.auth.routes import router as auth_router
 from promptforge.core.client_address import ProxyTrust
-from promptforge.core.config import ConfigurationError, Settings, get_settings
+from promptforge.core.config import ConfigurationError, Settings, load_settings
 from promptforge.core.db import create_engine
 from promptforge.core.docs import install_docs
 from promptforge.core.encryption import SecretBox, check_encryption_key
@@ -35,7 +36,7 @@ from promptforge.providers.routes import choices_router as run_providers_router
 from promptforge.providers.routes import router as providers_router
 from promptforge.runs.routes import router as runs_router
 from promptforge.workspaces.invitation_routes import router as invitations_router
-from promptforge.workspaces.routes import audit_router, keys_router, projects_router
+from promptforge.workspaces.routes import audit_router, projects_router
 from promptforge.workspaces.routes import router as workspaces_router
 
 OPENAPI_TAGS = [
@@ -55,7 +56,7 @@ OPENAPI_TAGS = [
 
 def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> FastAPI:
     """Build the ASGI app; tests pass their own settings (database, Redis prefix)."""
-    settings = settings or get_settings()
+    settings = settings or load_settings()
     configure_logging(settings.log_level, settings.log_json)
 
     @asynccontextmanager

@@ -1,6 +1,7 @@
 """Imports every domain's ORM models so `Base.metadata` is complete (Alembic, tests)."""
 
-from promptforge.auth.models import ApiKey, RefreshToken, User
+from promptforge.api_keys.models import ApiKey
+from promptforge.auth.models import RefreshToken, User
 from promptforge.core.db import Base
 from promptforge.core.system import SystemSetting
 from promptforge.prompts.models import Label, LabelEvent, Prompt, PromptTag, PromptVersion

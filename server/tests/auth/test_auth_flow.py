@@ -83,7 +83,7 @@ async def test_login_sets_three_cookies_and_no_token_in_body(client: httpx.Async
     assert "httponly" in cookies["pf_refresh"] and "path=/api/v1/auth" in cookies["pf_refresh"]
     assert "httponly" not in cookies["pf_csrf"]
     assert client.cookies["pf_access"] not in response.text
-    assert set(response.json()) == {"id", "email", "display_name", "is_admin", "created_at"}
+    assert set(response.json()) == {"id", "email", "display_name", "created_at"}
 
 
 async def test_wrong_password_and_unknown_account_look_the_same(client: httpx.AsyncClient) -> None:

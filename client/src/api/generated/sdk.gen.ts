@@ -867,6 +867,8 @@ export const providersGet = <ThrowOnError extends boolean = false>(options: Opti
  * Update Provider
  *
  * Change a connection; only the fields sent change (`"api_key": null` removes the key).
+ *
+ * A new base_url needs the API key in the same request (openai_compatible: the key is removed).
  */
 export const providersUpdate = <ThrowOnError extends boolean = false>(options: Options<ProvidersUpdateData, ThrowOnError>) => (options.client ?? client).patch<ProvidersUpdateResponses, ProvidersUpdateErrors, ThrowOnError>({
     security: [{

@@ -1179,7 +1179,7 @@ export type ProviderCreate = {
     /**
      * Base Url
      *
-     * Required for openai_compatible (e.g. http://localhost:11434/v1 for Ollama); defaults to the official API for openai and anthropic.
+     * Required for openai_compatible (e.g. http://localhost:11434/v1 for Ollama); defaults to the official API for openai and anthropic. No credentials in the URL (use api_key); in production, private, loopback and link-local addresses are refused unless allowed.
      */
     base_url?: string | null;
     /**
@@ -1231,6 +1231,9 @@ export type ProviderTestResult = {
  * ProviderUpdate
  *
  * Only the fields sent change; `"api_key": null` removes the key.
+ *
+ * A stored key is never sent to a new URL: changing `base_url` needs `api_key` in the same
+ * request (422 `api_key_required`), except for openai_compatible, whose key is then removed.
  */
 export type ProviderUpdate = {
     /**
@@ -1639,10 +1642,6 @@ export type User = {
      * Display Name
      */
     display_name: string;
-    /**
-     * Is Admin
-     */
-    is_admin: boolean;
     /**
      * Created At
      */

@@ -559,6 +559,9 @@ export const zProviderTestResult = z.object({
  * ProviderUpdate
  *
  * Only the fields sent change; `"api_key": null` removes the key.
+ *
+ * A stored key is never sent to a new URL: changing `base_url` needs `api_key` in the same
+ * request (422 `api_key_required`), except for openai_compatible, whose key is then removed.
  */
 export const zProviderUpdate = z.object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/).nullish(),
@@ -781,7 +784,6 @@ export const zUser = z.object({
     id: z.uuid(),
     email: z.string(),
     display_name: z.string(),
-    is_admin: z.boolean(),
     created_at: z.iso.datetime()
 });
 

@@ -13,11 +13,11 @@ from promptforge.auth.principal import Principal
 from promptforge.auth.service import (
     check_login_throttle,
     end_user_sessions,
-    get_user_by_email,
     password_problem,
     record_login_failure,
     set_user_state,
 )
+from promptforge.auth.users import get_user_by_email
 from promptforge.core.config import Settings
 from promptforge.core.context import client_ip_var
 from promptforge.core.db import after_commit

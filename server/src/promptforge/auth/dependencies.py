@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 
+from promptforge.api_keys.service import authenticate_api_key
 from promptforge.auth.principal import Principal
-from promptforge.auth.service import authenticate_access_token, authenticate_api_key
+from promptforge.auth.service import authenticate_access_token
 from promptforge.core.config import Settings
 from promptforge.core.errors import Forbidden, Unauthorized
 from promptforge.core.kv import KeyValueStore
@@ -21,7 +22,8 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_settings(request: Request) -> Settings:
+def app_settings(request: Request) -> Settings:
+    """The settings the application was created with (a request dependency)."""
     settings: Settings = request.app.state.settings
     return settings
 
@@ -31,7 +33,7 @@ def get_kv(request: Request) -> KeyValueStore:
     return kv
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
 KVDep = Annotated[KeyValueStore, Depends(get_kv)]
 
 

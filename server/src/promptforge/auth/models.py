@@ -1,4 +1,4 @@
-"""Users, browser sessions (refresh-token families) and project API keys."""
+"""Users and browser sessions (refresh-token families)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ class User(IdMixin, TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(100))
     is_active: Mapped[bool] = mapped_column(default=True)
-    is_admin: Mapped[bool] = mapped_column(default=False)
 
 
 class RefreshToken(IdMixin, TimestampMixin, Base):
@@ -32,18 +31,4 @@ class RefreshToken(IdMixin, TimestampMixin, Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
-    revoked_at: Mapped[datetime | None]
-
-
-class ApiKey(IdMixin, TimestampMixin, Base):
-    __tablename__ = "api_key"
-
-    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    role: Mapped[str] = mapped_column(String(16))
-    prefix: Mapped[str] = mapped_column(String(16))
-    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    expires_at: Mapped[datetime | None]
-    last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]

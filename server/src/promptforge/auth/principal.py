@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    label: str  # e-mail of the user or "api_key:<name>", for the audit log
     user_id: uuid.UUID | None = None
     session_id: str | None = None
     access_jti: str | None = None
     access_expires: int | None = None
     api_key_id: uuid.UUID | None = None
+    api_key_name: str | None = None
     api_key_project_id: uuid.UUID | None = None
     api_key_role: str | None = None
     api_key_expires: float | None = None  # unix time

@@ -36,7 +36,6 @@ class User(Schema):
     id: uuid.UUID
     email: str
     display_name: str
-    is_admin: bool
     created_at: datetime
 
 

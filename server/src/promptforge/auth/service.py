@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import json
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from promptforge.auth.models import ApiKey, RefreshToken, User
+from promptforge.auth.models import RefreshToken, User
 from promptforge.auth.principal import Principal
 from promptforge.auth.schemas import UserCreate
+from promptforge.auth.users import get_user_by_email
 from promptforge.core.config import Settings
 from promptforge.core.db import utcnow, uuid7
 from promptforge.core.errors import Conflict, Forbidden, TooManyRequests, Unauthorized, Unprocessable
-from promptforge.core.generations import bump_generation
-from promptforge.core.kv import KeyValueStore, StoreUnavailable
+from promptforge.core.kv import KeyValueStore
 from promptforge.core.security import (
     create_access_token,
     decode_access_token,
@@ -28,9 +25,8 @@ from promptforge.core.security import (
     sha256_hex,
     verify_password,
 )
+from promptforge.workspaces.service import create_personal_workspace
 
-API_KEY_PREFIX = "pf_"
-API_KEY_CACHE_TTL = 60.0
 # How long a user's active/inactive state is cached. Changes through the API or the CLI (with Redis)
 # overwrite it at once; only a change made behind the app's back (SQL) waits this long.
 USER_STATE_TTL = 60.0
@@ -64,15 +60,8 @@ def password_problem(password: str, email: str) -> str | None:
     return None
 
 
-async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
-    result = await session.scalars(select(User).where(User.email == email.lower()))
-    return result.first()
-
-
-async def create_user(session: AsyncSession, data: UserCreate, *, is_admin: bool = False) -> User:
+async def create_user(session: AsyncSession, data: UserCreate) -> User:
     """Create an account with its personal workspace and `default` project."""
-    from promptforge.workspaces.service import create_personal_workspace
-
     problem = password_problem(data.password, data.email)
     if problem:
         raise Unprocessable.field(["body", "password"], problem, code="weak_password")
@@ -82,7 +71,6 @@ async def create_user(session: AsyncSession, data: UserCreate, *, is_admin: bool
         email=data.email.lower(),
         password_hash=hash_password(data.password),
         display_name=data.display_name.strip(),
-        is_admin=is_admin,
     )
     session.add(user)
     await session.flush()
@@ -244,7 +232,6 @@ async def authenticate_access_token(
     if state != USER_ACTIVE:
         return None
     return Principal(
-        label=claims["sub"],
         user_id=user_id,
         session_id=claims["sid"],
         access_jti=claims["jti"],
@@ -279,67 +266,3 @@ async def set_user_state(kv: KeyValueStore, user_id: uuid.UUID, *, active: bool)
         await kv.delete(user_state_key(user_id))
     else:
         await kv.set(user_state_key(user_id), USER_INACTIVE, ttl=USER_STATE_TTL)
-
-
-def api_key_cache_key(secret_hash: str) -> str:
-    return f"apikey:{secret_hash}"
-
-
-def keys_gen_key(project_id: uuid.UUID | str) -> str:
-    """Generation of a project's API keys; near caches drop key principals when it changes."""
-    return f"gen:keys:{project_id}"
-
-
-async def forget_api_key(kv: KeyValueStore, project_id: uuid.UUID, secret_hash: str) -> None:
-    """Drop a revoked key from the shared cache and make every replica's near cache drop it too."""
-    await kv.delete(api_key_cache_key(secret_hash))
-    await bump_generation(kv, keys_gen_key(project_id))
-
-
-async def _load_api_key(
-    sessionmaker: async_sessionmaker[AsyncSession], secret_hash: str
-) -> dict[str, Any] | None:
-    async with sessionmaker() as session:
-        key = (await session.scalars(select(ApiKey).where(ApiKey.secret_hash == secret_hash))).first()
-        if key is None or key.revoked_at is not None:
-            return None
-        # last_used_at is refreshed once per cache period, keeping writes off the hot path.
-        key.last_used_at = utcnow()
-        await session.commit()
-        return {
-            "id": str(key.id),
-            "project_id": str(key.project_id),
-            "role": key.role,
-            "name": key.name,
-            "expires_at": key.expires_at.timestamp() if key.expires_at else None,
-        }
-
-
-async def authenticate_api_key(
-    kv: KeyValueStore, sessionmaker: async_sessionmaker[AsyncSession], secret: str
-) -> Principal | None:
-    """The principal of a live API key, from the cache when possible (the resolve hot path)."""
-    if not secret.startswith(API_KEY_PREFIX):
-        return None
-    secret_hash = sha256_hex(secret)
-    try:
-        cached = await kv.get(api_key_cache_key(secret_hash))
-        store_up = True
-    except StoreUnavailable:  # API keys keep working from the database while Redis is down
-        cached, store_up = None, False
-    if cached is not None:
-        data = json.loads(cached)
-    else:
-        data = await _load_api_key(sessionmaker, secret_hash)
-        if data is None:
-            return None
-        if store_up:
-            await kv.set(api_key_cache_key(secret_hash), json.dumps(data).encode(), ttl=API_KEY_CACHE_TTL)
-    principal = Principal(
-        label=f"api_key:{data['name']}",
-        api_key_id=uuid.UUID(data["id"]),
-        api_key_project_id=uuid.UUID(data["project_id"]),
-        api_key_role=data["role"],
-        api_key_expires=data["expires_at"],
-    )
-    return None if principal.expired(time.time()) else principal

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -174,9 +173,3 @@ def load_settings() -> Settings:
     settings = Settings()
     check_production(settings)
     return ensure_dev_secrets(settings)
-
-
-@lru_cache
-def get_settings() -> Settings:
-    """The process-wide settings (tests build apps with explicit settings instead)."""
-    return load_settings()

@@ -20,7 +20,6 @@ class AppError(Exception):
 
     status = 400
     code = "bad_request"
-    title = "Bad Request"
 
     def __init__(
         self,
@@ -40,11 +39,11 @@ class AppError(Exception):
 
 
 class NotFound(AppError):
-    status, code, title = 404, "not_found", "Not Found"
+    status, code = 404, "not_found"
 
 
 class Unauthorized(AppError):
-    status, code, title = 401, "unauthorized", "Unauthorized"
+    status, code = 401, "unauthorized"
 
     def __init__(self, detail: str, *, code: str | None = None) -> None:
         # RFC 9110: a 401 names the scheme to use (API keys; browsers use the session cookie).
@@ -52,17 +51,17 @@ class Unauthorized(AppError):
 
 
 class Forbidden(AppError):
-    status, code, title = 403, "forbidden", "Forbidden"
+    status, code = 403, "forbidden"
 
 
 class Conflict(AppError):
-    status, code, title = 409, "conflict", "Conflict"
+    status, code = 409, "conflict"
 
 
 class Unprocessable(AppError):
     """A business rule about the input failed; `errors` locates the field like a validation error."""
 
-    status, code, title = 422, "validation_error", "Unprocessable Content"
+    status, code = 422, "validation_error"
 
     @classmethod
     def field(cls, loc: list[str | int], msg: str, *, code: str = "validation_error") -> Unprocessable:
@@ -70,7 +69,7 @@ class Unprocessable(AppError):
 
 
 class TooManyRequests(AppError):
-    status, code, title = 429, "rate_limited", "Too Many Requests"
+    status, code = 429, "rate_limited"
 
 
 STATUS_TITLES = {

@@ -31,7 +31,7 @@ from promptforge.prompts.service import (
     set_label,
 )
 from promptforge.workspaces.audit import record_audit
-from promptforge.workspaces.permissions import Action, Role, authorize_project
+from promptforge.workspaces.permissions import Action, authorize_label_change, authorize_project
 
 ImportMode = Literal["merge", "dry-run"]
 
@@ -203,16 +203,9 @@ async def import_project(
     plans = [
         await _plan_prompt(session, settings, project_id, i, item) for i, item in enumerate(document.prompts)
     ]
-    protected = set(access.project.protected_labels)
-    if access.role.rank < Role.ADMIN.rank or principal.api_key_id is not None:
-        for plan in plans:
-            blocked = sorted(protected & set(plan.label_moves))
-            if blocked:
-                raise AppError(
-                    f"prompt '{plan.item.name}': moving protected label '{blocked[0]}' needs admin or owner.",
-                    status=403,
-                    code="insufficient_role",
-                )
+    for plan in plans:
+        for label in sorted(plan.label_moves):
+            authorize_label_change(access, label)
     outcomes = []
     for plan in plans:
         status = (

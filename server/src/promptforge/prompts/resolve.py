@@ -19,9 +19,9 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from promptforge.api_keys.service import authenticate_api_key, keys_gen_key
 from promptforge.auth.dependencies import get_principal
 from promptforge.auth.principal import Principal
-from promptforge.auth.service import authenticate_api_key, keys_gen_key
 from promptforge.core.config import Settings
 from promptforge.core.errors import NotFound, Unprocessable
 from promptforge.core.generations import GenerationReader

@@ -30,8 +30,12 @@ from promptforge.prompts.rendering import (
     merge_declared_variables,
 )
 from promptforge.workspaces.audit import actor_label, record_audit
-from promptforge.workspaces.models import Project
-from promptforge.workspaces.permissions import Action, ProjectAccess, authorize_project
+from promptforge.workspaces.permissions import (
+    Action,
+    ProjectAccess,
+    authorize_label_change,
+    authorize_project,
+)
 
 LATEST = "latest"
 
@@ -368,6 +372,10 @@ async def update_prompt(
     access = await authorize_project(session, principal, project_id, Action.WRITE)
     prompt = await load_prompt(session, project_id, name, include_archived=True)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if changes.get("archived") and prompt.archived_at is None:
+        # Archiving stops every label of the prompt from resolving: each needs its move permission.
+        for label in (await labels_of(session, [prompt.id]))[prompt.id]:
+            authorize_label_change(access, label)
     if "description" in changes:
         prompt.description = changes["description"]
     if "tags" in changes:
@@ -410,11 +418,10 @@ def _check_label_name(label: str) -> None:
 async def authorize_label_move(
     session: AsyncSession, principal: Principal, project_id: uuid.UUID, label: str
 ) -> ProjectAccess:
-    """Protected labels (per project; `production` by default) need admin or owner."""
-    project = await session.get(Project, project_id)
-    protected = project is not None and label in project.protected_labels
-    action = Action.MOVE_PROTECTED_LABEL if protected else Action.MOVE_LABEL
-    return await authorize_project(session, principal, project_id, action)
+    """Load the project if the principal may move or remove `label` in it."""
+    access = await authorize_project(session, principal, project_id, Action.READ)
+    authorize_label_change(access, label)
+    return access
 
 
 async def _find_label(session: AsyncSession, prompt: Prompt, label: str) -> Label | None:

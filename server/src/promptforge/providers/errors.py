@@ -29,7 +29,7 @@ MAX_RETRY_AFTER = 24 * 60 * 60.0
 class ProviderError(AppError):
     """A provider call failed; `retryable` says whether trying again may help."""
 
-    status, code, title = 502, "provider_unavailable", "Bad Gateway"
+    status, code = 502, "provider_unavailable"
     retryable = False
 
     def __init__(

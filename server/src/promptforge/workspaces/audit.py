@@ -20,8 +20,8 @@ async def actor_label(session: AsyncSession, principal: Principal | None) -> str
         return "system"
     if principal.user_id is not None:
         user = await session.get(User, principal.user_id)
-        return user.email if user else principal.label
-    return principal.label
+        return user.email if user else str(principal.user_id)
+    return f"api_key:{principal.api_key_name}"
 
 
 async def record_audit(

@@ -33,17 +33,29 @@ _RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3, Role.OWNER: 4}
 
 
 class Action(enum.Enum):
-    """What a request wants to do, with the least member role that may do it."""
+    """What a request wants to do; the role it needs is in `MINIMUM_ROLE`, never in the action itself."""
 
-    READ = Role.VIEWER
-    WRITE = Role.EDITOR
-    MOVE_LABEL = Role.EDITOR
-    MOVE_PROTECTED_LABEL = Role.ADMIN
-    MANAGE = Role.ADMIN
-    OWN = Role.OWNER
+    READ = "read"
+    WRITE = "write"
+    MOVE_LABEL = "move_label"
+    MOVE_PROTECTED_LABEL = "move_protected_label"
+    MANAGE = "manage"
+    MANAGE_ADMINS = "manage_admins"  # grant, change or take away the admin and owner roles
+    OWN = "own"
 
 
-# API keys never administer anything, whatever their role.
+# The one table from action to the least member role that may perform it.
+MINIMUM_ROLE: dict[Action, Role] = {
+    Action.READ: Role.VIEWER,
+    Action.WRITE: Role.EDITOR,
+    Action.MOVE_LABEL: Role.EDITOR,
+    Action.MOVE_PROTECTED_LABEL: Role.ADMIN,
+    Action.MANAGE: Role.ADMIN,
+    Action.MANAGE_ADMINS: Role.OWNER,
+    Action.OWN: Role.OWNER,
+}
+
+# What an API key of each role may do: never administer anything, nor move a protected label.
 API_KEY_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.VIEWER: frozenset({Action.READ}),
     Role.EDITOR: frozenset({Action.READ, Action.WRITE, Action.MOVE_LABEL}),
@@ -64,9 +76,24 @@ class WorkspaceAccess:
     principal: Principal
 
 
-def _deny(action: Action) -> Forbidden:
-    needed = action.value.value
-    return Forbidden(f"This action needs the {needed} role or higher.", code="insufficient_role")
+def check_action(principal: Principal, role: Role, action: Action) -> None:
+    """Raise 403 unless a caller with `role` in the project (a member, or an API key) may do `action`."""
+    if principal.api_key_project_id is not None:
+        if action not in API_KEY_ACTIONS.get(role, frozenset()):
+            raise Forbidden("API keys cannot perform this action.", code="api_key_forbidden")
+    elif role.rank < MINIMUM_ROLE[action].rank:
+        needed = MINIMUM_ROLE[action].value
+        raise Forbidden(f"This action needs the {needed} role or higher.", code="insufficient_role")
+
+
+def authorize_label_change(access: ProjectAccess, label: str) -> None:
+    """The one rule for moving, removing, importing or (by archiving) orphaning a label of a project.
+
+    Labels listed in the project's `protected_labels` (`production` by default) need admin or owner.
+    """
+    protected = label in access.project.protected_labels
+    action = Action.MOVE_PROTECTED_LABEL if protected else Action.MOVE_LABEL
+    check_action(access.principal, access.role, action)
 
 
 async def authorize_project(
@@ -80,8 +107,7 @@ async def authorize_project(
         if project is None:
             raise NotFound("Project not found.")
         role = Role(principal.api_key_role or Role.VIEWER)
-        if action not in API_KEY_ACTIONS[role]:
-            raise Forbidden("API keys cannot perform this action.", code="api_key_forbidden")
+        check_action(principal, role, action)
         return ProjectAccess(project, role, principal)
     row = (
         await session.execute(
@@ -94,8 +120,7 @@ async def authorize_project(
         raise NotFound("Project not found.")
     project, role_name = row
     role = Role(role_name)
-    if role.rank < action.value.rank:
-        raise _deny(action)
+    check_action(principal, role, action)
     return ProjectAccess(project, role, principal)
 
 
@@ -116,8 +141,7 @@ async def authorize_workspace(
         raise NotFound("Workspace not found.")
     workspace, role_name = row
     role = Role(role_name)
-    if role.rank < action.value.rank:
-        raise _deny(action)
+    check_action(principal, role, action)
     return WorkspaceAccess(workspace, role, principal)
 
 

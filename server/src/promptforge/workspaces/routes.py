@@ -1,4 +1,4 @@
-"""Routes for workspaces, members, projects, API keys and the audit log (thin: one service call each)."""
+"""Routes for workspaces, members, projects and the audit log (thin: one service call each)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from promptforge.workspaces import schemas, service
 
 router = APIRouter(prefix="/api/v1", tags=["workspaces"])
 projects_router = APIRouter(prefix="/api/v1", tags=["projects"])
-keys_router = APIRouter(prefix="/api/v1", tags=["api-keys"])
 audit_router = APIRouter(prefix="/api/v1", tags=["audit"])
 
 READ_ERRORS = error_responses(401, 403, 404, 422)
@@ -165,41 +164,6 @@ async def delete_project(
 ) -> None:
     """Delete a project and everything in it (admin+)."""
     await service.delete_project(session, kv, principal, project_id)
-
-
-@keys_router.get("/projects/{project_id}/api-keys", operation_id="api-keys-list", responses=READ_ERRORS)
-async def list_api_keys(
-    project_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, page: PageDep
-) -> Page[schemas.ApiKey]:
-    """API keys of a project (secrets are never shown again)."""
-    rows, cursor = await service.list_api_keys(session, principal, project_id, page)
-    return Page(items=[schemas.ApiKey.model_validate(k) for k in rows], next_cursor=cursor)
-
-
-@keys_router.post(
-    "/projects/{project_id}/api-keys",
-    operation_id="api-keys-create",
-    status_code=status.HTTP_201_CREATED,
-    responses=WRITE_ERRORS,
-)
-async def create_api_key(
-    project_id: uuid.UUID, data: schemas.ApiKeyCreate, principal: PrincipalDep, session: SessionDep
-) -> schemas.ApiKeyCreated:
-    """Create an API key; the response carries its secret, shown only this once."""
-    return await service.create_api_key(session, principal, project_id, data)
-
-
-@keys_router.delete(
-    "/projects/{project_id}/api-keys/{key_id}",
-    operation_id="api-keys-revoke",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses=READ_ERRORS,
-)
-async def revoke_api_key(
-    project_id: uuid.UUID, key_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, kv: KVDep
-) -> None:
-    """Revoke an API key: it answers 401 from now on."""
-    await service.revoke_api_key(session, kv, principal, project_id, key_id)
 
 
 @audit_router.get("/workspaces/{workspace_id}/audit-log", operation_id="audit-list", responses=READ_ERRORS)

@@ -1,4 +1,4 @@
-"""Request and response bodies of workspaces, members, invitations, projects, API keys and the audit log."""
+"""Request and response bodies of workspaces, members, invitations, projects and the audit log."""
 
 from __future__ import annotations
 
@@ -91,28 +91,6 @@ class Project(Schema):
     slug: str
     protected_labels: list[str]
     created_at: datetime
-
-
-class ApiKeyCreate(Schema):
-    name: str = Field(min_length=1, max_length=100)
-    role: Literal["viewer", "editor"]
-    expires_at: datetime | None = None
-
-
-class ApiKey(Schema):
-    id: uuid.UUID
-    project_id: uuid.UUID
-    name: str
-    role: Literal["viewer", "editor"]
-    prefix: str
-    created_at: datetime
-    expires_at: datetime | None
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-
-class ApiKeyCreated(ApiKey):
-    secret: str = Field(description="The key itself. Shown only once; store it now.")
 
 
 class AuditEvent(Schema):

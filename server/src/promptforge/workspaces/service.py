@@ -1,4 +1,4 @@
-"""Workspaces, memberships, projects, API keys and the audit log: rules and queries."""
+"""Workspaces, memberships, projects and the audit log: rules and queries."""
 
 from __future__ import annotations
 
@@ -6,30 +6,27 @@ import re
 import secrets
 import uuid
 from collections.abc import Sequence
-from datetime import UTC
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from promptforge.auth.models import ApiKey, User
+from promptforge.api_keys.service import forget_keys_of_projects
+from promptforge.auth.models import User
 from promptforge.auth.principal import Principal
 from promptforge.auth.schemas import MembershipWorkspace, MeMembership
-from promptforge.auth.service import API_KEY_PREFIX, forget_api_key
-from promptforge.core.db import after_commit, utcnow
-from promptforge.core.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+from promptforge.core.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from promptforge.core.kv import KeyValueStore
 from promptforge.core.pagination import PageParams, paginate
-from promptforge.core.security import new_secret, sha256_hex
 from promptforge.workspaces import schemas
 from promptforge.workspaces.audit import record_audit
 from promptforge.workspaces.models import AuditEvent, Membership, Project, Workspace
 from promptforge.workspaces.permissions import (
     Action,
-    ProjectAccess,
     Role,
     WorkspaceAccess,
     authorize_project,
     authorize_workspace,
+    check_action,
     require_user,
 )
 
@@ -152,29 +149,12 @@ async def update_workspace(
     return workspace_out(workspace, access.role)
 
 
-async def _forget_keys_of_projects(
-    session: AsyncSession, kv: KeyValueStore, project_ids: list[uuid.UUID]
-) -> None:
-    """Deleting projects deletes their keys (cascade); drop those keys from every cache once committed."""
-    keys = (
-        await session.execute(
-            select(ApiKey.project_id, ApiKey.secret_hash).where(ApiKey.project_id.in_(project_ids))
-        )
-    ).all()
-
-    async def forget() -> None:
-        for project_id, secret_hash in keys:
-            await forget_api_key(kv, project_id, secret_hash)
-
-    after_commit(session, forget)
-
-
 async def delete_workspace(
     session: AsyncSession, kv: KeyValueStore, principal: Principal, workspace_id: uuid.UUID
 ) -> None:
     access = await authorize_workspace(session, principal, workspace_id, Action.OWN)
     project_ids = list(await session.scalars(select(Project.id).where(Project.workspace_id == workspace_id)))
-    await _forget_keys_of_projects(session, kv, project_ids)
+    await forget_keys_of_projects(session, kv, project_ids)
     # The audit trail of a deleted workspace goes with it (cascade); the access log keeps the request.
     await session.delete(access.workspace)
     await session.flush()
@@ -185,8 +165,8 @@ async def delete_workspace(
 
 def check_can_grant(access: WorkspaceAccess, role: Role) -> None:
     """Admins manage members and invitations below admin; only owners grant or take away admin and owner."""
-    if role.rank >= Role.ADMIN.rank and access.role is not Role.OWNER:
-        raise Forbidden("Only owners can manage admins and owners.", code="insufficient_role")
+    if role.rank >= Role.ADMIN.rank:
+        check_action(access.principal, access.role, Action.MANAGE_ADMINS)
 
 
 def _member_out(membership: Membership, user: User) -> schemas.Member:
@@ -231,6 +211,25 @@ async def _member_for_change(
     return membership, user
 
 
+async def _serialize_member_changes(session: AsyncSession, workspace_id: uuid.UUID) -> None:
+    """Make member changes of one workspace wait for each other until commit (the last-owner rule).
+
+    Called first, before authorization: everything read after it (the caller's own role included)
+    is the state the previous change committed, so two owners demoting each other cannot both pass.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks. Its reads before the first write run outside a transaction; the
+        # first write takes the database write lock, which a concurrent writer waits for (busy_timeout).
+        await session.execute(
+            update(Workspace)
+            .where(Workspace.id == workspace_id)
+            .values(name=Workspace.name)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        await session.execute(select(Workspace.id).where(Workspace.id == workspace_id).with_for_update())
+
+
 async def _ensure_another_owner(session: AsyncSession, workspace_id: uuid.UUID) -> None:
     owners = await session.scalar(
         select(func.count()).where(
@@ -248,6 +247,7 @@ async def update_member(
     user_id: uuid.UUID,
     data: schemas.MemberUpdate,
 ) -> schemas.Member:
+    await _serialize_member_changes(session, workspace_id)
     access = await authorize_workspace(session, principal, workspace_id, Action.MANAGE)
     membership, user = await _member_for_change(session, access, user_id)
     new_role = Role(data.role)
@@ -272,6 +272,7 @@ async def update_member(
 async def remove_member(
     session: AsyncSession, principal: Principal, workspace_id: uuid.UUID, user_id: uuid.UUID
 ) -> None:
+    await _serialize_member_changes(session, workspace_id)
     access = await authorize_workspace(session, principal, workspace_id, Action.MANAGE)
     membership, user = await _member_for_change(session, access, user_id)
     if membership.role == Role.OWNER.value:
@@ -390,7 +391,7 @@ async def delete_project(
     session: AsyncSession, kv: KeyValueStore, principal: Principal, project_id: uuid.UUID
 ) -> None:
     project = (await authorize_project(session, principal, project_id, Action.MANAGE)).project
-    await _forget_keys_of_projects(session, kv, [project_id])
+    await forget_keys_of_projects(session, kv, [project_id])
     await record_audit(
         session,
         principal,
@@ -402,80 +403,6 @@ async def delete_project(
     )
     await session.delete(project)
     await session.flush()
-
-
-# --- API keys ---------------------------------------------------------------------------------
-
-
-async def list_api_keys(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, page: PageParams
-) -> tuple[Sequence[ApiKey], str | None]:
-    await authorize_project(session, principal, project_id, Action.MANAGE)
-    stmt = select(ApiKey).where(ApiKey.project_id == project_id)
-    return await paginate(session, stmt, ApiKey.id, page)
-
-
-async def create_api_key(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, data: schemas.ApiKeyCreate
-) -> schemas.ApiKeyCreated:
-    access: ProjectAccess = await authorize_project(session, principal, project_id, Action.MANAGE)
-    expires_at = data.expires_at
-    if expires_at is not None:
-        if expires_at.tzinfo is None:
-            expires_at = expires_at.replace(tzinfo=UTC)
-        if expires_at <= utcnow():
-            raise Unprocessable.field(["body", "expires_at"], "expires_at must be in the future.")
-    secret = new_secret(API_KEY_PREFIX, 32)
-    key = ApiKey(
-        project_id=project_id,
-        name=data.name,
-        role=data.role,
-        prefix=secret[:10],
-        secret_hash=sha256_hex(secret),
-        created_by_id=principal.user_id,
-        expires_at=expires_at,
-    )
-    session.add(key)
-    await session.flush()
-    await record_audit(
-        session,
-        principal,
-        workspace_id=access.project.workspace_id,
-        project_id=project_id,
-        action="api_key.created",
-        target_type="api_key",
-        target_id=key.id,
-        data={"name": key.name, "role": key.role, "prefix": key.prefix},
-    )
-    return schemas.ApiKeyCreated.model_validate(
-        {**schemas.ApiKey.model_validate(key).model_dump(), "secret": secret}
-    )
-
-
-async def revoke_api_key(
-    session: AsyncSession, kv: KeyValueStore, principal: Principal, project_id: uuid.UUID, key_id: uuid.UUID
-) -> None:
-    access = await authorize_project(session, principal, project_id, Action.MANAGE)
-    key = await session.get(ApiKey, key_id)
-    if key is None or key.project_id != project_id:
-        raise NotFound("API key not found.")
-    if key.revoked_at is None:
-        key.revoked_at = utcnow()
-        await record_audit(
-            session,
-            principal,
-            workspace_id=access.project.workspace_id,
-            project_id=project_id,
-            action="api_key.revoked",
-            target_type="api_key",
-            target_id=key.id,
-            data={"name": key.name},
-        )
-        await session.flush()
-    await forget_api_key(kv, project_id, key.secret_hash)
-    # Again once committed: a request racing this one may have re-cached the key meanwhile.
-    secret_hash = key.secret_hash
-    after_commit(session, lambda: forget_api_key(kv, project_id, secret_hash))
 
 
 # --- audit log --------------------------------------------------------------------------------

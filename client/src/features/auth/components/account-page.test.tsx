@@ -7,7 +7,7 @@ import { PROBLEM_HEADERS, problem, renderRoute } from '@/test/render';
 import { AccountPage } from './account-page';
 
 const me = {
-  user: { id: 'u1', email: 'ada@example.com', display_name: 'Ada', is_admin: false, created_at: '2025-01-01T00:00:00Z' },
+  user: { id: 'u1', email: 'ada@example.com', display_name: 'Ada', created_at: '2025-01-01T00:00:00Z' },
   memberships: [],
 };
 

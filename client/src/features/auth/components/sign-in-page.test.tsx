@@ -29,7 +29,7 @@ describe('SignInPage', () => {
     server.use(
       http.post('*/api/v1/auth/login', async ({ request }) => {
         body = await request.json();
-        return HttpResponse.json({ id: 'u1', email: 'ada@example.com', display_name: 'Ada', is_admin: false, created_at: '2025-01-01T00:00:00Z' });
+        return HttpResponse.json({ id: 'u1', email: 'ada@example.com', display_name: 'Ada', created_at: '2025-01-01T00:00:00Z' });
       }),
     );
     const { router } = renderRoute(<SignInPage />, { path: '/sign-in', url: '/sign-in?next=%2Fw%2F1', extra: [{ path: '/w/1', element: <p>workspace</p> }] });

@@ -9,7 +9,7 @@ import { PlaygroundPage } from './playground-page';
 const WS = '11111111-1111-4111-8111-111111111111';
 const PID = '22222222-2222-4222-8222-222222222222';
 const me = (role: string) => ({
-  user: { id: 'u1', email: 'ada@example.com', display_name: 'Ada', is_admin: false, created_at: '2025-01-01T00:00:00Z' },
+  user: { id: 'u1', email: 'ada@example.com', display_name: 'Ada', created_at: '2025-01-01T00:00:00Z' },
   memberships: [{ workspace: { id: WS, name: 'Ada', slug: 'ada' }, role }],
 });
 const provider = (id: string, name: string, kind: string, extra: Record<string, unknown> = {}) => ({

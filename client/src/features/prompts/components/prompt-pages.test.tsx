@@ -11,7 +11,7 @@ import { PromptDetailPage } from './prompt-detail-page';
 const WS = 'ws1';
 const PID = 'p1';
 const me = {
-  user: { id: 'u1', email: 'ada@example.com', display_name: 'Ada', is_admin: false, created_at: '2025-01-01T00:00:00Z' },
+  user: { id: 'u1', email: 'ada@example.com', display_name: 'Ada', created_at: '2025-01-01T00:00:00Z' },
   memberships: [{ workspace: { id: WS, name: 'Ada', slug: 'ada' }, role: 'editor' }],
 };
 const project = { id: PID, workspace_id: WS, name: 'Default', slug: 'default', protected_labels: ['production'], created_at: '2025-01-01T00:00:00Z' };

@@ -1,0 +1,1 @@
+"""Project API keys: the model, its CRUD and authentication by secret."""
