@@ -9,6 +9,8 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -71,6 +73,15 @@ class Unprocessable(AppError):
 
 class TooManyRequests(AppError):
     status, code, title = 429, "rate_limited", "Too Many Requests"
+
+
+class DatabaseUnavailable(AppError):
+    """The database cannot be reached (down, restarting, or out of connections): retry shortly."""
+
+    status, code, title = 503, "database_unavailable", "Service Unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("The database is unreachable; try again shortly.", headers={"Retry-After": "1"})
 
 
 STATUS_TITLES = {
@@ -147,6 +158,15 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A connection lost mid-request or no pooled connection in time is an outage (503), not a bug."""
+    lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if lost or isinstance(exc, PoolTimeout):
+        log.warning("database_unavailable", path=request.url.path, error_type=type(exc).__name__)
+        return await _app_error(request, DatabaseUnavailable())
+    return await _unhandled(request, exc)
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
     return problem_response(500, "An unexpected error occurred.", "internal_error")
@@ -156,6 +176,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(PoolTimeout, _database_error)
     app.add_exception_handler(Exception, _unhandled)
 
 
