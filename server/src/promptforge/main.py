@@ -22,6 +22,7 @@ from promptforge.core.health import router as health_router
 from promptforge.core.kv import create_store
 from promptforge.core.logging import configure_logging
 from promptforge.core.middleware import RequestMiddleware
+from promptforge.core.openapi_errors import document_common_errors
 from promptforge.core.spa import install_spa
 from promptforge.prompts.rendering import Renderer
 from promptforge.prompts.resolve import PromptResolver
@@ -155,6 +156,7 @@ def _add_security_schemes(app: FastAPI) -> None:
         for path, operations in schema["paths"].items():
             for operation in operations.values():
                 operation["security"] = [] if path in public else [{"session": []}, {"apiKey": []}]
+        document_common_errors(schema, public)
         app.openapi_schema = schema
         return schema
 
