@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Fault-suite-password-1"
+STARTUP_TIMEOUT = float(os.environ.get("PF_LIVE_STARTUP_TIMEOUT", "120"))
 
 
 def free_port() -> int:
@@ -33,13 +35,17 @@ def free_port() -> int:
         return port
 
 
-def _wait(check: object, what: str, timeout: float) -> None:
+def _wait(check: Callable[[], bool], what: str, timeout: float, died: Callable[[], str | None]) -> None:
+    """Poll `check` until true; fail at once, with the reason, when `died` reports the process gone."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with contextlib.suppress(Exception):  # not up yet
-            if check():  # type: ignore[operator]
+            if check():
                 return
-        time.sleep(0.05)
+        reason = died()
+        if reason is not None:
+            raise RuntimeError(f"{what} exited while starting:\n{reason}")
+        time.sleep(0.1)
     raise RuntimeError(f"{what} did not come up within {timeout:.0f} s")
 
 
@@ -102,7 +108,13 @@ class PrivateRedis:
     def start(self) -> None:
         args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
         self.proc = subprocess.Popen([*args, "--appendonly", "no"], stdout=subprocess.DEVNULL)
-        _wait(lambda: self.cli("ping") == "PONG", "redis-server", 10)
+        proc = self.proc
+        _wait(
+            lambda: self.cli("ping") == "PONG",
+            "redis-server",
+            20,
+            lambda: None if proc.poll() is None else f"exit status {proc.returncode}",
+        )
 
     def cli(self, *args: str) -> str:
         out = subprocess.run(
@@ -158,7 +170,14 @@ class ApiServer:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        _wait(lambda: httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200, "the API", 30)
+        proc = self.proc
+        # Generous: on a loaded 2-core machine a cold start (imports, migrations check) takes 20 s+.
+        _wait(
+            lambda: httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200,
+            "promptforge serve",
+            STARTUP_TIMEOUT,
+            lambda: None if proc.poll() is None else self.log_tail(),
+        )
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hook, no flush — what an OOM kill or a node loss does."""

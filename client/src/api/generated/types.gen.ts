@@ -1797,6 +1797,10 @@ export type PromptsResolveErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsResolveError = PromptsResolveErrors[keyof PromptsResolveErrors];
@@ -1822,6 +1826,10 @@ export type PromptsRenderData = {
 
 export type PromptsRenderErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -1845,6 +1853,10 @@ export type PromptsRenderErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsRenderError = PromptsRenderErrors[keyof PromptsRenderErrors];
@@ -1930,6 +1942,10 @@ export type PromptsListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsListError = PromptsListErrors[keyof PromptsListErrors];
@@ -1956,6 +1972,10 @@ export type PromptsCreateData = {
 };
 
 export type PromptsCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -1984,6 +2004,10 @@ export type PromptsCreateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsCreateError = PromptsCreateErrors[keyof PromptsCreateErrors];
@@ -2044,6 +2068,10 @@ export type PromptsArchiveErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsArchiveError = PromptsArchiveErrors[keyof PromptsArchiveErrors];
@@ -2100,6 +2128,10 @@ export type PromptsGetErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsGetError = PromptsGetErrors[keyof PromptsGetErrors];
@@ -2133,6 +2165,10 @@ export type PromptsUpdateData = {
 
 export type PromptsUpdateErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -2160,6 +2196,10 @@ export type PromptsUpdateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsUpdateError = PromptsUpdateErrors[keyof PromptsUpdateErrors];
@@ -2229,6 +2269,10 @@ export type PromptsListVersionsErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsListVersionsError = PromptsListVersionsErrors[keyof PromptsListVersionsErrors];
@@ -2262,6 +2306,10 @@ export type PromptsCreateVersionData = {
 
 export type PromptsCreateVersionErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -2289,6 +2337,10 @@ export type PromptsCreateVersionErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsCreateVersionError = PromptsCreateVersionErrors[keyof PromptsCreateVersionErrors];
@@ -2353,6 +2405,10 @@ export type PromptsGetVersionErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsGetVersionError = PromptsGetVersionErrors[keyof PromptsGetVersionErrors];
@@ -2420,6 +2476,10 @@ export type PromptsDiffVersionsErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsDiffVersionsError = PromptsDiffVersionsErrors[keyof PromptsDiffVersionsErrors];
@@ -2476,6 +2536,10 @@ export type PromptsListLabelsErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsListLabelsError = PromptsListLabelsErrors[keyof PromptsListLabelsErrors];
@@ -2542,6 +2606,10 @@ export type PromptsRemoveLabelErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsRemoveLabelError = PromptsRemoveLabelErrors[keyof PromptsRemoveLabelErrors];
@@ -2581,6 +2649,10 @@ export type PromptsMoveLabelData = {
 
 export type PromptsMoveLabelErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -2608,6 +2680,10 @@ export type PromptsMoveLabelErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsMoveLabelError = PromptsMoveLabelErrors[keyof PromptsMoveLabelErrors];
@@ -2683,6 +2759,10 @@ export type PromptsLabelHistoryErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsLabelHistoryError = PromptsLabelHistoryErrors[keyof PromptsLabelHistoryErrors];
@@ -2703,6 +2783,19 @@ export type HealthLiveData = {
     url: '/healthz';
 };
 
+export type HealthLiveErrors = {
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: ProblemDetails;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: ProblemDetails;
+};
+
+export type HealthLiveError = HealthLiveErrors[keyof HealthLiveErrors];
+
 export type HealthLiveResponses = {
     /**
      * Successful Response
@@ -2720,6 +2813,14 @@ export type HealthReadyData = {
 };
 
 export type HealthReadyErrors = {
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: ProblemDetails;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: ProblemDetails;
     /**
      * Service Unavailable
      */
@@ -2742,6 +2843,19 @@ export type HealthMetricsData = {
     url: '/metrics';
 };
 
+export type HealthMetricsErrors = {
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: ProblemDetails;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: ProblemDetails;
+};
+
+export type HealthMetricsError = HealthMetricsErrors[keyof HealthMetricsErrors];
+
 export type HealthMetricsResponses = {
     /**
      * Successful Response
@@ -2757,6 +2871,10 @@ export type AuthRegisterData = {
 };
 
 export type AuthRegisterErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Forbidden
      */
@@ -2777,6 +2895,10 @@ export type AuthRegisterErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuthRegisterError = AuthRegisterErrors[keyof AuthRegisterErrors];
@@ -2799,6 +2921,10 @@ export type AuthLoginData = {
 
 export type AuthLoginErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -2818,6 +2944,10 @@ export type AuthLoginErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuthLoginError = AuthLoginErrors[keyof AuthLoginErrors];
@@ -2851,6 +2981,10 @@ export type AuthRefreshErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuthRefreshError = AuthRefreshErrors[keyof AuthRefreshErrors];
@@ -2888,6 +3022,10 @@ export type AuthLogoutErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuthLogoutError = AuthLogoutErrors[keyof AuthLogoutErrors];
@@ -2925,6 +3063,10 @@ export type AuthMeErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuthMeError = AuthMeErrors[keyof AuthMeErrors];
@@ -2979,6 +3121,10 @@ export type WorkspacesListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesListError = WorkspacesListErrors[keyof WorkspacesListErrors];
@@ -3000,6 +3146,10 @@ export type WorkspacesCreateData = {
 };
 
 export type WorkspacesCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -3024,6 +3174,10 @@ export type WorkspacesCreateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesCreateError = WorkspacesCreateErrors[keyof WorkspacesCreateErrors];
@@ -3074,6 +3228,10 @@ export type WorkspacesDeleteErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesDeleteError = WorkspacesDeleteErrors[keyof WorkspacesDeleteErrors];
@@ -3124,6 +3282,10 @@ export type WorkspacesGetErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesGetError = WorkspacesGetErrors[keyof WorkspacesGetErrors];
@@ -3150,6 +3312,10 @@ export type WorkspacesUpdateData = {
 };
 
 export type WorkspacesUpdateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -3178,6 +3344,10 @@ export type WorkspacesUpdateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesUpdateError = WorkspacesUpdateErrors[keyof WorkspacesUpdateErrors];
@@ -3241,6 +3411,10 @@ export type WorkspacesListMembersErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesListMembersError = WorkspacesListMembersErrors[keyof WorkspacesListMembersErrors];
@@ -3267,6 +3441,10 @@ export type WorkspacesAddMemberData = {
 };
 
 export type WorkspacesAddMemberErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -3295,6 +3473,10 @@ export type WorkspacesAddMemberErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesAddMemberError = WorkspacesAddMemberErrors[keyof WorkspacesAddMemberErrors];
@@ -3353,6 +3535,10 @@ export type WorkspacesRemoveMemberErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesRemoveMemberError = WorkspacesRemoveMemberErrors[keyof WorkspacesRemoveMemberErrors];
@@ -3384,6 +3570,10 @@ export type WorkspacesUpdateMemberData = {
 
 export type WorkspacesUpdateMemberErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -3411,6 +3601,10 @@ export type WorkspacesUpdateMemberErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesUpdateMemberError = WorkspacesUpdateMemberErrors[keyof WorkspacesUpdateMemberErrors];
@@ -3474,6 +3668,10 @@ export type ProjectsListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProjectsListError = ProjectsListErrors[keyof ProjectsListErrors];
@@ -3500,6 +3698,10 @@ export type ProjectsCreateData = {
 };
 
 export type ProjectsCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -3528,6 +3730,10 @@ export type ProjectsCreateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProjectsCreateError = ProjectsCreateErrors[keyof ProjectsCreateErrors];
@@ -3578,6 +3784,10 @@ export type ProjectsDeleteErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProjectsDeleteError = ProjectsDeleteErrors[keyof ProjectsDeleteErrors];
@@ -3628,6 +3838,10 @@ export type ProjectsGetErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProjectsGetError = ProjectsGetErrors[keyof ProjectsGetErrors];
@@ -3654,6 +3868,10 @@ export type ProjectsUpdateData = {
 };
 
 export type ProjectsUpdateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -3682,6 +3900,10 @@ export type ProjectsUpdateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProjectsUpdateError = ProjectsUpdateErrors[keyof ProjectsUpdateErrors];
@@ -3745,6 +3967,10 @@ export type ApiKeysListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ApiKeysListError = ApiKeysListErrors[keyof ApiKeysListErrors];
@@ -3771,6 +3997,10 @@ export type ApiKeysCreateData = {
 };
 
 export type ApiKeysCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -3799,6 +4029,10 @@ export type ApiKeysCreateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ApiKeysCreateError = ApiKeysCreateErrors[keyof ApiKeysCreateErrors];
@@ -3853,6 +4087,10 @@ export type ApiKeysRevokeErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ApiKeysRevokeError = ApiKeysRevokeErrors[keyof ApiKeysRevokeErrors];
@@ -3932,6 +4170,10 @@ export type AuditListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuditListError = AuditListErrors[keyof AuditListErrors];
@@ -3989,6 +4231,10 @@ export type ImportExportExportErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ImportExportExportError = ImportExportExportErrors[keyof ImportExportExportErrors];
@@ -4023,6 +4269,10 @@ export type ImportExportImportData = {
 
 export type ImportExportImportErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -4050,6 +4300,10 @@ export type ImportExportImportErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ImportExportImportError = ImportExportImportErrors[keyof ImportExportImportErrors];
@@ -4113,6 +4367,10 @@ export type ProvidersListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProvidersListError = ProvidersListErrors[keyof ProvidersListErrors];
@@ -4139,6 +4397,10 @@ export type ProvidersCreateData = {
 };
 
 export type ProvidersCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -4167,6 +4429,10 @@ export type ProvidersCreateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProvidersCreateError = ProvidersCreateErrors[keyof ProvidersCreateErrors];
@@ -4225,6 +4491,10 @@ export type ProvidersDeleteErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProvidersDeleteError = ProvidersDeleteErrors[keyof ProvidersDeleteErrors];
@@ -4279,6 +4549,10 @@ export type ProvidersGetErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProvidersGetError = ProvidersGetErrors[keyof ProvidersGetErrors];
@@ -4310,6 +4584,10 @@ export type ProvidersUpdateData = {
 
 export type ProvidersUpdateErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -4337,6 +4615,10 @@ export type ProvidersUpdateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProvidersUpdateError = ProvidersUpdateErrors[keyof ProvidersUpdateErrors];
@@ -4391,6 +4673,10 @@ export type ProvidersTestErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProvidersTestError = ProvidersTestErrors[keyof ProvidersTestErrors];
@@ -4454,6 +4740,10 @@ export type RunsListProvidersErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type RunsListProvidersError = RunsListProvidersErrors[keyof RunsListProvidersErrors];
@@ -4533,6 +4823,10 @@ export type RunsListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type RunsListError = RunsListErrors[keyof RunsListErrors];
@@ -4559,6 +4853,10 @@ export type RunsCreateData = {
 };
 
 export type RunsCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -4595,6 +4893,10 @@ export type RunsCreateErrors = {
      * Bad Gateway
      */
     502: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
     /**
      * Gateway Timeout
      */
@@ -4653,6 +4955,10 @@ export type RunsGetErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type RunsGetError = RunsGetErrors[keyof RunsGetErrors];

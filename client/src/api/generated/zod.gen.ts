@@ -914,7 +914,7 @@ export const zPromptsListQuery = z.object({
     label: z.string().max(64).nullish(),
     archived: z.boolean().optional().default(false),
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -972,7 +972,7 @@ export const zPromptsListVersionsPath = z.object({
 
 export const zPromptsListVersionsQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1060,7 +1060,7 @@ export const zPromptsLabelHistoryPath = z.object({
 
 export const zPromptsLabelHistoryQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1104,7 +1104,7 @@ export const zAuthMeResponse = zMe;
 
 export const zWorkspacesListQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1154,7 +1154,7 @@ export const zWorkspacesListMembersPath = z.object({
 
 export const zWorkspacesListMembersQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1201,7 +1201,7 @@ export const zProjectsListPath = z.object({
 
 export const zProjectsListQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1255,7 +1255,7 @@ export const zApiKeysListPath = z.object({
 
 export const zApiKeysListQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1293,7 +1293,7 @@ export const zAuditListQuery = z.object({
     actor: z.string().max(320).nullish(),
     project_id: z.uuid().nullish(),
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1335,7 +1335,7 @@ export const zProvidersListPath = z.object({
 
 export const zProvidersListQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1402,7 +1402,7 @@ export const zRunsListProvidersPath = z.object({
 
 export const zRunsListProvidersQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1425,7 +1425,7 @@ export const zRunsListQuery = z.object({
         'cancelled'
     ]).nullish(),
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
