@@ -10,9 +10,9 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, compile_path
 
@@ -161,7 +161,8 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
             route = context.original_route
             methods = getattr(route, "methods", None)
             # The SPA's catch-all GET never answers 405 (it does not match API paths at all).
-            if isinstance(route, BaseRoute) and methods and not getattr(route, "catch_all", False):
+            catch_all = getattr(route, "catch_all", False)
+            if isinstance(route, BaseRoute) and context.path and methods and not catch_all:
                 table.append((compile_path(context.path)[0], frozenset(methods)))
         app.state.route_methods = table
     return sorted({m for pattern, route_methods in table if pattern.match(path) for m in route_methods})

@@ -15,7 +15,7 @@ PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
 # Why each status can happen anywhere; the text becomes the response's description.
 COMMON = {
     400: "The body could not be read (not UTF-8, not JSON): code `invalid_body`.",
-    401: "No valid session cookie or API key: codes `not_authenticated`, `invalid_session`, `invalid_api_key`.",
+    401: "No valid session cookie or API key (`not_authenticated`, `invalid_session`, `invalid_api_key`).",
     403: "Signed in but not allowed, or a cookie-authenticated write without a valid CSRF token.",
     413: "The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.",
     422: "A parameter or the body breaks the schema or a business rule; `errors` locates each field.",
@@ -46,7 +46,8 @@ def document_common_errors(schema: dict[str, Any], public_paths: set[str]) -> No
             if method not in HTTP_METHODS:
                 continue
             responses = operation.setdefault("responses", {})
-            statuses = common_statuses(operation, secured=path not in public_paths, api=path.startswith("/api/"))
+            secured, api = path not in public_paths, path.startswith("/api/")
+            statuses = common_statuses(operation, secured=secured, api=api)
             for status in statuses:
                 responses.setdefault(
                     str(status),

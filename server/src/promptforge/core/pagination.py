@@ -12,7 +12,6 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-
 T = TypeVar("T")
 MAX_LIMIT = 100
 
