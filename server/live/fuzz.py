@@ -43,12 +43,11 @@ BUSINESS_RULE_422 = [
     "runs-create",
 ]
 
-# Negative run: the API key goes in as a plain header, which schemathesis leaves alone (its own auth
-# is negated with the rest of the request in negative mode, so every answer was a 401); invalid keys
-# are the positive run's `ignored_auth` check. The invalid parameters and bodies then reach
-# validation instead of stopping at authentication. The coverage phase
-# crashes on the import body's schema inside hypothesis on Python 3.11 ("AST constructor recursion
-# depth mismatch", a CPython bug): that one operation is fuzzed without it.
+# Negative run: the API key goes in as a plain header. Given as schemathesis auth, it was negated
+# with the rest of the request and 30 of 53 operations only ever answered 401; invalid keys are
+# the positive run's `ignored_auth` check. More invalid parameters and bodies then reach validation.
+# The coverage phase crashes on the import body's schema inside hypothesis on Python 3.11 ("AST
+# constructor recursion depth mismatch", a CPython bug): that one operation is fuzzed without it.
 NEGATIVE_EXTRA = """
 [generation]
 with-security-parameters = false
