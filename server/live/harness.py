@@ -194,6 +194,7 @@ class ApiServer:
             except subprocess.TimeoutExpired:
                 self.kill()
             self.proc = None
+        shutil.rmtree(self.log_path.parent, ignore_errors=True)  # data dir and log: shown on failure
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
