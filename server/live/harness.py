@@ -172,12 +172,16 @@ class ApiServer:
             )
         proc = self.proc
         # Generous: on a loaded 2-core machine a cold start (imports, migrations check) takes 20 s+.
-        _wait(
-            lambda: httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200,
-            "promptforge serve",
-            STARTUP_TIMEOUT,
-            lambda: None if proc.poll() is None else self.log_tail(),
-        )
+        try:
+            _wait(
+                lambda: httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200,
+                "promptforge serve",
+                STARTUP_TIMEOUT,
+                lambda: None if proc.poll() is None else self.log_tail(),
+            )
+        except RuntimeError:
+            self.kill()  # never leave a half-started server behind
+            raise
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hook, no flush — what an OOM kill or a node loss does."""
