@@ -109,12 +109,16 @@ class PrivateRedis:
         args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
         self.proc = subprocess.Popen([*args, "--appendonly", "no"], stdout=subprocess.DEVNULL)
         proc = self.proc
-        _wait(
-            lambda: self.cli("ping") == "PONG",
-            "redis-server",
-            20,
-            lambda: None if proc.poll() is None else f"exit status {proc.returncode}",
-        )
+        try:
+            _wait(
+                lambda: self.cli("ping") == "PONG",
+                "redis-server",
+                20,
+                lambda: None if proc.poll() is None else f"exit status {proc.returncode}",
+            )
+        except RuntimeError:
+            self.stop()
+            raise
 
     def cli(self, *args: str) -> str:
         out = subprocess.run(
