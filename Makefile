@@ -11,7 +11,7 @@ export PF_TEST_PG_DSN PF_TEST_REDIS_URL
 NPM := cd client && npm
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help install run dev test test-server test-embedded lint format openapi check-openapi bench \
+.PHONY: help install run dev test test-server test-embedded test-faults test-api-fuzz lint format openapi check-openapi bench \
 	client client-install build-client test-client test-e2e screenshots chromium
 
 help:
@@ -63,6 +63,12 @@ test-server: install ## Server tests against real PostgreSQL and Redis
 test-embedded: install ## The same server tests on the embedded default (SQLite, in-process store)
 	PF_TEST_BACKEND=embedded $(RUN) pytest
 
+test-faults: install ## Fault suite: Redis, PostgreSQL and the API process fail under load (private servers, ~1 min)
+	$(RUN) pytest server/live -v
+
+test-api-fuzz: install ## schemathesis (all checks, stateful links) against `promptforge serve` on private servers (~3 min)
+	$(RUN) python server/live/fuzz.py
+
 openapi: install ## Regenerate the OpenAPI snapshot (openapi.json)
 	$(RUN) python -m promptforge.openapi_dump openapi.json
 
@@ -82,7 +88,7 @@ test-e2e: install client-install chromium ## Browser tests: builds the SPA, star
 screenshots: install client-install chromium ## The browser run, writing docs/screenshots/*.png
 	$(NPM) run screenshots
 
-test: lint check-openapi test-server test-embedded test-client test-e2e ## Everything: lint, drift checks, server tests on both backends, client unit and browser tests
+test: lint check-openapi test-server test-embedded test-faults test-api-fuzz test-client test-e2e ## Everything: lint, drift checks, server tests on both backends, fault suite, API fuzzing, client unit and browser tests
 
 bench: install ## Load-test resolve and render against a bare route (needs PostgreSQL, Redis; installs wrk)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

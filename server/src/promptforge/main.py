@@ -24,6 +24,7 @@ from promptforge.core.health import router as health_router
 from promptforge.core.kv import create_store
 from promptforge.core.logging import configure_logging
 from promptforge.core.middleware import RequestMiddleware
+from promptforge.core.openapi_errors import document_common_errors
 from promptforge.core.spa import install_spa
 from promptforge.prompts.rendering import Renderer
 from promptforge.prompts.resolve import PromptResolver
@@ -61,7 +62,11 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.effective_database_url)
+        engine = create_engine(
+            settings.effective_database_url,
+            connect_timeout=settings.database_connect_timeout_seconds,
+            pool_timeout=settings.database_pool_timeout_seconds,
+        )
         app.state.engine = engine
         app.state.sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
         app.state.secret_box = SecretBox.from_settings(settings)
@@ -160,6 +165,7 @@ def _add_security_schemes(app: FastAPI) -> None:
         for path, operations in schema["paths"].items():
             for operation in operations.values():
                 operation["security"] = [] if path in public else [{"session": []}, {"apiKey": []}]
+        document_common_errors(schema, public)
         app.openapi_schema = schema
         return schema
 

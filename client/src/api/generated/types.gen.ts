@@ -1893,6 +1893,10 @@ export type PromptsResolveErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsResolveError = PromptsResolveErrors[keyof PromptsResolveErrors];
@@ -1918,6 +1922,10 @@ export type PromptsRenderData = {
 
 export type PromptsRenderErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -1941,6 +1949,10 @@ export type PromptsRenderErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsRenderError = PromptsRenderErrors[keyof PromptsRenderErrors];
@@ -2026,6 +2038,10 @@ export type PromptsListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsListError = PromptsListErrors[keyof PromptsListErrors];
@@ -2052,6 +2068,10 @@ export type PromptsCreateData = {
 };
 
 export type PromptsCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -2080,6 +2100,10 @@ export type PromptsCreateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsCreateError = PromptsCreateErrors[keyof PromptsCreateErrors];
@@ -2140,6 +2164,10 @@ export type PromptsArchiveErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsArchiveError = PromptsArchiveErrors[keyof PromptsArchiveErrors];
@@ -2196,6 +2224,10 @@ export type PromptsGetErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsGetError = PromptsGetErrors[keyof PromptsGetErrors];
@@ -2229,6 +2261,10 @@ export type PromptsUpdateData = {
 
 export type PromptsUpdateErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -2256,6 +2292,10 @@ export type PromptsUpdateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsUpdateError = PromptsUpdateErrors[keyof PromptsUpdateErrors];
@@ -2325,6 +2365,10 @@ export type PromptsListVersionsErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsListVersionsError = PromptsListVersionsErrors[keyof PromptsListVersionsErrors];
@@ -2358,6 +2402,10 @@ export type PromptsCreateVersionData = {
 
 export type PromptsCreateVersionErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -2385,6 +2433,10 @@ export type PromptsCreateVersionErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsCreateVersionError = PromptsCreateVersionErrors[keyof PromptsCreateVersionErrors];
@@ -2449,6 +2501,10 @@ export type PromptsGetVersionErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsGetVersionError = PromptsGetVersionErrors[keyof PromptsGetVersionErrors];
@@ -2516,6 +2572,10 @@ export type PromptsDiffVersionsErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsDiffVersionsError = PromptsDiffVersionsErrors[keyof PromptsDiffVersionsErrors];
@@ -2572,6 +2632,10 @@ export type PromptsListLabelsErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsListLabelsError = PromptsListLabelsErrors[keyof PromptsListLabelsErrors];
@@ -2638,6 +2702,10 @@ export type PromptsRemoveLabelErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsRemoveLabelError = PromptsRemoveLabelErrors[keyof PromptsRemoveLabelErrors];
@@ -2677,6 +2745,10 @@ export type PromptsMoveLabelData = {
 
 export type PromptsMoveLabelErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -2704,6 +2776,10 @@ export type PromptsMoveLabelErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsMoveLabelError = PromptsMoveLabelErrors[keyof PromptsMoveLabelErrors];
@@ -2779,6 +2855,10 @@ export type PromptsLabelHistoryErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type PromptsLabelHistoryError = PromptsLabelHistoryErrors[keyof PromptsLabelHistoryErrors];
@@ -2799,6 +2879,19 @@ export type HealthLiveData = {
     url: '/healthz';
 };
 
+export type HealthLiveErrors = {
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: ProblemDetails;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: ProblemDetails;
+};
+
+export type HealthLiveError = HealthLiveErrors[keyof HealthLiveErrors];
+
 export type HealthLiveResponses = {
     /**
      * Successful Response
@@ -2816,6 +2909,14 @@ export type HealthReadyData = {
 };
 
 export type HealthReadyErrors = {
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: ProblemDetails;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: ProblemDetails;
     /**
      * Service Unavailable
      */
@@ -2838,6 +2939,19 @@ export type HealthMetricsData = {
     url: '/metrics';
 };
 
+export type HealthMetricsErrors = {
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: ProblemDetails;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: ProblemDetails;
+};
+
+export type HealthMetricsError = HealthMetricsErrors[keyof HealthMetricsErrors];
+
 export type HealthMetricsResponses = {
     /**
      * Successful Response
@@ -2853,6 +2967,10 @@ export type AuthRegisterData = {
 };
 
 export type AuthRegisterErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Forbidden
      */
@@ -2877,6 +2995,10 @@ export type AuthRegisterErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuthRegisterError = AuthRegisterErrors[keyof AuthRegisterErrors];
@@ -2899,6 +3021,10 @@ export type AuthLoginData = {
 
 export type AuthLoginErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -2918,6 +3044,10 @@ export type AuthLoginErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuthLoginError = AuthLoginErrors[keyof AuthLoginErrors];
@@ -2951,6 +3081,10 @@ export type AuthRefreshErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuthRefreshError = AuthRefreshErrors[keyof AuthRefreshErrors];
@@ -2988,6 +3122,10 @@ export type AuthLogoutErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuthLogoutError = AuthLogoutErrors[keyof AuthLogoutErrors];
@@ -3025,6 +3163,10 @@ export type AuthMeErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuthMeError = AuthMeErrors[keyof AuthMeErrors];
@@ -3046,6 +3188,10 @@ export type AuthChangePasswordData = {
 };
 
 export type AuthChangePasswordErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -3070,6 +3216,10 @@ export type AuthChangePasswordErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuthChangePasswordError = AuthChangePasswordErrors[keyof AuthChangePasswordErrors];
@@ -3091,6 +3241,10 @@ export type AuthDeactivateData = {
 };
 
 export type AuthDeactivateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -3119,6 +3273,10 @@ export type AuthDeactivateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuthDeactivateError = AuthDeactivateErrors[keyof AuthDeactivateErrors];
@@ -3173,6 +3331,10 @@ export type WorkspacesListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesListError = WorkspacesListErrors[keyof WorkspacesListErrors];
@@ -3194,6 +3356,10 @@ export type WorkspacesCreateData = {
 };
 
 export type WorkspacesCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -3218,6 +3384,10 @@ export type WorkspacesCreateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesCreateError = WorkspacesCreateErrors[keyof WorkspacesCreateErrors];
@@ -3268,6 +3438,10 @@ export type WorkspacesDeleteErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesDeleteError = WorkspacesDeleteErrors[keyof WorkspacesDeleteErrors];
@@ -3318,6 +3492,10 @@ export type WorkspacesGetErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesGetError = WorkspacesGetErrors[keyof WorkspacesGetErrors];
@@ -3344,6 +3522,10 @@ export type WorkspacesUpdateData = {
 };
 
 export type WorkspacesUpdateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -3372,6 +3554,10 @@ export type WorkspacesUpdateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesUpdateError = WorkspacesUpdateErrors[keyof WorkspacesUpdateErrors];
@@ -3435,6 +3621,10 @@ export type WorkspacesListMembersErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesListMembersError = WorkspacesListMembersErrors[keyof WorkspacesListMembersErrors];
@@ -3461,6 +3651,10 @@ export type InvitationsCreateData = {
 };
 
 export type InvitationsCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -3489,6 +3683,10 @@ export type InvitationsCreateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type InvitationsCreateError = InvitationsCreateErrors[keyof InvitationsCreateErrors];
@@ -3547,6 +3745,10 @@ export type WorkspacesRemoveMemberErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesRemoveMemberError = WorkspacesRemoveMemberErrors[keyof WorkspacesRemoveMemberErrors];
@@ -3578,6 +3780,10 @@ export type WorkspacesUpdateMemberData = {
 
 export type WorkspacesUpdateMemberErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -3605,6 +3811,10 @@ export type WorkspacesUpdateMemberErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type WorkspacesUpdateMemberError = WorkspacesUpdateMemberErrors[keyof WorkspacesUpdateMemberErrors];
@@ -3668,6 +3878,10 @@ export type InvitationsListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type InvitationsListError = InvitationsListErrors[keyof InvitationsListErrors];
@@ -3726,6 +3940,10 @@ export type InvitationsRevokeErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type InvitationsRevokeError = InvitationsRevokeErrors[keyof InvitationsRevokeErrors];
@@ -3780,6 +3998,10 @@ export type InvitationsListMineErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type InvitationsListMineError = InvitationsListMineErrors[keyof InvitationsListMineErrors];
@@ -3834,6 +4056,10 @@ export type InvitationsAcceptErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type InvitationsAcceptError = InvitationsAcceptErrors[keyof InvitationsAcceptErrors];
@@ -3888,6 +4114,10 @@ export type InvitationsDeclineErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type InvitationsDeclineError = InvitationsDeclineErrors[keyof InvitationsDeclineErrors];
@@ -3951,6 +4181,10 @@ export type ProjectsListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProjectsListError = ProjectsListErrors[keyof ProjectsListErrors];
@@ -3977,6 +4211,10 @@ export type ProjectsCreateData = {
 };
 
 export type ProjectsCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -4005,6 +4243,10 @@ export type ProjectsCreateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProjectsCreateError = ProjectsCreateErrors[keyof ProjectsCreateErrors];
@@ -4055,6 +4297,10 @@ export type ProjectsDeleteErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProjectsDeleteError = ProjectsDeleteErrors[keyof ProjectsDeleteErrors];
@@ -4105,6 +4351,10 @@ export type ProjectsGetErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProjectsGetError = ProjectsGetErrors[keyof ProjectsGetErrors];
@@ -4131,6 +4381,10 @@ export type ProjectsUpdateData = {
 };
 
 export type ProjectsUpdateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -4159,6 +4413,10 @@ export type ProjectsUpdateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProjectsUpdateError = ProjectsUpdateErrors[keyof ProjectsUpdateErrors];
@@ -4222,6 +4480,10 @@ export type ApiKeysListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ApiKeysListError = ApiKeysListErrors[keyof ApiKeysListErrors];
@@ -4248,6 +4510,10 @@ export type ApiKeysCreateData = {
 };
 
 export type ApiKeysCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -4276,6 +4542,10 @@ export type ApiKeysCreateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ApiKeysCreateError = ApiKeysCreateErrors[keyof ApiKeysCreateErrors];
@@ -4330,6 +4600,10 @@ export type ApiKeysRevokeErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ApiKeysRevokeError = ApiKeysRevokeErrors[keyof ApiKeysRevokeErrors];
@@ -4409,6 +4683,10 @@ export type AuditListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type AuditListError = AuditListErrors[keyof AuditListErrors];
@@ -4466,6 +4744,10 @@ export type ImportExportExportErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ImportExportExportError = ImportExportExportErrors[keyof ImportExportExportErrors];
@@ -4500,6 +4782,10 @@ export type ImportExportImportData = {
 
 export type ImportExportImportErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -4527,6 +4813,10 @@ export type ImportExportImportErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ImportExportImportError = ImportExportImportErrors[keyof ImportExportImportErrors];
@@ -4590,6 +4880,10 @@ export type ProvidersListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProvidersListError = ProvidersListErrors[keyof ProvidersListErrors];
@@ -4616,6 +4910,10 @@ export type ProvidersCreateData = {
 };
 
 export type ProvidersCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -4644,6 +4942,10 @@ export type ProvidersCreateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProvidersCreateError = ProvidersCreateErrors[keyof ProvidersCreateErrors];
@@ -4702,6 +5004,10 @@ export type ProvidersDeleteErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProvidersDeleteError = ProvidersDeleteErrors[keyof ProvidersDeleteErrors];
@@ -4756,6 +5062,10 @@ export type ProvidersGetErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProvidersGetError = ProvidersGetErrors[keyof ProvidersGetErrors];
@@ -4787,6 +5097,10 @@ export type ProvidersUpdateData = {
 
 export type ProvidersUpdateErrors = {
     /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
      * Unauthorized
      */
     401: ProblemDetails;
@@ -4814,6 +5128,10 @@ export type ProvidersUpdateErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProvidersUpdateError = ProvidersUpdateErrors[keyof ProvidersUpdateErrors];
@@ -4868,6 +5186,10 @@ export type ProvidersTestErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type ProvidersTestError = ProvidersTestErrors[keyof ProvidersTestErrors];
@@ -4931,6 +5253,10 @@ export type RunsListProvidersErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type RunsListProvidersError = RunsListProvidersErrors[keyof RunsListProvidersErrors];
@@ -5010,6 +5336,10 @@ export type RunsListErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type RunsListError = RunsListErrors[keyof RunsListErrors];
@@ -5036,6 +5366,10 @@ export type RunsCreateData = {
 };
 
 export type RunsCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
     /**
      * Unauthorized
      */
@@ -5072,6 +5406,10 @@ export type RunsCreateErrors = {
      * Bad Gateway
      */
     502: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
     /**
      * Gateway Timeout
      */
@@ -5130,6 +5468,10 @@ export type RunsGetErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
 };
 
 export type RunsGetError = RunsGetErrors[keyof RunsGetErrors];

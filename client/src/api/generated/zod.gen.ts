@@ -975,7 +975,7 @@ export const zPromptsListQuery = z.object({
     label: z.string().max(64).nullish(),
     archived: z.boolean().optional().default(false),
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1033,7 +1033,7 @@ export const zPromptsListVersionsPath = z.object({
 
 export const zPromptsListVersionsQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1121,7 +1121,7 @@ export const zPromptsLabelHistoryPath = z.object({
 
 export const zPromptsLabelHistoryQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1179,7 +1179,7 @@ export const zAuthDeactivateResponse = z.void();
 
 export const zWorkspacesListQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1229,7 +1229,7 @@ export const zWorkspacesListMembersPath = z.object({
 
 export const zWorkspacesListMembersQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1276,7 +1276,7 @@ export const zInvitationsListPath = z.object({
 
 export const zInvitationsListQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1296,7 +1296,7 @@ export const zInvitationsRevokeResponse = z.void();
 
 export const zInvitationsListMineQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1328,7 +1328,7 @@ export const zProjectsListPath = z.object({
 
 export const zProjectsListQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1382,7 +1382,7 @@ export const zApiKeysListPath = z.object({
 
 export const zApiKeysListQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1420,7 +1420,7 @@ export const zAuditListQuery = z.object({
     actor: z.string().max(320).nullish(),
     project_id: z.uuid().nullish(),
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1462,7 +1462,7 @@ export const zProvidersListPath = z.object({
 
 export const zProvidersListQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1529,7 +1529,7 @@ export const zRunsListProvidersPath = z.object({
 
 export const zRunsListProvidersQuery = z.object({
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**
@@ -1552,7 +1552,7 @@ export const zRunsListQuery = z.object({
         'cancelled'
     ]).nullish(),
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # Empty means "the embedded default": SQLite file in data_dir, in-process cache, local folder storage.
     database_url: str = ""
     redis_url: str = ""
+    # Fail fast while PostgreSQL is down (503 database_unavailable) instead of queueing requests.
+    database_connect_timeout_seconds: float = Field(default=2.0, gt=0)
+    database_pool_timeout_seconds: float = Field(default=5.0, gt=0)
     storage_url: str = ""
     secret_key: str = ""
     encryption_key: str = ""

@@ -9,11 +9,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import structlog
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from promptforge.core.errors import DatabaseUnavailable
+
+log = structlog.get_logger("promptforge.db")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -67,8 +72,13 @@ class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An engine for PostgreSQL (asyncpg) or SQLite (aiosqlite, with foreign keys and WAL)."""
+def create_engine(url: str, *, connect_timeout: float = 2.0, pool_timeout: float = 5.0) -> AsyncEngine:
+    """An engine for PostgreSQL (asyncpg) or SQLite (aiosqlite, with foreign keys and WAL).
+
+    On PostgreSQL a failed connect raises DatabaseUnavailable (503) within `connect_timeout`, and a
+    request waits at most `pool_timeout` for a pooled connection: during an outage requests fail fast
+    instead of piling up behind asyncpg's 60 s default.
+    """
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
@@ -81,7 +91,25 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_async_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        pool_timeout=pool_timeout,
+        connect_args={"timeout": connect_timeout},
+    )
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _connect_or_unavailable(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        # Refused, timed out, "the database system is starting up": all mean "not now" to a client.
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except (OSError, TimeoutError, dialect.loaded_dbapi.Error) as exc:
+            log.warning("database_connect_failed", error_type=type(exc).__name__, error=str(exc))
+            raise DatabaseUnavailable from exc
+
+    return engine
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

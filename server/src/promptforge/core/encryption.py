@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from promptforge.core.config import ConfigurationError, Settings
 from promptforge.core.db import utcnow
+from promptforge.core.errors import DatabaseUnavailable
 from promptforge.core.system import SystemSetting
 
 log = structlog.get_logger("promptforge.encryption")
@@ -123,7 +124,7 @@ async def check_encryption_key(sessionmaker: async_sessionmaker[AsyncSession], b
                 await session.commit()
                 return
             stored = row.value
-    except (SQLAlchemyError, OSError) as exc:
+    except (SQLAlchemyError, OSError, DatabaseUnavailable) as exc:
         log.warning("encryption_key_not_checked", error=type(exc).__name__)
         return
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,7 +10,11 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, compile_path
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("promptforge.errors")
@@ -70,6 +75,15 @@ class Unprocessable(AppError):
 
 class TooManyRequests(AppError):
     status, code = 429, "rate_limited"
+
+
+class DatabaseUnavailable(AppError):
+    """The database cannot be reached (down, restarting, or out of connections): retry shortly."""
+
+    status, code, title = 503, "database_unavailable", "Service Unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("The database is unreachable; try again shortly.", headers={"Retry-After": "1"})
 
 
 STATUS_TITLES = {
@@ -137,13 +151,50 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return problem_response(422, f"{where}: {first['msg']}", "validation_error", errors=errors)
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route serves at `path` (Starlette's 405 names only the first route's)."""
+    table: list[tuple[re.Pattern[str], frozenset[str]]] | None = getattr(app.state, "route_methods", None)
+    if table is None:
+        table = []
+        for context in iter_route_contexts(app.routes):
+            route = context.original_route
+            methods = getattr(route, "methods", None)
+            # The SPA's catch-all GET never answers 405 (it does not match API paths at all).
+            catch_all = getattr(route, "catch_all", False)
+            if isinstance(route, BaseRoute) and context.path and methods and not catch_all:
+                table.append((compile_path(context.path)[0], frozenset(methods)))
+        app.state.route_methods = table
+    return sorted({m for pattern, route_methods in table if pattern.match(path) for m in route_methods})
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+    codes = {
+        400: "invalid_body",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+    }
     detail = exc.detail if isinstance(exc.detail, str) else STATUS_TITLES.get(exc.status_code, "Error")
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # RFC 9110: a 405 lists the methods the resource supports
+        allow = allowed_methods(request.app, request.url.path)
+        headers["Allow"] = ", ".join(allow)
+        detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}."
+    elif exc.status_code == 400 and detail == "There was an error parsing the body":
+        detail = "The request body could not be read (it is not valid UTF-8 JSON or form data)."
     return problem_response(
-        exc.status_code, detail, codes.get(exc.status_code, "http_error"), headers=exc.headers
+        exc.status_code, detail, codes.get(exc.status_code, "http_error"), headers=headers
     )
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A connection lost mid-request or no pooled connection in time is an outage (503), not a bug."""
+    lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if lost or isinstance(exc, PoolTimeout):
+        log.warning("database_unavailable", path=request.url.path, error_type=type(exc).__name__)
+        return await _app_error(request, DatabaseUnavailable())
+    return await _unhandled(request, exc)
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
@@ -155,6 +206,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(PoolTimeout, _database_error)
     app.add_exception_handler(Exception, _unhandled)
 
 

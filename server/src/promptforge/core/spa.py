@@ -35,6 +35,8 @@ class SpaRoute(APIRoute):
     """GET only, and no match at all (not a partial one) otherwise: a POST to an unknown path is a 404,
     not a 405 from this route; reserved server paths are never matched."""
 
+    catch_all = True  # left out of the `Allow` header of 405 answers (core/errors.py)
+
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http" or scope["method"] != "GET" or RESERVED.match(scope["path"]):
             return Match.NONE, {}

@@ -27,7 +27,7 @@ from promptforge.auth.principal import Principal
 from promptforge.core.config import Settings
 from promptforge.core.db import utcnow
 from promptforge.core.encryption import SecretBox
-from promptforge.core.errors import AppError, NotFound, Unprocessable
+from promptforge.core.errors import AppError, DatabaseUnavailable, NotFound, Unprocessable
 from promptforge.core.pagination import PageParams, paginate
 from promptforge.prompts.rendering import Renderer, TemplateSource, check_template
 from promptforge.prompts.resolve import PromptResolver, Selector
@@ -360,7 +360,7 @@ class RunStreamer:
                 outcome.error = {"code": "client_disconnected", "message": "The client went away mid-stream."}
             try:
                 self.result = await finish_run(self.services, self.prepared, outcome)
-            except (NotFound, SQLAlchemyError) as exc:
+            except (NotFound, SQLAlchemyError, DatabaseUnavailable) as exc:
                 log.warning("run_not_stored", run_id=str(self.prepared.run_id), error=type(exc).__name__)
         return self.result
 
