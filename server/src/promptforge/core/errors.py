@@ -138,8 +138,16 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return problem_response(422, f"{where}: {first['msg']}", "validation_error", errors=errors)
 
 
+# FastAPI's answer when decoding a JSON body raised anything but a JSON syntax error (e.g. the
+# RecursionError of a body nested thousands deep): the body is what is wrong, so the same 422.
+UNPARSABLE_BODY = "There was an error parsing the body"
+
+
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == UNPARSABLE_BODY:
+        detail = "The request body could not be parsed as JSON (malformed, or nested too deeply)."
+        return problem_response(422, detail, "invalid_json")
     codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
     detail = exc.detail if isinstance(exc.detail, str) else STATUS_TITLES.get(exc.status_code, "Error")
     return problem_response(

@@ -11,7 +11,7 @@ from promptforge.auth.dependencies import KVDep, PrincipalDep, SettingsDep
 from promptforge.core.db import SessionDep
 from promptforge.core.errors import error_responses
 from promptforge.core.pagination import PageDep
-from promptforge.core.schemas import Page
+from promptforge.core.schemas import INT32_MAX, Page
 from promptforge.prompts import portability, schemas, service
 from promptforge.prompts.rendering import Renderer, TemplateSource
 from promptforge.prompts.resolve import (
@@ -28,6 +28,7 @@ router = APIRouter(prefix="/api/v1/projects/{project_id}/prompts", tags=["prompt
 
 NameParam = Annotated[str, Path(max_length=128, description="Prompt name")]
 LabelParam = Annotated[str, Path(pattern=schemas.LABEL_NAME, description="Label name")]
+NumberParam = Annotated[int, Path(ge=1, le=INT32_MAX, description="Version number")]
 READ_ERRORS = error_responses(401, 403, 404, 422)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 CACHE_CONTROL = "private, max-age=0, must-revalidate"
@@ -201,7 +202,7 @@ async def create_version(
 
 @router.get("/{name}/versions/{number}", operation_id="prompts-get-version", responses=READ_ERRORS)
 async def get_version(
-    project_id: uuid.UUID, name: NameParam, number: int, principal: PrincipalDep, session: SessionDep
+    project_id: uuid.UUID, name: NameParam, number: NumberParam, principal: PrincipalDep, session: SessionDep
 ) -> schemas.Version:
     """One version of a prompt."""
     return schemas.Version.model_validate(
@@ -213,8 +214,8 @@ async def get_version(
 async def diff_versions(
     project_id: uuid.UUID,
     name: NameParam,
-    number: int,
-    against: Annotated[int, Query(ge=1, description="The version to compare with")],
+    number: NumberParam,
+    against: Annotated[int, Query(ge=1, le=INT32_MAX, description="The version to compare with")],
     principal: PrincipalDep,
     session: SessionDep,
 ) -> schemas.VersionDiff:
