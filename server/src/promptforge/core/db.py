@@ -125,5 +125,22 @@ async def run_after_commit_hooks(session: AsyncSession) -> None:
             log.exception("after_commit_hook_failed", hook=getattr(callback, "__qualname__", repr(callback)))
 
 
+async def serialize_writers(session: AsyncSession) -> None:
+    """On SQLite, take the database write lock now, before reading what this transaction will change.
+
+    SQLite has no row locks and ignores FOR UPDATE, so two requests could both read "latest is 3" and
+    both insert version 4. BEGIN IMMEDIATE makes the second wait (busy_timeout) until the first has
+    committed, then read fresh data. A no-op on PostgreSQL: lock the rows with SELECT ... FOR UPDATE.
+    """
+    connection = await session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = await connection.get_raw_connection()
+    # The driver opens a transaction only before its first write; once one is open, this
+    # connection already holds the write lock.
+    if not raw.driver_connection.in_transaction:  # type: ignore[union-attr]
+        await connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 # scope="function": commit before the response is sent, so a 2xx means the write is durable.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -9,6 +9,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -155,6 +156,14 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    # Services check what they can and lock what they change; a constraint that still fails means
+    # a concurrent request got there first (e.g. two creates of one name), not a server fault.
+    log.warning("integrity_conflict", path=request.url.path, error=str(getattr(exc, "orig", exc))[:200])
+    detail = "The change conflicts with a concurrent change or with existing data; reload and retry."
+    return problem_response(409, detail, "conflict")
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
     return problem_response(500, "An unexpected error occurred.", "internal_error")
@@ -164,6 +173,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(Exception, _unhandled)
 
 
