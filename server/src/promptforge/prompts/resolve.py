@@ -132,6 +132,16 @@ def parse_body(model: type[M], body: bytes) -> M:
 
 
 @dataclass(frozen=True, slots=True)
+class Generations:
+    """What near-cache entries of one prompt are checked against; None: Redis is down, cache nothing."""
+
+    keys: bytes | None
+    """The project's API-key generation (bumped when a key is revoked)."""
+    prompt: bytes | None
+    """The prompt's generation (bumped by every write to it)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Payload:
     body: bytes
     etag: str
@@ -234,11 +244,10 @@ class PromptResolver:
             await authorize_project(session, principal, project_id, Action.READ)
         return principal
 
-    async def generations(self, project_id: uuid.UUID, names: list[str]) -> list[bytes] | None:
-        """Current key generation then each prompt's; None when Redis is down (no cache then)."""
-        return await self.counters.current(
-            [keys_gen_key(project_id), *(prompt_gen_key(project_id, n) for n in names)]
-        )
+    async def generations(self, project_id: uuid.UUID, name: str) -> Generations:
+        """The project's API-key generation and the prompt's (both None when Redis is down)."""
+        values = await self.counters.current([keys_gen_key(project_id), prompt_gen_key(project_id, name)])
+        return Generations(*values) if values else Generations(None, None)
 
     async def payload(
         self, project_id: uuid.UUID, name: str, selector: Selector, generation: bytes | None
@@ -273,6 +282,5 @@ class PromptResolver:
 
     async def load_source(self, project_id: uuid.UUID, name: str, selector: Selector) -> TemplateSource:
         """A prompt's template for rendering (and for `prompt(...)` includes), through the same caches."""
-        generations = await self.generations(project_id, [name])
-        payload = await self.payload(project_id, name, selector, generations[1] if generations else None)
-        return payload.source()
+        generations = await self.generations(project_id, name)
+        return (await self.payload(project_id, name, selector, generations.prompt)).source()

@@ -57,9 +57,9 @@ async def resolve_prompt(request: Request) -> Response:
     # Parameters are parsed by hand: FastAPI's parameter machinery is a third of this route's cost.
     project_id, name, selector = parse_resolve_request(request)
     resolver: PromptResolver = request.app.state.resolver
-    generations = await resolver.generations(project_id, [name])
-    await resolver.authorize(request, project_id, generations[0] if generations else None)
-    payload = await resolver.payload(project_id, name, selector, generations[1] if generations else None)
+    generations = await resolver.generations(project_id, name)
+    await resolver.authorize(request, project_id, generations.keys)
+    payload = await resolver.payload(project_id, name, selector, generations.prompt)
     headers = {"ETag": payload.etag, "Cache-Control": CACHE_CONTROL}
     if_none_match = request.headers.get("if-none-match")
     if if_none_match and (if_none_match.strip() == "*" or payload.etag in if_none_match):
@@ -87,12 +87,10 @@ async def render_prompt(request: Request) -> Response:
     data = parse_body(schemas.RenderRequest, await request.body())
     resolver: PromptResolver = request.app.state.resolver
     renderer: Renderer = request.app.state.renderer
-    generations = await resolver.generations(project_id, [name])
-    await resolver.authorize(request, project_id, generations[0] if generations else None)
+    generations = await resolver.generations(project_id, name)
+    await resolver.authorize(request, project_id, generations.keys)
     selector = Selector.parse(data.label, data.version)
-    source = (
-        await resolver.payload(project_id, name, selector, generations[1] if generations else None)
-    ).source()
+    source = (await resolver.payload(project_id, name, selector, generations.prompt)).source()
 
     async def load_include(include: str, label: str | None, version: int | None) -> TemplateSource:
         return await resolver.load_source(project_id, include, Selector.parse(label, version, "latest"))
