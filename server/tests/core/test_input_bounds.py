@@ -198,3 +198,14 @@ async def test_deeply_nested_json_body_is_422(factory: Factory, depth: int) -> N
     variables = '{"variables": {"x": @}}'.replace("@", nested)
     response = await ada.client.post(f"{prompt}/render", **raw_json(variables))
     assert_problem(response, 422, "invalid_json")
+
+
+async def test_rendered_output_is_not_held_to_the_input_rules(factory: Factory) -> None:
+    """A template may print a NUL through a Jinja escape: that is output, served as JSON, not a 500."""
+    ada = await factory.account()
+    url = f"/api/v1/projects/{ada.project_id}/prompts"
+    body = {"name": "escapes", "kind": "text", "template": '{{ "a\\x00b" }}'}
+    assert (await ada.client.post(url, json=body)).status_code == 201
+    response = await ada.client.post(f"{url}/escapes/render", json={"label": "latest"})
+    assert response.status_code == 200, response.text
+    assert response.json()["text"] == "a\x00b"

@@ -96,7 +96,9 @@ async def render_prompt(request: Request) -> Response:
         return await resolver.load_source(project_id, include, Selector.parse(label, version, "latest"))
 
     result = await renderer.render(source, data.variables, load_include)
-    rendered = schemas.RenderedPrompt(
+    # Built without validation: the output is the renderer's, not client input (a template may
+    # legitimately print characters that the input schemas refuse), and this is the hot path.
+    rendered = schemas.RenderedPrompt.model_construct(
         name=source.name, version=source.version, kind=source.kind, text=result.text, messages=result.messages
     )
     return Response(rendered.model_dump_json(exclude_none=True), media_type="application/json")
