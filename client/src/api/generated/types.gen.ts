@@ -262,6 +262,8 @@ export type ExportedVersion = {
     commit_message?: string;
     /**
      * Number
+     *
+     * A version number (1, 2, ...)
      */
     number: number;
 };
@@ -392,6 +394,8 @@ export type LabelEvent = {
 export type LabelMove = {
     /**
      * Version
+     *
+     * A version number (1, 2, ...)
      */
     version: number;
 };
@@ -2321,6 +2325,8 @@ export type PromptsGetVersionData = {
         name: string;
         /**
          * Number
+         *
+         * Version number
          */
         number: number;
     };
@@ -2381,6 +2387,8 @@ export type PromptsDiffVersionsData = {
         name: string;
         /**
          * Number
+         *
+         * Version number
          */
         number: number;
     };
