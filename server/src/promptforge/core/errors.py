@@ -17,11 +17,13 @@ log = structlog.get_logger("promptforge.errors")
 
 
 class AppError(Exception):
-    """A failure a client caused or may handle: becomes problem+json with this status and code."""
+    """A failure a client caused or may handle: becomes problem+json with this status and code.
+
+    The problem's `title` is the standard reason phrase of the status (STATUS_TITLES).
+    """
 
     status = 400
     code = "bad_request"
-    title = "Bad Request"
 
     def __init__(
         self,
@@ -41,11 +43,11 @@ class AppError(Exception):
 
 
 class NotFound(AppError):
-    status, code, title = 404, "not_found", "Not Found"
+    status, code = 404, "not_found"
 
 
 class Unauthorized(AppError):
-    status, code, title = 401, "unauthorized", "Unauthorized"
+    status, code = 401, "unauthorized"
 
     def __init__(self, detail: str, *, code: str | None = None) -> None:
         # RFC 9110: a 401 names the scheme to use (API keys; browsers use the session cookie).
@@ -53,17 +55,17 @@ class Unauthorized(AppError):
 
 
 class Forbidden(AppError):
-    status, code, title = 403, "forbidden", "Forbidden"
+    status, code = 403, "forbidden"
 
 
 class Conflict(AppError):
-    status, code, title = 409, "conflict", "Conflict"
+    status, code = 409, "conflict"
 
 
 class Unprocessable(AppError):
     """A business rule about the input failed; `errors` locates the field like a validation error."""
 
-    status, code, title = 422, "validation_error", "Unprocessable Content"
+    status, code = 422, "validation_error"
 
     @classmethod
     def field(cls, loc: list[str | int], msg: str, *, code: str = "validation_error") -> Unprocessable:
@@ -71,7 +73,7 @@ class Unprocessable(AppError):
 
 
 class TooManyRequests(AppError):
-    status, code, title = 429, "rate_limited", "Too Many Requests"
+    status, code = 429, "rate_limited"
 
 
 STATUS_TITLES = {

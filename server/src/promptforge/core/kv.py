@@ -31,7 +31,7 @@ T = TypeVar("T")
 class StoreUnavailable(AppError):
     """Redis cannot be reached. Most routes answer 503; resolve and render fall back to the database."""
 
-    status, code, title = 503, "cache_unavailable", "Service Unavailable"
+    status, code = 503, "cache_unavailable"
 
     def __init__(self) -> None:
         super().__init__("The cache (Redis) is unreachable; try again shortly.")
