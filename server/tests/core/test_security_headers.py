@@ -78,4 +78,3 @@ async def test_hsts_only_over_https(app: FastAPI, base_url: str, hsts: bool) -> 
         assert response.headers["strict-transport-security"] == "max-age=63072000; includeSubDomains"
     else:
         assert "strict-transport-security" not in response.headers
-
