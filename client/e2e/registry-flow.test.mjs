@@ -298,4 +298,22 @@ describe('registry flow', { timeout: 240_000 }, () => {
       await narrow.close();
     }
   });
+
+  // Issue 8: the one Content-Security-Policy (no inline script) also covers Swagger UI; a blocked
+  // script or style would be a console error, which the session's policy turns into a failure.
+  step('the API docs run under the Content-Security-Policy', async () => {
+    const docs = await newSession(browser, stack.baseURL);
+    try {
+      const response = await docs.page.goto('/docs');
+      const policy = response.headers()['content-security-policy'] ?? '';
+      assert.match(policy, /script-src 'self'(;|$)/);
+      assert.match(policy, /frame-ancestors 'none'/);
+      // Rendering the operations also proves Swagger UI reads our OpenAPI 3.1 document.
+      const resolve = '/api/v1/projects/{project_id}/prompts/{name}/resolve';
+      await expectVisible(docs.page.locator(`.opblock-summary-path[data-path="${resolve}"]`), 'the resolve operation');
+      docs.assertClean();
+    } finally {
+      await docs.close();
+    }
+  });
 });

@@ -26,7 +26,10 @@ DURATION = os.environ.get("PF_BENCH_DURATION", "5s")
 CONNECTIONS = os.environ.get("PF_BENCH_CONNECTIONS", "32")
 PG = os.environ.get("PF_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("PF_BENCH_REDIS", "redis://127.0.0.1:6379/5")
-DB_NAME = "promptforge_bench"
+# One database per run: two benches at once (several worktrees on one machine) must not drop or
+# seed each other's. Redis is shared by the app's fixed key prefix, so give each its own
+# PF_BENCH_REDIS database number when running several at once.
+DB_NAME = os.environ.get("PF_BENCH_DB", f"promptforge_bench_{os.getpid()}")
 ROUNDS = int(os.environ.get("PF_BENCH_ROUNDS", "3"))
 
 
@@ -46,8 +49,10 @@ def server_env() -> dict[str, str]:
     }
 
 
-def wait_ready() -> None:
-    for _ in range(100):
+def wait_ready(seconds: float = 120) -> None:
+    # Two workers importing the app take ~5 s on an idle machine, over 30 s on a busy one.
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         with contextlib.suppress(httpx.HTTPError):  # not listening yet
             if httpx.get(f"{BASE}/healthz", timeout=1).status_code == 200:
                 return
@@ -180,6 +185,7 @@ def main() -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+        sh("psql", f"{PG}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
     bare = results["bare /healthz"]["rps"]
     print(
         f"wrk -t2 -c{CONNECTIONS} -d{DURATION} x {ROUNDS} interleaved rounds (median); "

@@ -175,6 +175,7 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("GET", "/readyz"): RouteSpec("public"),
     ("GET", "/metrics"): RouteSpec("public"),
     ("GET", "/docs"): RouteSpec("public"),
+    ("GET", "/docs/init.js"): RouteSpec("public"),
     # the web app's history-API fallback (core/spa.py): index.html for any client route
     ("GET", "/{path:path}"): RouteSpec("public", params={"path": lambda w: "prompts"}),
     # auth

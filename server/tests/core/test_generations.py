@@ -40,8 +40,8 @@ if BACKEND == "postgres":  # needs a shared Redis
         reader = GenerationReader(reader_store, ttl_seconds=30)
         try:
             await reader.current(["a"])
-            assert reader._pubsub is not None
-            await reader._pubsub.aclose()  # the subscription dies (e.g. Redis restarted)
+            assert reader._feed is not None
+            await reader._feed.close()  # the subscription dies (e.g. Redis restarted)
             await writer.incr("a")  # a bump whose message nobody receives
             assert await reader.current(["a"]) == [b"1"]
         finally:

@@ -138,3 +138,27 @@ async def test_list_labels_shows_protection(factory: Factory) -> None:
         ("production", 1, True),
         ("staging", 2, False),
     ]
+
+
+async def test_label_removal_is_published_as_label_removed(app: FastAPI, factory: Factory) -> None:
+    owner = await factory.account()
+    url = await setup_prompt(owner)
+    assert (await owner.client.put(f"{url}/labels/staging", json={"version": 1})).status_code == 200
+    received: list[dict[str, object]] = []
+
+    async def listen() -> None:
+        async for _, message in app.state.kv.subscribe(f"events:project:{owner.project_id}"):
+            received.append(json.loads(message))
+            return
+
+    listener = asyncio.create_task(listen())
+    await asyncio.sleep(0.2)  # let the subscription start
+    assert (await owner.client.delete(f"{url}/labels/staging")).status_code == 204
+    await asyncio.wait_for(listener, 5)
+    assert received[0]["type"] == "label.removed"
+    assert received[0]["data"] == {
+        "prompt": "greeting",
+        "label": "staging",
+        "from_version": 1,
+        "to_version": None,
+    }

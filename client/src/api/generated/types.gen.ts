@@ -274,6 +274,8 @@ export type ExportedVersion = {
     commit_message?: string;
     /**
      * Number
+     *
+     * A version number (1, 2, ...)
      */
     number: number;
 };
@@ -459,6 +461,8 @@ export type LabelEvent = {
 export type LabelMove = {
     /**
      * Version
+     *
+     * A version number (1, 2, ...)
      */
     version: number;
 };
@@ -2469,6 +2473,8 @@ export type PromptsGetVersionData = {
         name: string;
         /**
          * Number
+         *
+         * Version number
          */
         number: number;
     };
@@ -2533,6 +2539,8 @@ export type PromptsDiffVersionsData = {
         name: string;
         /**
          * Number
+         *
+         * Version number
          */
         number: number;
     };

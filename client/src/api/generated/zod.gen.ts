@@ -186,7 +186,7 @@ export const zLabelEvent = z.object({
  * LabelMove
  */
 export const zLabelMove = z.object({
-    version: z.int().gte(1)
+    version: z.int().gte(1).lte(2147483647)
 });
 
 /**
@@ -352,7 +352,7 @@ export const zExportedVersion = z.object({
     variables: z.record(z.string(), z.unknown()).nullish(),
     model_config: z.record(z.string(), z.unknown()).optional(),
     commit_message: z.string().max(2000).optional().default(''),
-    number: z.int()
+    number: z.int().gte(1).lte(2147483647)
 });
 
 /**
@@ -484,7 +484,7 @@ export const zPromptCreate = z.object({
 export const zPromptRef = z.object({
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/),
     label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish(),
-    version: z.int().gte(1).nullish()
+    version: z.int().gte(1).lte(2147483647).nullish()
 });
 
 /**
@@ -934,7 +934,7 @@ export const zWorkspaceUpdate = z.object({
  */
 export const zRenderRequest = z.object({
     label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish().default(null),
-    version: z.int().gte(1).nullish().default(null),
+    version: z.int().gte(1).lte(2147483647).nullish().default(null),
     variables: z.record(z.string(), z.unknown()).optional()
 });
 
@@ -945,7 +945,7 @@ export const zPromptsResolvePath = z.object({
 
 export const zPromptsResolveQuery = z.object({
     label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).optional(),
-    version: z.int().gte(1).optional()
+    version: z.int().gte(1).lte(2147483647).optional()
 });
 
 /**
@@ -1056,7 +1056,7 @@ export const zPromptsCreateVersionResponse = zVersion;
 export const zPromptsGetVersionPath = z.object({
     project_id: z.uuid(),
     name: z.string().max(128),
-    number: z.int()
+    number: z.int().gte(1).lte(2147483647)
 });
 
 /**
@@ -1067,11 +1067,11 @@ export const zPromptsGetVersionResponse = zVersion;
 export const zPromptsDiffVersionsPath = z.object({
     project_id: z.uuid(),
     name: z.string().max(128),
-    number: z.int()
+    number: z.int().gte(1).lte(2147483647)
 });
 
 export const zPromptsDiffVersionsQuery = z.object({
-    against: z.int().gte(1)
+    against: z.int().gte(1).lte(2147483647)
 });
 
 /**

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import structlog
 from fastapi import Depends, Request
+from prometheus_client import Counter
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -19,6 +20,11 @@ from sqlalchemy.types import TypeDecorator
 from promptforge.core.errors import DatabaseUnavailable
 
 log = structlog.get_logger("promptforge.db")
+AFTER_COMMIT = "after_commit"
+AFTER_COMMIT_FAILURES = Counter(
+    "promptforge_after_commit_failures_total",
+    "After-commit hooks (cache invalidation, events) that failed; the committed change stands",
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -119,16 +125,46 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         try:
             yield session
             await session.commit()
-            for callback in session.info.pop("after_commit", []):
-                await callback()
         except BaseException:
             await session.rollback()
             raise
+        # Outside the error handling on purpose: the change is committed, so whatever a hook does,
+        # the client must hear that it succeeded.
+        await run_after_commit_hooks(session)
 
 
 def after_commit(session: AsyncSession, callback: Callable[[], Awaitable[Any]]) -> None:
     """Run `callback` once the request's transaction has committed (e.g. cache invalidation)."""
-    session.info.setdefault("after_commit", []).append(callback)
+    session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+async def run_after_commit_hooks(session: AsyncSession) -> None:
+    """Run the hooks registered on a committed session; a failing hook is logged and counted only."""
+    for callback in session.info.pop(AFTER_COMMIT, []):
+        try:
+            await callback()
+        except Exception:
+            # Caches heal by their TTLs (docs/performance.md); an error answer would make the
+            # client retry a write that already happened.
+            AFTER_COMMIT_FAILURES.inc()
+            log.exception("after_commit_hook_failed", hook=getattr(callback, "__qualname__", repr(callback)))
+
+
+async def serialize_writers(session: AsyncSession) -> None:
+    """On SQLite, take the database write lock now, before reading what this transaction will change.
+
+    SQLite has no row locks and ignores FOR UPDATE, so two requests could both read "latest is 3" and
+    both insert version 4. BEGIN IMMEDIATE makes the second wait (busy_timeout) until the first has
+    committed, then read fresh data. A no-op on PostgreSQL: lock the rows with SELECT ... FOR UPDATE.
+    """
+    connection = await session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = await connection.get_raw_connection()
+    # The driver opens a transaction only before its first write; once one is open, this
+    # connection already holds the write lock.
+    if not raw.driver_connection.in_transaction:  # type: ignore[union-attr]
+        await connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 # scope="function": commit before the response is sent, so a 2xx means the write is durable.

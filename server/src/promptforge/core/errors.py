@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, compile_path
@@ -21,7 +21,10 @@ log = structlog.get_logger("promptforge.errors")
 
 
 class AppError(Exception):
-    """A failure a client caused or may handle: becomes problem+json with this status and code."""
+    """A failure a client caused or may handle: becomes problem+json with this status and code.
+
+    The problem's `title` is the standard reason phrase of the status (STATUS_TITLES).
+    """
 
     status = 400
     code = "bad_request"
@@ -80,7 +83,7 @@ class TooManyRequests(AppError):
 class DatabaseUnavailable(AppError):
     """The database cannot be reached (down, restarting, or out of connections): retry shortly."""
 
-    status, code, title = 503, "database_unavailable", "Service Unavailable"
+    status, code = 503, "database_unavailable"
 
     def __init__(self) -> None:
         super().__init__("The database is unreachable; try again shortly.", headers={"Retry-After": "1"})
@@ -167,22 +170,26 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
     return sorted({m for pattern, route_methods in table if pattern.match(path) for m in route_methods})
 
 
+# FastAPI's 400 when decoding a body raised anything but a JSON syntax error: bytes that are not
+# UTF-8 (400 invalid_body), or the RecursionError of JSON nested thousands deep (422, like any
+# other JSON that is well-formed but unacceptable).
+UNPARSABLE_BODY = "There was an error parsing the body"
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    codes = {
-        400: "invalid_body",
-        404: "not_found",
-        405: "method_not_allowed",
-        413: "payload_too_large",
-    }
+    if exc.status_code == 400 and exc.detail == UNPARSABLE_BODY:
+        if isinstance(exc.__cause__, RecursionError):
+            return problem_response(422, "The JSON body is nested too deeply.", "invalid_json")
+        detail = "The request body could not be read (it is not valid UTF-8 JSON or form data)."
+        return problem_response(400, detail, "invalid_body")
+    codes = {400: "invalid_body", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
     detail = exc.detail if isinstance(exc.detail, str) else STATUS_TITLES.get(exc.status_code, "Error")
     headers = dict(exc.headers or {})
     if exc.status_code == 405:  # RFC 9110: a 405 lists the methods the resource supports
         allow = allowed_methods(request.app, request.url.path)
         headers["Allow"] = ", ".join(allow)
         detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}."
-    elif exc.status_code == 400 and detail == "There was an error parsing the body":
-        detail = "The request body could not be read (it is not valid UTF-8 JSON or form data)."
     return problem_response(
         exc.status_code, detail, codes.get(exc.status_code, "http_error"), headers=headers
     )
@@ -197,6 +204,14 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     return await _unhandled(request, exc)
 
 
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    # Services check what they can and lock what they change; a constraint that still fails means
+    # a concurrent request got there first (e.g. two creates of one name), not a server fault.
+    log.warning("integrity_conflict", path=request.url.path, error=str(getattr(exc, "orig", exc))[:200])
+    detail = "The change conflicts with a concurrent change or with existing data; reload and retry."
+    return problem_response(409, detail, "conflict")
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
     return problem_response(500, "An unexpected error occurred.", "internal_error")
@@ -208,6 +223,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(PoolTimeout, _database_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(Exception, _unhandled)
 
 

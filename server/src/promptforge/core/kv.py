@@ -2,18 +2,24 @@
 
 Everything that must be shared between replicas (cache entries, rate-limit counters, revoked
 tokens, events) goes through it, so the embedded default and Redis run the same code paths.
+
+`open_feed` is the one place that reaches into redis-py internals (to see, without reading, whether
+a subscription has messages waiting); tests/core/test_kv.py fails if those internals change, and
+pyproject.toml pins redis to the versions checked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import fnmatch
+import select
 import time
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Protocol, TypeVar
 
 import redis.asyncio as aioredis
 import structlog
+from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
 from promptforge.core.errors import AppError
@@ -31,6 +37,20 @@ class StoreUnavailable(AppError):
         super().__init__("The cache (Redis) is unreachable; try again shortly.")
 
 
+class MessageFeed(Protocol):
+    """A subscription to one channel, read without ever waiting: only what has already arrived."""
+
+    async def has_pending(self) -> bool:
+        """Whether messages may be waiting (True when unsure); reads nothing."""
+        ...
+
+    async def read_pending(self) -> list[bytes]:
+        """The messages that have arrived, oldest first; StoreUnavailable once the feed is broken."""
+        ...
+
+    async def close(self) -> None: ...
+
+
 class KeyValueStore(Protocol):
     async def get(self, key: str) -> bytes | None: ...
     async def mget(self, keys: list[str]) -> list[bytes | None]: ...
@@ -43,6 +63,10 @@ class KeyValueStore(Protocol):
     async def ttl(self, key: str) -> float | None: ...
     async def publish(self, channel: str, message: bytes) -> None: ...
     def subscribe(self, pattern: str) -> AsyncIterator[tuple[str, bytes]]: ...
+    async def open_feed(self, channel: str) -> MessageFeed:
+        """Subscribe to `channel`, confirmed before returning; StoreUnavailable if that fails."""
+        ...
+
     async def ping(self) -> bool: ...
     async def close(self) -> None: ...
 
@@ -107,11 +131,34 @@ class MemoryStore:
         finally:
             self._queues.remove(entry)
 
+    async def open_feed(self, channel: str) -> MessageFeed:
+        return MemoryFeed(self._queues, channel)
+
     async def ping(self) -> bool:
         return True
 
     async def close(self) -> None:
         self._data.clear()
+
+
+class MemoryFeed:
+    """The embedded feed: a queue that `MemoryStore.publish` fills synchronously."""
+
+    def __init__(self, queues: list[tuple[str, asyncio.Queue[tuple[str, bytes]]]], channel: str) -> None:
+        self._queues = queues
+        self._entry: tuple[str, asyncio.Queue[tuple[str, bytes]]] = (channel, asyncio.Queue())
+        queues.append(self._entry)
+
+    async def has_pending(self) -> bool:
+        return not self._entry[1].empty()
+
+    async def read_pending(self) -> list[bytes]:
+        queue = self._entry[1]
+        return [queue.get_nowait()[1] for _ in range(queue.qsize())]
+
+    async def close(self) -> None:
+        if self._entry in self._queues:
+            self._queues.remove(self._entry)
 
 
 def _as_bytes(value: bytes | str | None) -> bytes | None:
@@ -178,6 +225,19 @@ class RedisStore:
         finally:
             await pubsub.aclose()  # type: ignore[no-untyped-call]
 
+    async def open_feed(self, channel: str) -> MessageFeed:
+        pubsub = self.client.pubsub()
+        try:
+            await pubsub.subscribe(self._k(channel))
+            # Until the subscription is confirmed, messages could be missed: wait for it.
+            confirmed = await pubsub.get_message(timeout=1.0)
+            if not confirmed or confirmed["type"] != "subscribe":
+                raise RedisError("subscription not confirmed")
+        except (RedisError, OSError):
+            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            raise StoreUnavailable from None
+        return RedisFeed(pubsub)
+
     async def ping(self) -> bool:
         try:
             return bool(await self.client.ping())
@@ -186,6 +246,52 @@ class RedisStore:
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+class RedisFeed:
+    """A confirmed pub/sub subscription whose waiting messages are seen without a read or a wait.
+
+    redis-py has no public "is anything waiting?" call, so this looks at two of its internals: the
+    connection's asyncio writer (`_writer`, for the socket to poll) and its parser's `can_read()`
+    (bytes already buffered). Without them every check reads, which is correct but slower.
+    """
+
+    def __init__(self, pubsub: PubSub) -> None:
+        self._pubsub = pubsub
+        connection = pubsub.connection
+        writer = getattr(connection, "_writer", None)
+        sock = writer.get_extra_info("socket") if writer is not None else None
+        self._poll: select.poll | None = None
+        if sock is not None:
+            self._poll = select.poll()
+            self._poll.register(sock.fileno(), select.POLLIN)
+        parser = getattr(connection, "_parser", None)
+        self._buffered: Callable[[], Awaitable[bool]] | None = getattr(parser, "can_read", None)
+
+    async def has_pending(self) -> bool:
+        if self._poll is None or self._buffered is None:
+            return True
+        try:
+            return bool(self._poll.poll(0)) or bool(await self._buffered())
+        except OSError:
+            return True  # closed: let read_pending notice
+
+    async def read_pending(self) -> list[bytes]:
+        messages: list[bytes] = []
+        try:
+            while True:
+                message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=0)
+                if message is None:
+                    return messages
+                messages.append(message["data"])
+        except (RedisError, OSError, RuntimeError):  # RuntimeError: a closed pubsub
+            raise StoreUnavailable from None
+
+    async def close(self) -> None:
+        try:
+            await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+        except (RedisError, OSError):
+            log.warning("feed_close_failed")
 
 
 def create_store(url: str, prefix: str = "pf:") -> KeyValueStore:

@@ -1,4 +1,5 @@
-"""One pure-ASGI middleware for request ids, client address, access logs, metrics and the body size limit.
+"""One pure-ASGI middleware for request ids, client address, access logs, Prometheus metrics, the body
+size limit, security headers and URLs holding NUL characters.
 
 Pure ASGI (not BaseHTTPMiddleware) because it wraps the resolve hot path.
 """
@@ -29,6 +30,52 @@ LATENCY = Histogram(
 
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# One policy for the SPA, Swagger UI and the API: neither page runs inline script (Vite emits module
+# files; /docs starts from /docs/init.js). Styles allow inline because CodeMirror and Swagger UI
+# inject <style> elements; their icons are data: URIs. Nothing loads from another origin.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),  # for browsers without CSP frame-ancestors
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+]
+# Only over HTTPS (RFC 6797 §7.2: ignored over HTTP, and it would pin a plain-HTTP dev server).
+HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+NUL_CHARACTER = "NUL characters (\\u0000) are not allowed"
+
+
+def _security_headers(scope: Scope, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The response headers plus each security header the route did not set itself."""
+    present = {name.lower() for name, _ in headers}
+    added = [h for h in SECURITY_HEADERS if h[0] not in present]
+    if scope.get("scheme") == "https" and HSTS[0] not in present:
+        added.append(HSTS)
+    return [*headers, *added]
+
+
+def _nul_in_url(scope: Scope) -> str | None:
+    """`path` or `query` when the URL carries a NUL character (PostgreSQL text cannot hold one)."""
+    if "\x00" in scope["path"]:
+        return "path"
+    query: bytes = scope.get("query_string", b"")
+    if b"%00" in query or b"\x00" in query:
+        return "query"
+    return None
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -93,6 +140,7 @@ class RequestMiddleware:
                 headers = message.get("headers", [])
                 if status == 204:  # no body, so no content type (FastAPI adds one anyway)
                     headers = [(k, v) for k, v in headers if k.lower() != b"content-type"]
+                headers = _security_headers(scope, list(headers))
                 message["headers"] = [*headers, (b"x-request-id", request_id.encode())]
             await send(message)
 
@@ -122,7 +170,11 @@ class RequestMiddleware:
         )
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send, declared: bytes | None) -> None:
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+        if (part := _nul_in_url(scope)) is not None:
+            error = {"loc": [part], "msg": NUL_CHARACTER, "type": "unstorable_value"}
+            response = problem_response(422, f"{part}: {NUL_CHARACTER}", "validation_error", errors=[error])
+            await response(scope, receive, send)
+        elif declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             await self._too_large(scope, receive, send)
         elif declared is None and scope["method"] in BODY_METHODS:
             # No length announced (chunked): read up to the limit here, so an oversized body is a

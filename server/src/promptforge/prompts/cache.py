@@ -8,11 +8,11 @@ so a write on one replica is seen by the very next resolve on any replica.
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Hashable
 from typing import Generic, TypeVar
+
+from cachetools import TTLCache
 
 from promptforge.core.generations import bump_generation
 from promptforge.core.kv import KeyValueStore
@@ -29,38 +29,24 @@ def payload_key(project_id: uuid.UUID | str, name: str, selector: str) -> str:
     return f"resolve:{project_id}:{name}:{selector}"
 
 
-@dataclass(frozen=True, slots=True)
-class Stamped(Generic[V]):
-    generation: bytes
-    stored_at: float
-    value: V
-
-
 class NearCache(Generic[V]):
-    """A bounded in-process LRU whose entries carry the generation they were built at."""
+    """A bounded in-process LRU with a TTL, whose entries carry the generation they were built at."""
 
     def __init__(self, max_entries: int, ttl_seconds: float) -> None:
-        self._entries: OrderedDict[object, Stamped[V]] = OrderedDict()
-        self.max_entries = max_entries
-        self.ttl_seconds = ttl_seconds
+        self._entries: TTLCache[Hashable, tuple[bytes, V]] = TTLCache(max_entries, ttl_seconds)
 
-    def get(self, key: object, generation: bytes) -> V | None:
+    def get(self, key: Hashable, generation: bytes) -> V | None:
+        """The value if it was built at `generation` (and is younger than the TTL)."""
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry.generation != generation or time.monotonic() - entry.stored_at > self.ttl_seconds:
+        if entry[0] != generation:
             del self._entries[key]
             return None
-        return entry.value
+        return entry[1]
 
-    def put(self, key: object, generation: bytes, value: V) -> None:
-        self._entries[key] = Stamped(generation, time.monotonic(), value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        self._entries.clear()
+    def put(self, key: Hashable, generation: bytes, value: V) -> None:
+        self._entries[key] = (generation, value)
 
 
 async def invalidate_prompt(kv: KeyValueStore, project_id: uuid.UUID, name: str) -> None:

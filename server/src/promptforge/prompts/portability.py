@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from promptforge.auth.principal import Principal
 from promptforge.core.config import Settings
+from promptforge.core.db import serialize_writers
 from promptforge.core.errors import AppError, Unprocessable
 from promptforge.core.kv import KeyValueStore
 from promptforge.prompts import schemas
@@ -140,7 +141,13 @@ async def _plan_prompt(
         if not 1 <= number <= len(numbers):
             raise fail(["labels", label], f"label points at version {number}, which the file does not have")
     existing = (
-        await session.scalars(select(Prompt).where(Prompt.project_id == project_id, Prompt.name == item.name))
+        await session.scalars(
+            # Locked like every other write to a prompt (prompts.service.load_prompt).
+            select(Prompt)
+            .where(Prompt.project_id == project_id, Prompt.name == item.name)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
     ).first()
     if existing is not None and existing.kind != item.kind:
         raise fail(["kind"], f"the stored prompt is a {existing.kind} prompt")
@@ -200,6 +207,7 @@ async def import_project(
     names = [p.name for p in document.prompts]
     if len(names) != len(set(names)):
         raise Unprocessable.field(["body", "prompts"], "The file lists a prompt name more than once.")
+    await serialize_writers(session)  # the plan must still hold when it is applied
     plans = [
         await _plan_prompt(session, settings, project_id, i, item) for i, item in enumerate(document.prompts)
     ]

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
+from pydantic_core import to_json
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,6 +27,7 @@ from promptforge.core.config import Settings
 from promptforge.core.errors import NotFound, Unprocessable
 from promptforge.core.generations import GenerationReader
 from promptforge.core.kv import KeyValueStore, StoreUnavailable
+from promptforge.core.schemas import INT32_MAX
 from promptforge.core.security import sha256_hex
 from promptforge.prompts.cache import PAYLOAD_TTL_SECONDS, NearCache, payload_key, prompt_gen_key
 from promptforge.prompts.models import Label, Prompt, PromptVersion
@@ -59,6 +61,8 @@ class Selector:
 
 
 LABEL_RE = re.compile(LABEL_NAME)
+# ASCII digits only: str.isdigit() also accepts "¹" or "٣", which int() then refuses.
+VERSION_RE = re.compile(r"[0-9]{1,10}")
 PROMPT_PATH_PARAMETERS: list[dict[str, Any]] = [
     {"name": "project_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}},
     {"name": "name", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128}},
@@ -72,7 +76,12 @@ RESOLVE_PARAMETERS: list[dict[str, Any]] = [
         "description": "Default `production`; `latest` = the newest version",
         "schema": {"type": "string", "pattern": LABEL_NAME},
     },
-    {"name": "version", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+    {
+        "name": "version",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
+    },
 ]
 
 
@@ -98,8 +107,10 @@ def parse_resolve_request(request: Request) -> tuple[uuid.UUID, str, Selector]:
     raw_version = query.get("version")
     version = None
     if raw_version is not None:
-        if not raw_version.isdigit() or int(raw_version) < 1:
-            raise Unprocessable.field(["query", "version"], "Input should be an integer of at least 1")
+        if not VERSION_RE.fullmatch(raw_version) or not 1 <= int(raw_version) <= INT32_MAX:
+            raise Unprocessable.field(
+                ["query", "version"], f"Input should be an integer from 1 to {INT32_MAX}"
+            )
         version = int(raw_version)
     return project_id, name, Selector.parse(label, version)
 
@@ -112,8 +123,22 @@ def parse_body(model: type[M], body: bytes) -> M:
         errors = [
             {"loc": ["body", *err["loc"]], "msg": err["msg"], "type": err["type"]} for err in exc.errors()
         ]
+        if errors[0]["type"] == "json_invalid":  # same answer as FastAPI's routes (core/errors.py)
+            raise Unprocessable(
+                "The request body is not valid JSON.", code="invalid_json", errors=errors
+            ) from None
         where = ".".join(str(p) for p in errors[0]["loc"])
         raise Unprocessable(f"{where}: {errors[0]['msg']}", errors=errors) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Generations:
+    """What near-cache entries of one prompt are checked against; None: Redis is down, cache nothing."""
+
+    keys: bytes | None
+    """The project's API-key generation (bumped when a key is revoked)."""
+    prompt: bytes | None
+    """The prompt's generation (bumped by every write to it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +149,9 @@ class Payload:
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Payload:
-        body = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+        # Standard JSON whatever is stored: NaN / Infinity (refused on input since issue 8, but an
+        # older SQLite database may hold some) become null rather than non-standard tokens.
+        body = to_json(data, inf_nan_mode="null")
         return cls(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', data)
 
     def source(self) -> TemplateSource:
@@ -217,11 +244,10 @@ class PromptResolver:
             await authorize_project(session, principal, project_id, Action.READ)
         return principal
 
-    async def generations(self, project_id: uuid.UUID, names: list[str]) -> list[bytes] | None:
-        """Current key generation then each prompt's; None when Redis is down (no cache then)."""
-        return await self.counters.current(
-            [keys_gen_key(project_id), *(prompt_gen_key(project_id, n) for n in names)]
-        )
+    async def generations(self, project_id: uuid.UUID, name: str) -> Generations:
+        """The project's API-key generation and the prompt's (both None when Redis is down)."""
+        values = await self.counters.current([keys_gen_key(project_id), prompt_gen_key(project_id, name)])
+        return Generations(*values) if values else Generations(None, None)
 
     async def payload(
         self, project_id: uuid.UUID, name: str, selector: Selector, generation: bytes | None
@@ -256,6 +282,5 @@ class PromptResolver:
 
     async def load_source(self, project_id: uuid.UUID, name: str, selector: Selector) -> TemplateSource:
         """A prompt's template for rendering (and for `prompt(...)` includes), through the same caches."""
-        generations = await self.generations(project_id, [name])
-        payload = await self.payload(project_id, name, selector, generations[1] if generations else None)
-        return payload.source()
+        generations = await self.generations(project_id, name)
+        return (await self.payload(project_id, name, selector, generations.prompt)).source()

@@ -11,7 +11,7 @@ from promptforge.auth.dependencies import KVDep, PrincipalDep, SettingsDep
 from promptforge.core.db import SessionDep
 from promptforge.core.errors import error_responses
 from promptforge.core.pagination import PageDep
-from promptforge.core.schemas import Page
+from promptforge.core.schemas import INT32_MAX, Page
 from promptforge.prompts import portability, schemas, service
 from promptforge.prompts.rendering import Renderer, TemplateSource
 from promptforge.prompts.resolve import (
@@ -28,6 +28,7 @@ router = APIRouter(prefix="/api/v1/projects/{project_id}/prompts", tags=["prompt
 
 NameParam = Annotated[str, Path(max_length=128, description="Prompt name")]
 LabelParam = Annotated[str, Path(pattern=schemas.LABEL_NAME, description="Label name")]
+NumberParam = Annotated[int, Path(ge=1, le=INT32_MAX, description="Version number")]
 READ_ERRORS = error_responses(401, 403, 404, 422)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 CACHE_CONTROL = "private, max-age=0, must-revalidate"
@@ -56,9 +57,9 @@ async def resolve_prompt(request: Request) -> Response:
     # Parameters are parsed by hand: FastAPI's parameter machinery is a third of this route's cost.
     project_id, name, selector = parse_resolve_request(request)
     resolver: PromptResolver = request.app.state.resolver
-    generations = await resolver.generations(project_id, [name])
-    await resolver.authorize(request, project_id, generations[0] if generations else None)
-    payload = await resolver.payload(project_id, name, selector, generations[1] if generations else None)
+    generations = await resolver.generations(project_id, name)
+    await resolver.authorize(request, project_id, generations.keys)
+    payload = await resolver.payload(project_id, name, selector, generations.prompt)
     headers = {"ETag": payload.etag, "Cache-Control": CACHE_CONTROL}
     if_none_match = request.headers.get("if-none-match")
     if if_none_match and (if_none_match.strip() == "*" or payload.etag in if_none_match):
@@ -86,18 +87,18 @@ async def render_prompt(request: Request) -> Response:
     data = parse_body(schemas.RenderRequest, await request.body())
     resolver: PromptResolver = request.app.state.resolver
     renderer: Renderer = request.app.state.renderer
-    generations = await resolver.generations(project_id, [name])
-    await resolver.authorize(request, project_id, generations[0] if generations else None)
+    generations = await resolver.generations(project_id, name)
+    await resolver.authorize(request, project_id, generations.keys)
     selector = Selector.parse(data.label, data.version)
-    source = (
-        await resolver.payload(project_id, name, selector, generations[1] if generations else None)
-    ).source()
+    source = (await resolver.payload(project_id, name, selector, generations.prompt)).source()
 
     async def load_include(include: str, label: str | None, version: int | None) -> TemplateSource:
         return await resolver.load_source(project_id, include, Selector.parse(label, version, "latest"))
 
     result = await renderer.render(source, data.variables, load_include)
-    rendered = schemas.RenderedPrompt(
+    # Built without validation: the output is the renderer's, not client input (a template may
+    # legitimately print characters that the input schemas refuse), and this is the hot path.
+    rendered = schemas.RenderedPrompt.model_construct(
         name=source.name, version=source.version, kind=source.kind, text=result.text, messages=result.messages
     )
     return Response(rendered.model_dump_json(exclude_none=True), media_type="application/json")
@@ -201,7 +202,7 @@ async def create_version(
 
 @router.get("/{name}/versions/{number}", operation_id="prompts-get-version", responses=READ_ERRORS)
 async def get_version(
-    project_id: uuid.UUID, name: NameParam, number: int, principal: PrincipalDep, session: SessionDep
+    project_id: uuid.UUID, name: NameParam, number: NumberParam, principal: PrincipalDep, session: SessionDep
 ) -> schemas.Version:
     """One version of a prompt."""
     return schemas.Version.model_validate(
@@ -213,8 +214,8 @@ async def get_version(
 async def diff_versions(
     project_id: uuid.UUID,
     name: NameParam,
-    number: int,
-    against: Annotated[int, Query(ge=1, description="The version to compare with")],
+    number: NumberParam,
+    against: Annotated[int, Query(ge=1, le=INT32_MAX, description="The version to compare with")],
     principal: PrincipalDep,
     session: SessionDep,
 ) -> schemas.VersionDiff:

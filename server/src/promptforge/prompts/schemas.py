@@ -8,12 +8,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from promptforge.core.schemas import Schema
+from promptforge.core.schemas import INT32_MAX, Schema
 
 PROMPT_NAME = r"^[a-z0-9][a-z0-9._-]{0,127}$"
 LABEL_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 TAG = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$"
 PromptKind = Literal["text", "chat"]
+VersionNumber = Annotated[int, Field(ge=1, le=INT32_MAX, description="A version number (1, 2, ...)")]
 
 
 class ChatMessage(Schema):
@@ -105,7 +106,7 @@ class VersionDiff(Schema):
 
 
 class LabelMove(Schema):
-    version: int = Field(ge=1)
+    version: VersionNumber
 
 
 class Label(Schema):
@@ -126,7 +127,7 @@ class LabelEvent(Schema):
 
 class RenderRequest(Schema):
     label: str | None = Field(default=None, pattern=LABEL_NAME)
-    version: int | None = Field(default=None, ge=1)
+    version: VersionNumber | None = None
     variables: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -153,7 +154,7 @@ class ResolvedPrompt(Schema):
 
 
 class ExportedVersion(VersionFields):
-    number: int
+    number: VersionNumber
 
 
 class ExportedPrompt(Schema):
@@ -162,7 +163,7 @@ class ExportedPrompt(Schema):
     description: str = Field(default="", max_length=2000)
     tags: list[Annotated[str, Field(pattern=TAG)]] = Field(default_factory=list, max_length=20)
     versions: list[ExportedVersion] = Field(min_length=1)
-    labels: dict[Annotated[str, Field(pattern=LABEL_NAME)], int] = Field(default_factory=dict)
+    labels: dict[Annotated[str, Field(pattern=LABEL_NAME)], VersionNumber] = Field(default_factory=dict)
 
 
 class ProjectExport(Schema):

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from promptforge.auth.principal import Principal
 from promptforge.core.config import Settings
-from promptforge.core.db import after_commit, utcnow
+from promptforge.core.db import after_commit, serialize_writers, utcnow
 from promptforge.core.errors import Conflict, NotFound, Unprocessable
 from promptforge.core.events import publish_event
 from promptforge.core.kv import KeyValueStore
@@ -97,8 +97,9 @@ async def load_prompt(
     stmt = select(Prompt).where(Prompt.project_id == project_id, Prompt.name == name)
     if not include_archived:
         stmt = stmt.where(Prompt.archived_at.is_(None))
-    if lock:
-        stmt = stmt.with_for_update()
+    if lock:  # writers of one prompt go one at a time: version numbers and labels stay consistent
+        await serialize_writers(session)
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     prompt = (await session.scalars(stmt)).first()
     if prompt is None:
         raise NotFound(f"Prompt '{name}' not found.")
@@ -533,7 +534,7 @@ async def remove_label(
         data=data,
     )
     await session.flush()
-    _after_prompt_change(session, kv, prompt, "label.moved", data)
+    _after_prompt_change(session, kv, prompt, "label.removed", data)
 
 
 async def list_labels(

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from promptforge.core.schemas import Schema
+from promptforge.core.schemas import INT32_MAX, Schema
 from promptforge.prompts.schemas import LABEL_NAME, PROMPT_NAME, PromptKind, Template
 from promptforge.providers.schemas import ErrorInfo
 
@@ -20,7 +20,7 @@ class PromptRef(Schema):
 
     name: str = Field(pattern=PROMPT_NAME)
     label: str | None = Field(default=None, pattern=LABEL_NAME)
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=INT32_MAX)
 
 
 class RunParams(Schema):

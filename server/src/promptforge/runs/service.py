@@ -171,10 +171,8 @@ async def start_run(
         if data.prompt is not None:
             ref = data.prompt
             selector = Selector.parse(ref.label, ref.version, "latest")
-            generations = await resolver.generations(project_id, [ref.name])
-            payload = await resolver.payload(
-                project_id, ref.name, selector, generations[1] if generations else None
-            )
+            generations = await resolver.generations(project_id, ref.name)
+            payload = await resolver.payload(project_id, ref.name, selector, generations.prompt)
             source = payload.source()
             model_config = dict(payload.data.get("model_config") or {})
         else:
