@@ -29,7 +29,9 @@ SESSION_EXCLUDED = ["auth-logout", "workspaces-delete", "projects-delete"]
 BUSINESS_RULE_422 = [
     "auth-register",
     "auth-login",
-    "workspaces-add-member",
+    "invitations-create",  # special-use e-mail domains (.test) are refused by email-validator
+    "auth-change-password",  # the current password must be right and the new one strong
+    "auth-deactivate",  # the password must be right
     "api-keys-create",
     "prompts-resolve",
     "prompts-render",

@@ -970,9 +970,9 @@ export const zPromptsListPath = z.object({
 });
 
 export const zPromptsListQuery = z.object({
-    q: z.string().max(200).nullish(),
-    tag: z.string().max(64).nullish(),
-    label: z.string().max(64).nullish(),
+    q: z.string().max(200).regex(/^[^\x00]*$/).nullish(),
+    tag: z.string().max(64).regex(/^[^\x00]*$/).nullish(),
+    label: z.string().max(64).regex(/^[^\x00]*$/).nullish(),
     archived: z.boolean().optional().default(false),
     limit: z.int().gte(1).lte(100).optional().default(50),
     cursor: z.uuid().nullish()
@@ -1416,8 +1416,8 @@ export const zAuditListPath = z.object({
 });
 
 export const zAuditListQuery = z.object({
-    action: z.string().max(64).nullish(),
-    actor: z.string().max(320).nullish(),
+    action: z.string().max(64).regex(/^[^\x00]*$/).nullish(),
+    actor: z.string().max(320).regex(/^[^\x00]*$/).nullish(),
     project_id: z.uuid().nullish(),
     limit: z.int().gte(1).lte(100).optional().default(50),
     cursor: z.uuid().nullish()
@@ -1542,7 +1542,7 @@ export const zRunsListPath = z.object({
 });
 
 export const zRunsListQuery = z.object({
-    prompt: z.string().max(128).nullish(),
+    prompt: z.string().max(128).regex(/^[^\x00]*$/).nullish(),
     provider_id: z.uuid().nullish(),
     status: z.enum([
         'queued',

@@ -18,6 +18,9 @@ T = TypeVar("T")
 INT32_MAX = 2_147_483_647
 """The largest value of a PostgreSQL `integer` column (version numbers and other counters)."""
 
+NO_NUL = r"^[^\x00]*$"
+"""Pattern for free-text query parameters: the OpenAPI then says what the middleware refuses (NUL)."""
+
 
 def _text_problem(value: str) -> str | None:
     if "\x00" in value:

@@ -11,7 +11,7 @@ from promptforge.auth.dependencies import KVDep, PrincipalDep, SettingsDep
 from promptforge.core.db import SessionDep
 from promptforge.core.errors import error_responses
 from promptforge.core.pagination import PageDep
-from promptforge.core.schemas import INT32_MAX, Page
+from promptforge.core.schemas import INT32_MAX, NO_NUL, Page
 from promptforge.prompts import portability, schemas, service
 from promptforge.prompts.rendering import Renderer, TemplateSource
 from promptforge.prompts.resolve import (
@@ -110,10 +110,12 @@ async def list_prompts(
     principal: PrincipalDep,
     session: SessionDep,
     page: PageDep,
-    q: Annotated[str | None, Query(max_length=200, description="Text in name or description")] = None,
-    tag: Annotated[str | None, Query(max_length=64)] = None,
+    q: Annotated[
+        str | None, Query(pattern=NO_NUL, max_length=200, description="Text in name or description")
+    ] = None,
+    tag: Annotated[str | None, Query(pattern=NO_NUL, max_length=64)] = None,
     label: Annotated[
-        str | None, Query(max_length=64, description="Only prompts that have this label")
+        str | None, Query(pattern=NO_NUL, max_length=64, description="Only prompts that have this label")
     ] = None,
     archived: Annotated[bool, Query(description="List archived prompts instead")] = False,
 ) -> Page[schemas.Prompt]:

@@ -17,7 +17,7 @@ from promptforge.auth.dependencies import PrincipalDep
 from promptforge.core.db import SessionDep
 from promptforge.core.errors import error_responses
 from promptforge.core.pagination import PageDep
-from promptforge.core.schemas import Page
+from promptforge.core.schemas import NO_NUL, Page
 from promptforge.runs import schemas, service
 from promptforge.runs.service import RunServices, RunStreamer, run_services
 
@@ -84,7 +84,9 @@ async def list_runs(
     principal: PrincipalDep,
     session: SessionDep,
     page: PageDep,
-    prompt: Annotated[str | None, Query(max_length=128, description="Only runs of this prompt")] = None,
+    prompt: Annotated[
+        str | None, Query(pattern=NO_NUL, max_length=128, description="Only runs of this prompt")
+    ] = None,
     provider_id: Annotated[uuid.UUID | None, Query(description="Only runs with this provider")] = None,
     run_status: Annotated[schemas.RunStatus | None, Query(alias="status")] = None,
 ) -> Page[schemas.Run]:

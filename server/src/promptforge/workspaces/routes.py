@@ -11,7 +11,7 @@ from promptforge.auth.dependencies import KVDep, PrincipalDep
 from promptforge.core.db import SessionDep
 from promptforge.core.errors import error_responses
 from promptforge.core.pagination import PageDep
-from promptforge.core.schemas import Page
+from promptforge.core.schemas import NO_NUL, Page
 from promptforge.workspaces import schemas, service
 
 router = APIRouter(prefix="/api/v1", tags=["workspaces"])
@@ -172,9 +172,11 @@ async def list_audit_log(
     principal: PrincipalDep,
     session: SessionDep,
     page: PageDep,
-    action: Annotated[str | None, Query(max_length=64, description="Action prefix, e.g. `member.`")] = None,
+    action: Annotated[
+        str | None, Query(pattern=NO_NUL, max_length=64, description="Action prefix, e.g. `member.`")
+    ] = None,
     actor: Annotated[
-        str | None, Query(max_length=320, description="Part of the actor's email or key name")
+        str | None, Query(pattern=NO_NUL, max_length=320, description="Part of the actor's email or key name")
     ] = None,
     project_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[schemas.AuditEvent]:
