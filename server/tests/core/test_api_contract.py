@@ -98,3 +98,16 @@ async def test_cursor_constraints_are_in_the_schema(factory: Factory, app: FastA
             if parameter["name"] == "cursor":
                 variants = parameter["schema"].get("anyOf", [parameter["schema"]])
                 assert {"type": "string", "format": "uuid"} in variants, (method, path)
+
+
+async def test_request_strings_say_nul_is_refused_and_the_api_refuses_it(
+    factory: Factory, app: FastAPI
+) -> None:
+    components = app.openapi()["components"]["schemas"]
+    assert components["WorkspaceCreate"]["properties"]["name"]["pattern"] == "^[^\\x00]*$"
+    # Rendered output may legitimately hold a NUL: response-only schemas make no such promise.
+    assert "pattern" not in components["RenderedPrompt"]["properties"]["text"]["anyOf"][0]
+    owner = await factory.account()
+    response = await owner.client.post("/api/v1/workspaces", json={"name": "a\u0000b", "slug": "nul-ws"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "name"]

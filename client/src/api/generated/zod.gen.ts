@@ -21,7 +21,7 @@ export const zApiKey = z.object({
  * ApiKeyCreate
  */
 export const zApiKeyCreate = z.object({
-    name: z.string().min(1).max(100),
+    name: z.string().min(1).max(100).regex(/^[^\x00]*$/),
     role: z.enum(['viewer', 'editor']),
     expires_at: z.iso.datetime().nullish()
 });
@@ -69,14 +69,14 @@ export const zChatMessage = z.object({
         'user',
         'assistant'
     ]),
-    content: z.string()
+    content: z.string().regex(/^[^\x00]*$/)
 });
 
 /**
  * DeactivateRequest
  */
 export const zDeactivateRequest = z.object({
-    password: z.string().min(1).max(1024)
+    password: z.string().min(1).max(1024).regex(/^[^\x00]*$/)
 });
 
 /**
@@ -194,7 +194,7 @@ export const zLabelMove = z.object({
  */
 export const zLoginRequest = z.object({
     email: z.email(),
-    password: z.string().min(1).max(1024)
+    password: z.string().min(1).max(1024).regex(/^[^\x00]*$/)
 });
 
 /**
@@ -319,8 +319,8 @@ export const zPageMember = z.object({
  * PasswordChange
  */
 export const zPasswordChange = z.object({
-    current_password: z.string().min(1).max(1024),
-    new_password: z.string().min(10).max(128)
+    current_password: z.string().min(1).max(1024).regex(/^[^\x00]*$/),
+    new_password: z.string().min(10).max(128).regex(/^[^\x00]*$/)
 });
 
 /**
@@ -338,7 +338,7 @@ export const zPlaceholder = z.object({
  */
 export const zExportedVersion = z.object({
     template: z.union([
-        z.string(),
+        z.string().regex(/^[^\x00]*$/),
         z.array(z.union([z.object({
                 role: z.union([
                     z.literal('assistant'),
@@ -351,7 +351,7 @@ export const zExportedVersion = z.object({
     ]),
     variables: z.record(z.string(), z.unknown()).nullish(),
     model_config: z.record(z.string(), z.unknown()).optional(),
-    commit_message: z.string().max(2000).optional().default(''),
+    commit_message: z.string().max(2000).regex(/^[^\x00]*$/).optional().default(''),
     number: z.int().gte(1).lte(2147483647)
 });
 
@@ -361,7 +361,7 @@ export const zExportedVersion = z.object({
 export const zExportedPrompt = z.object({
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/),
     kind: z.enum(['text', 'chat']),
-    description: z.string().max(2000).optional().default(''),
+    description: z.string().max(2000).regex(/^[^\x00]*$/).optional().default(''),
     tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/)).max(20).optional(),
     versions: z.array(zExportedVersion).min(1),
     labels: z.record(z.string(), z.unknown()).optional()
@@ -405,7 +405,7 @@ export const zPageProject = z.object({
  * ProjectCreate
  */
 export const zProjectCreate = z.object({
-    name: z.string().min(1).max(100),
+    name: z.string().min(1).max(100).regex(/^[^\x00]*$/),
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
 });
 
@@ -421,7 +421,7 @@ export const zProjectExport = z.object({
  * ProjectUpdate
  */
 export const zProjectUpdate = z.object({
-    name: z.string().min(1).max(100).nullish(),
+    name: z.string().min(1).max(100).regex(/^[^\x00]*$/).nullish(),
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).nullish(),
     protected_labels: z.array(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)).max(50).nullish()
 });
@@ -456,7 +456,7 @@ export const zPagePrompt = z.object({
  */
 export const zPromptCreate = z.object({
     template: z.union([
-        z.string(),
+        z.string().regex(/^[^\x00]*$/),
         z.array(z.union([z.object({
                 role: z.union([
                     z.literal('assistant'),
@@ -469,10 +469,10 @@ export const zPromptCreate = z.object({
     ]),
     variables: z.record(z.string(), z.unknown()).nullish(),
     model_config: z.record(z.string(), z.unknown()).optional(),
-    commit_message: z.string().max(2000).optional().default(''),
+    commit_message: z.string().max(2000).regex(/^[^\x00]*$/).optional().default(''),
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/),
     kind: z.enum(['text', 'chat']),
-    description: z.string().max(2000).optional().default(''),
+    description: z.string().max(2000).regex(/^[^\x00]*$/).optional().default(''),
     tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/)).max(20).optional()
 });
 
@@ -491,7 +491,7 @@ export const zPromptRef = z.object({
  * PromptUpdate
  */
 export const zPromptUpdate = z.object({
-    description: z.string().max(2000).nullish(),
+    description: z.string().max(2000).regex(/^[^\x00]*$/).nullish(),
     tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/)).max(20).nullish(),
     archived: z.boolean().nullish()
 });
@@ -538,10 +538,10 @@ export const zProviderCreate = z.object({
         'openai_compatible',
         'echo'
     ]),
-    base_url: z.string().max(500).nullish(),
+    base_url: z.string().max(500).regex(/^[^\x00]*$/).nullish(),
     api_key: z.string().max(500).nullish(),
-    default_model: z.string().min(1).max(200).nullish(),
-    models: z.array(z.string().min(1).max(200)).max(200).optional(),
+    default_model: z.string().min(1).max(200).regex(/^[^\x00]*$/).nullish(),
+    models: z.array(z.string().min(1).max(200).regex(/^[^\x00]*$/)).max(200).optional(),
     pricing: z.record(z.string(), zModelPrice).optional()
 });
 
@@ -565,10 +565,10 @@ export const zProviderTestResult = z.object({
  */
 export const zProviderUpdate = z.object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/).nullish(),
-    base_url: z.string().max(500).nullish(),
+    base_url: z.string().max(500).regex(/^[^\x00]*$/).nullish(),
     api_key: z.string().max(500).nullish(),
-    default_model: z.string().min(1).max(200).nullish(),
-    models: z.array(z.string().min(1).max(200)).max(200).nullish(),
+    default_model: z.string().min(1).max(200).regex(/^[^\x00]*$/).nullish(),
+    models: z.array(z.string().min(1).max(200).regex(/^[^\x00]*$/)).max(200).nullish(),
     pricing: z.record(z.string(), zModelPrice).nullish()
 });
 
@@ -648,8 +648,8 @@ export const zRunParams = z.object({
     max_tokens: z.int().gte(1).lte(1000000).nullish(),
     top_p: z.number().gte(0).lte(1).nullish(),
     stop: z.union([
-        z.string(),
-        z.array(z.string())
+        z.string().regex(/^[^\x00]*$/),
+        z.array(z.string().regex(/^[^\x00]*$/))
     ]).nullish(),
     seed: z.int().nullish(),
     response_format: z.record(z.string(), z.unknown()).nullish()
@@ -661,7 +661,7 @@ export const zRunParams = z.object({
 export const zRunCreate = z.object({
     prompt: zPromptRef.nullish(),
     template: z.union([
-        z.string(),
+        z.string().regex(/^[^\x00]*$/),
         z.array(z.union([z.object({
                 role: z.union([
                     z.literal('assistant'),
@@ -675,7 +675,7 @@ export const zRunCreate = z.object({
     kind: z.enum(['text', 'chat']).nullish(),
     variables: z.record(z.string(), z.unknown()).optional(),
     provider_id: z.uuid(),
-    model: z.string().max(200).nullish(),
+    model: z.string().max(200).regex(/^[^\x00]*$/).nullish(),
     params: zRunParams.optional(),
     stream: z.boolean().optional().default(false)
 });
@@ -800,8 +800,8 @@ export const zMe = z.object({
  */
 export const zUserCreate = z.object({
     email: z.email(),
-    password: z.string().min(10).max(128),
-    display_name: z.string().min(1).max(100)
+    password: z.string().min(10).max(128).regex(/^[^\x00]*$/),
+    display_name: z.string().min(1).max(100).regex(/^[^\x00]*$/)
 });
 
 /**
@@ -862,7 +862,7 @@ export const zPromptWithVersion = z.object({
  */
 export const zVersionCreate = z.object({
     template: z.union([
-        z.string(),
+        z.string().regex(/^[^\x00]*$/),
         z.array(z.union([z.object({
                 role: z.union([
                     z.literal('assistant'),
@@ -875,7 +875,7 @@ export const zVersionCreate = z.object({
     ]),
     variables: z.record(z.string(), z.unknown()).nullish(),
     model_config: z.record(z.string(), z.unknown()).optional(),
-    commit_message: z.string().max(2000).optional().default('')
+    commit_message: z.string().max(2000).regex(/^[^\x00]*$/).optional().default('')
 });
 
 /**
@@ -917,7 +917,7 @@ export const zPageWorkspace = z.object({
  * WorkspaceCreate
  */
 export const zWorkspaceCreate = z.object({
-    name: z.string().min(1).max(100),
+    name: z.string().min(1).max(100).regex(/^[^\x00]*$/),
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
 });
 
@@ -925,7 +925,7 @@ export const zWorkspaceCreate = z.object({
  * WorkspaceUpdate
  */
 export const zWorkspaceUpdate = z.object({
-    name: z.string().min(1).max(100).nullish(),
+    name: z.string().min(1).max(100).regex(/^[^\x00]*$/).nullish(),
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).nullish()
 });
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from promptforge.core.errors import PROBLEM_JSON, STATUS_TITLES
+from promptforge.core.schemas import NO_NUL
 
 PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
 # Why each status can happen anywhere; the text becomes the response's description.
@@ -56,3 +57,41 @@ def document_common_errors(schema: dict[str, Any], public_paths: set[str]) -> No
                         "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
                     },
                 )
+
+
+_COMPOSITES = ("anyOf", "oneOf", "allOf", "prefixItems")
+
+
+def document_text_rules(schema: dict[str, Any]) -> None:
+    """Say in the OpenAPI what every request schema refuses: NUL in any string (core/schemas.py).
+
+    Only schemas reachable from request bodies get the pattern, so a response that may carry a NUL
+    (rendered output) is not declared invalid. Strings that already have a pattern, format or enum
+    are left alone: those are stricter already.
+    """
+    components = schema.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+    stack: list[Any] = [
+        media.get("schema")
+        for operations in schema.get("paths", {}).values()
+        for operation in operations.values()
+        if isinstance(operation, dict)
+        for media in operation.get("requestBody", {}).get("content", {}).values()
+    ]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            name = ref.rsplit("/", 1)[1]
+            if name not in seen:
+                seen.add(name)
+                stack.append(components.get(name))
+        if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & node.keys():
+            node["pattern"] = NO_NUL
+        stack.extend(node.get(key) for key in (*_COMPOSITES, "items", "additionalProperties"))
+        stack.extend((node.get("properties") or {}).values())

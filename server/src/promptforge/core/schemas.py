@@ -19,7 +19,7 @@ INT32_MAX = 2_147_483_647
 """The largest value of a PostgreSQL `integer` column (version numbers and other counters)."""
 
 NO_NUL = r"^[^\x00]*$"
-"""Pattern for free-text query parameters: the OpenAPI then says what the middleware refuses (NUL)."""
+"""Pattern for free text (query parameters, request strings): the OpenAPI says NUL is refused."""
 
 
 def _text_problem(value: str) -> str | None:
