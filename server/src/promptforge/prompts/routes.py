@@ -13,7 +13,7 @@ from promptforge.core.errors import error_responses
 from promptforge.core.pagination import PageDep
 from promptforge.core.schemas import Page
 from promptforge.prompts import portability, schemas, service
-from promptforge.prompts.rendering import Renderer, TemplateSource
+from promptforge.prompts.rendering.renderer import Renderer, TemplateSource
 from promptforge.prompts.resolve import (
     PROMPT_PATH_PARAMETERS,
     RESOLVE_PARAMETERS,
