@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from promptforge.core.errors import NotFound, Unprocessable
-from promptforge.prompts.rendering import errors, renderer as renderer_module, templates
+from promptforge.prompts.rendering import errors, templates
+from promptforge.prompts.rendering import renderer as renderer_module
 from promptforge.prompts.rendering.renderer import IncludeLoader, Renderer, TemplateSource
 from promptforge.prompts.rendering.templates import RenderLimits, check_template, infer_variables
 from promptforge.prompts.rendering.variables import merge_declared_variables, validate_variables

@@ -325,5 +325,7 @@ async def import_prompts(
     mode: Annotated[portability.ImportMode, Query(description="`dry-run` reports without writing")] = "merge",
 ) -> schemas.ImportReport:
     """Import prompts from an export file (JSON or YAML); nothing is written if any prompt is invalid."""
-    document = portability.parse_import(await request.body(), request.headers.get("content-type", ""))
-    return await portability.import_project(session, kv, settings, principal, project_id, document, mode)
+    content_type = request.headers.get("content-type", "")
+    return await portability.import_project(
+        session, kv, settings, principal, project_id, request.body, content_type, mode
+    )
