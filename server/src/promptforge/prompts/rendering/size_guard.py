@@ -91,7 +91,7 @@ class Guard:
 
     def check_printable(self, value: Any) -> None:
         """check_value for a value about to become text: also refuses reprs with addresses."""
-        if type(value) is str:
+        if isinstance(value, str):
             self.check(len(value), "a string")
         elif isinstance(value, (*CONTAINERS, Namespace)):
             self.check(self.weight(value), "a value")
