@@ -521,3 +521,19 @@ async def test_include_errors_are_reported_like_the_root(renderer: Renderer) -> 
     needs = text("{{ secret }}", name="needs")
     err = await render_error(renderer, "{{ prompt('needs') }}", {}, make_loader(needs))
     assert err.code == "missing_variable" and "secret" in err.detail
+
+
+# --------------------------------------------------------------------------- filter classes
+
+
+def test_every_builtin_filter_is_classified_or_unavailable() -> None:
+    """A filter a future Jinja adds must be classed (estimated, linear, passive) before templates get it."""
+    from jinja2.defaults import DEFAULT_FILTERS
+
+    from promptforge.prompts.rendering import filters
+    from promptforge.prompts.rendering.sandbox import ENV
+
+    classified = set(filters.ESTIMATED) | filters.LINEAR | filters.PASSIVE
+    assert set(ENV.filters) == set(DEFAULT_FILTERS) & classified
+    assert set(DEFAULT_FILTERS) - classified == {"pprint"}
+    assert "lipsum" not in ENV.globals
