@@ -24,7 +24,7 @@ from referencing.jsonschema import DRAFT202012
 
 from promptforge.core.errors import Unprocessable
 from promptforge.core.json_shape import json_shape_problem
-from promptforge.core.user_regex import InvalidRegex, UserRegex, compile_regex
+from promptforge.core.user_regex import InvalidRegex, compile_regex
 from promptforge.prompts.rendering.errors import Loc, field_error
 
 MAX_SCHEMA_BYTES = 65536
@@ -63,10 +63,6 @@ def _subschemas(schema: dict[str, Any], path: Loc) -> Iterator[tuple[dict[str, A
             yield from ((s, [*path, keyword, k]) for k, s in value.items() if isinstance(s, dict))
 
 
-def _regex(pattern: str) -> UserRegex:
-    return compile_regex(pattern)
-
-
 def _short(instance: Any) -> str:
     text = repr(instance)
     return text if len(text) <= 80 else text[:77] + "..."
@@ -75,7 +71,7 @@ def _short(instance: Any) -> str:
 def _pattern(
     validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
 ) -> Iterator[ValidationError]:
-    if validator.is_type(instance, "string") and not _regex(pattern).search(instance):
+    if validator.is_type(instance, "string") and not compile_regex(pattern).search(instance):
         yield ValidationError(f"{_short(instance)} does not match {pattern!r}")
 
 
@@ -85,7 +81,7 @@ def _pattern_properties(
     if not validator.is_type(instance, "object"):
         return
     for pattern, subschema in patterns.items():
-        regex = _regex(pattern)
+        regex = compile_regex(pattern)
         for key, value in instance.items():
             if regex.search(key):
                 yield from validator.descend(value, subschema, path=key, schema_path=pattern)
@@ -97,7 +93,7 @@ def _additional_properties(
     if not validator.is_type(instance, "object"):
         return
     properties = schema.get("properties", {})
-    regexes = [_regex(p) for p in schema.get("patternProperties", {})]
+    regexes = [compile_regex(p) for p in schema.get("patternProperties", {})]
     extras = [k for k in instance if k not in properties and not any(r.search(k) for r in regexes)]
     if validator.is_type(additional, "object"):
         for extra in extras:
