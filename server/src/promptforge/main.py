@@ -26,7 +26,7 @@ from promptforge.core.logging import configure_logging
 from promptforge.core.middleware import RequestMiddleware
 from promptforge.core.openapi_errors import document_common_errors, document_text_rules
 from promptforge.core.spa import install_spa
-from promptforge.prompts.rendering import Renderer
+from promptforge.prompts.rendering.renderer import Renderer
 from promptforge.prompts.resolve import PromptResolver
 from promptforge.prompts.routes import portability_router
 from promptforge.prompts.routes import router as prompts_router

@@ -6,8 +6,10 @@ importing it elsewhere reproduces it. Every prompt is validated before anything 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -19,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from promptforge.auth.principal import Principal
 from promptforge.core.config import Settings
 from promptforge.core.db import serialize_writers
-from promptforge.core.errors import AppError, Unprocessable
+from promptforge.core.errors import Unprocessable
+from promptforge.core.json_shape import json_shape_problem
 from promptforge.core.kv import KeyValueStore
 from promptforge.prompts import schemas
 from promptforge.prompts.models import Label, Prompt, PromptVersion
@@ -89,14 +92,68 @@ def dump_export(export: schemas.ProjectExport, fmt: Literal["json", "yaml"]) -> 
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def parse_import(body: bytes, content_type: str) -> schemas.ProjectExport:
-    """Parse a JSON or YAML document; 422 naming the prompt and field of the first problems."""
+# A prompt export is a small tree: nothing in it needs more nesting or values than this.
+MAX_DOCUMENT_DEPTH = 64
+MAX_DOCUMENT_NODES = 200_000
+# libyaml when available (the parser is iterative C code), else the pure-Python one
+_YAML_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _invalid_document(fmt: str, why: str) -> Unprocessable:
+    return Unprocessable.field(
+        ["body"], f"The file is not a valid {fmt} export: {why}.", code="invalid_document"
+    )
+
+
+def _yaml_problem(body: bytes) -> str | None:
+    """Scan the YAML event stream before building anything: no aliases, bounded depth and size.
+
+    Aliases are how a 1 KB file expands to gigabytes (billion laughs); an export never has them.
+    """
+    depth = nodes = 0
+    for event in yaml.parse(body, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            return "YAML anchors and aliases (&name, *name) are not allowed"
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DOCUMENT_DEPTH:
+                return f"it is nested deeper than {MAX_DOCUMENT_DEPTH} levels"
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > MAX_DOCUMENT_NODES:
+                return f"it has more than {MAX_DOCUMENT_NODES} values"
+    return None
+
+
+def _load(body: bytes, content_type: str) -> Any:
+    """The document as plain JSON values, or a 422 saying why it cannot be one."""
+    fmt = "JSON" if "json" in content_type else "YAML"
     try:
-        raw = json.loads(body) if "json" in content_type else yaml.safe_load(body)
+        if fmt == "JSON":
+            raw = json.loads(body)
+        else:
+            problem = _yaml_problem(body)
+            if problem is not None:
+                raise _invalid_document(fmt, problem)
+            raw = yaml.load(body, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader, checked above)
     except (ValueError, yaml.YAMLError) as exc:
-        raise Unprocessable(
-            f"The file is not valid {'JSON' if 'json' in content_type else 'YAML'}: {exc}"
-        ) from None
+        raise _invalid_document(fmt, str(exc)[:500]) from None
+    except RecursionError:
+        raise _invalid_document(fmt, "it is nested too deeply") from None
+    problem = json_shape_problem(raw, max_depth=MAX_DOCUMENT_DEPTH, max_nodes=MAX_DOCUMENT_NODES)
+    if problem is not None:
+        raise _invalid_document(fmt, problem)
+    return raw
+
+
+def parse_import(body: bytes, content_type: str) -> schemas.ProjectExport:
+    """Parse a JSON or YAML export; 422 naming the prompt and field of the first problems.
+
+    CPU-bound and fed by users: call it off the event loop, after authorization.
+    """
+    raw = _load(body, content_type)
     try:
         return schemas.ProjectExport.model_validate(raw)
     except ValidationError as exc:
@@ -114,6 +171,28 @@ def parse_import(body: bytes, content_type: str) -> schemas.ProjectExport:
         raise Unprocessable(errors[0]["msg"], errors=errors) from None
 
 
+Prepared = tuple[Any, dict[str, Any], str]
+
+
+def _prepare_all(settings: Settings, document: schemas.ProjectExport) -> list[list[Prepared]]:
+    """Check every version of every prompt (template, variables schema); 422 locating the field."""
+    prepared: list[list[Prepared]] = []
+    for index, item in enumerate(document.prompts):
+        versions: list[Prepared] = []
+        for i, version in enumerate(item.versions):
+            try:
+                versions.append(prepare_version(settings, item.kind, version))
+            except Unprocessable as exc:
+                base: list[str | int] = ["body", "prompts", index, "versions", i]
+                errors = [
+                    {**e, "loc": [*base, *e["loc"][1:]], "msg": f"prompt '{item.name}': {e['msg']}"}
+                    for e in exc.errors or [{"loc": ["body"], "msg": exc.detail, "type": exc.code}]
+                ]
+                raise Unprocessable(errors[0]["msg"], code=exc.code, errors=errors) from None
+        prepared.append(versions)
+    return prepared
+
+
 @dataclass
 class _Plan:
     """What importing one prompt will do."""
@@ -127,7 +206,11 @@ class _Plan:
 
 
 async def _plan_prompt(
-    session: AsyncSession, settings: Settings, project_id: uuid.UUID, index: int, item: schemas.ExportedPrompt
+    session: AsyncSession,
+    project_id: uuid.UUID,
+    index: int,
+    item: schemas.ExportedPrompt,
+    prepared_versions: list[Prepared],
 ) -> _Plan:
     def fail(path: list[str | int], msg: str) -> Unprocessable:
         return Unprocessable.field(["body", "prompts", index, *path], f"prompt '{item.name}': {msg}")
@@ -164,11 +247,7 @@ async def _plan_prompt(
         )
     plan = _Plan(item, existing)
     previous_hash = None
-    for i, version in enumerate(item.versions):
-        try:
-            prepared = prepare_version(settings, item.kind, version)
-        except AppError as exc:
-            raise fail(["versions", i, "template"], exc.detail) from None
+    for i, (version, prepared) in enumerate(zip(item.versions, prepared_versions, strict=True)):
         if prepared[2] == previous_hash:
             raise fail(
                 ["versions", i], f"version {version.number} repeats the content of the version before it"
@@ -199,17 +278,23 @@ async def import_project(
     settings: Settings,
     principal: Principal,
     project_id: uuid.UUID,
-    document: schemas.ProjectExport,
+    read_body: Callable[[], Awaitable[bytes]],
+    content_type: str,
     mode: ImportMode,
 ) -> schemas.ImportReport:
-    """Validate every prompt first; then (unless dry run) create prompts, append versions, move labels."""
+    """Authorize, then parse and validate every prompt off the event loop; then (unless dry run)
+    create prompts, append versions and move labels."""
     access = await authorize_project(session, principal, project_id, Action.WRITE)
+    # only now is the body looked at: a stranger's file costs no parsing
+    document = await asyncio.to_thread(parse_import, await read_body(), content_type)
     names = [p.name for p in document.prompts]
     if len(names) != len(set(names)):
         raise Unprocessable.field(["body", "prompts"], "The file lists a prompt name more than once.")
+    prepared = await asyncio.to_thread(_prepare_all, settings, document)
     await serialize_writers(session)  # the plan must still hold when it is applied
     plans = [
-        await _plan_prompt(session, settings, project_id, i, item) for i, item in enumerate(document.prompts)
+        await _plan_prompt(session, project_id, i, item, prepared[i])
+        for i, item in enumerate(document.prompts)
     ]
     for plan in plans:
         for label in sorted(plan.label_moves):

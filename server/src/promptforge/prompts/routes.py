@@ -13,7 +13,7 @@ from promptforge.core.errors import error_responses
 from promptforge.core.pagination import PageDep
 from promptforge.core.schemas import INT32_MAX, NO_NUL, Page
 from promptforge.prompts import portability, schemas, service
-from promptforge.prompts.rendering import Renderer, TemplateSource
+from promptforge.prompts.rendering.renderer import Renderer, TemplateSource
 from promptforge.prompts.resolve import (
     PROMPT_PATH_PARAMETERS,
     RESOLVE_PARAMETERS,
@@ -328,5 +328,7 @@ async def import_prompts(
     mode: Annotated[portability.ImportMode, Query(description="`dry-run` reports without writing")] = "merge",
 ) -> schemas.ImportReport:
     """Import prompts from an export file (JSON or YAML); nothing is written if any prompt is invalid."""
-    document = portability.parse_import(await request.body(), request.headers.get("content-type", ""))
-    return await portability.import_project(session, kv, settings, principal, project_id, document, mode)
+    content_type = request.headers.get("content-type", "")
+    return await portability.import_project(
+        session, kv, settings, principal, project_id, request.body, content_type, mode
+    )

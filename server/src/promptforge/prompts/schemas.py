@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field
 
 from promptforge.core.schemas import INT32_MAX, Schema
+from promptforge.prompts.rendering.templates import PLACEHOLDER_NAME
 
 PROMPT_NAME = r"^[a-z0-9][a-z0-9._-]{0,127}$"
 LABEL_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
@@ -26,7 +27,7 @@ class Placeholder(Schema):
     """A slot that expands to the list of messages passed in the variable `name`."""
 
     role: Literal["placeholder"]
-    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+    name: str = Field(pattern=PLACEHOLDER_NAME)
 
 
 ChatItem = Annotated[ChatMessage | Placeholder, Field(discriminator="role")]

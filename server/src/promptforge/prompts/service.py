@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import hashlib
 import json
@@ -23,12 +24,8 @@ from promptforge.core.pagination import PageParams, paginate
 from promptforge.prompts import schemas
 from promptforge.prompts.cache import invalidate_prompt
 from promptforge.prompts.models import Label, LabelEvent, Prompt, PromptTag, PromptVersion
-from promptforge.prompts.rendering import (
-    RenderLimits,
-    check_template,
-    infer_variables,
-    merge_declared_variables,
-)
+from promptforge.prompts.rendering.templates import RenderLimits, check_template, infer_variables
+from promptforge.prompts.rendering.variables import merge_declared_variables
 from promptforge.workspaces.audit import actor_label, record_audit
 from promptforge.workspaces.permissions import (
     Action,
@@ -63,20 +60,13 @@ def template_json(template: schemas.Template) -> Any:
     return template if isinstance(template, str) else [item.model_dump() for item in template]
 
 
-def _check_kind(kind: str, template: schemas.Template) -> None:
-    if kind == "text" and not isinstance(template, str):
-        raise Unprocessable.field(["body", "template"], "A text prompt's template must be a string.")
-    if kind == "chat" and isinstance(template, str):
-        raise Unprocessable.field(
-            ["body", "template"], "A chat prompt's template must be a list of messages."
-        )
-
-
 def prepare_version(
     settings: Settings, kind: str, fields: schemas.VersionFields
 ) -> tuple[Any, dict[str, Any], str]:
-    """Validate a version's content; return its stored template, variables schema and content hash."""
-    _check_kind(kind, fields.template)
+    """Validate a version's content; return its stored template, variables schema and content hash.
+
+    CPU-bound (parses the template, checks the schema): call it through asyncio.to_thread.
+    """
     template = template_json(fields.template)
     check_template(kind, template, render_limits(settings))
     variables = merge_declared_variables(fields.variables, infer_variables(kind, template))
@@ -269,7 +259,9 @@ async def add_version(
     prepared: tuple[Any, dict[str, Any], str] | None = None,
 ) -> tuple[PromptVersion, bool]:
     """Append a version unless its content equals the latest one; returns (version, created)."""
-    template, variables, digest = prepared or prepare_version(settings, prompt.kind, fields)
+    if prepared is None:
+        prepared = await asyncio.to_thread(prepare_version, settings, prompt.kind, fields)
+    template, variables, digest = prepared
     if prompt.latest_version:
         latest = await load_version(session, prompt, prompt.latest_version)
         if latest.content_hash == digest:
@@ -302,7 +294,7 @@ async def create_prompt(
     data: schemas.PromptCreate,
 ) -> schemas.PromptWithVersion:
     access = await authorize_project(session, principal, project_id, Action.WRITE)
-    prepared = prepare_version(settings, data.kind, data)
+    prepared = await asyncio.to_thread(prepare_version, settings, data.kind, data)
     exists = await session.scalar(
         select(func.count()).where(Prompt.project_id == project_id, Prompt.name == data.name)
     )

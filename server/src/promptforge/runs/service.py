@@ -29,7 +29,8 @@ from promptforge.core.db import utcnow
 from promptforge.core.encryption import SecretBox
 from promptforge.core.errors import AppError, DatabaseUnavailable, NotFound, Unprocessable
 from promptforge.core.pagination import PageParams, paginate
-from promptforge.prompts.rendering import Renderer, TemplateSource, check_template
+from promptforge.prompts.rendering.renderer import Renderer, TemplateSource
+from promptforge.prompts.rendering.templates import check_template
 from promptforge.prompts.resolve import PromptResolver, Selector
 from promptforge.prompts.service import render_limits, template_json
 from promptforge.providers.adapters import (
@@ -123,13 +124,10 @@ def run_out(row: Run) -> schemas.Run:
 
 def _draft_source(settings: Settings, data: schemas.RunCreate) -> TemplateSource:
     assert data.template is not None
-    inferred: Literal["text", "chat"] = "text" if isinstance(data.template, str) else "chat"
-    if data.kind is not None and data.kind != inferred:
-        shape = "a string" if data.kind == "text" else "a list of messages"
-        raise Unprocessable.field(["body", "template"], f"A {data.kind} template must be {shape}.")
+    kind: Literal["text", "chat"] = data.kind or ("text" if isinstance(data.template, str) else "chat")
     template = template_json(data.template)
-    check_template(inferred, template, render_limits(settings))
-    return TemplateSource(name=DRAFT_NAME, version=0, kind=inferred, template=template, variables=None)
+    check_template(kind, template, render_limits(settings))  # the one shape check, as for saved versions
+    return TemplateSource(name=DRAFT_NAME, version=0, kind=kind, template=template, variables=None)
 
 
 def _model_for(
