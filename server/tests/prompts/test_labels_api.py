@@ -162,3 +162,13 @@ async def test_label_removal_is_published_as_label_removed(app: FastAPI, factory
         "from_version": 1,
         "to_version": None,
     }
+
+
+async def test_a_version_must_be_a_json_integer(factory: Factory) -> None:
+    owner = await factory.account()
+    url = await setup_prompt(owner)
+    for version in (True, "1", 1.5):
+        response = await owner.client.put(f"{url}/labels/staging", json={"version": version})
+        assert response.status_code == 422, (version, response.text)
+        assert response.json()["errors"][0]["loc"] == ["body", "version"]
+    assert (await owner.client.get(f"{url}/labels/staging/history")).json()["items"] == []

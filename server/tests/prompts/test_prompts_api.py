@@ -164,3 +164,34 @@ async def test_other_tenants_prompts_are_404(factory: Factory) -> None:
             json={"variables": {}} if method == "POST" else None,
         )
         assert response.status_code == 404, (method, suffix)
+
+
+async def test_model_config_is_bounded_in_size_depth_and_values(factory: Factory) -> None:
+    owner = await factory.account()
+    too_big = {"model": "gpt-4o", "notes": "x" * (65 * 1024)}
+    too_many = {"stop": list(range(6000))}
+    too_deep: dict[str, Any] = {"model": "m"}
+    for _ in range(20):
+        too_deep = {"nested": too_deep}
+    for name, config in (("big", too_big), ("many", too_many), ("deep", too_deep)):
+        response = await create(owner, name, model_config=config)
+        assert response.status_code == 422, response.text
+        error = response.json()["errors"][0]
+        assert error["loc"] == ["body", "model_config"]
+        assert "model_config" in error["msg"]
+    fine = {"model": "gpt-4o", "temperature": 0.2, "stop": ["\n\n"], "notes": "x" * 1000}
+    assert (await create(owner, "fine", model_config=fine)).status_code == 201
+
+
+async def test_diff_of_large_templates_is_computed(factory: Factory) -> None:
+    """The diff runs in a worker thread; what it answers is the same unified diff."""
+    owner = await factory.account()
+    lines = [f"line {i}" for i in range(2000)]
+    assert (await create(owner, "long", template="\n".join(lines))).status_code == 201
+    lines[1000] = "changed"
+    url = f"{prompts_url(owner)}/long/versions"
+    assert (await owner.client.post(url, json={"template": "\n".join(lines)})).status_code == 201
+    response = await owner.client.get(f"{url}/2/diff", params={"against": 1})
+    assert response.status_code == 200, response.text
+    diff = response.json()["template_diff"]
+    assert "-line 1000" in diff and "+changed" in diff

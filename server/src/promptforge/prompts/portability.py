@@ -88,7 +88,9 @@ async def export_project(
 def dump_export(export: schemas.ProjectExport, fmt: Literal["json", "yaml"]) -> str:
     data = export.model_dump(mode="json", by_alias=True)
     if fmt == "yaml":
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        # libyaml's emitter when present: about ten times faster than the pure-Python one.
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Annotated, Any, Literal
 
@@ -297,8 +298,10 @@ async def export_prompts(
     """All prompts of the project with all versions and labels, as a YAML or JSON file."""
     export = await portability.export_project(session, principal, project_id)
     media = "application/yaml" if format == "yaml" else "application/json"
+    # Serializing thousands of versions is CPU work: off the event loop that serves resolve.
+    body = await asyncio.to_thread(portability.dump_export, export, format)
     return Response(
-        portability.dump_export(export, format),
+        body,
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="prompts.{format}"'},
     )

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
+from promptforge.core.json_shape import json_shape_problem
 from promptforge.core.schemas import INT32_MAX, Schema
 from promptforge.prompts.rendering.templates import PLACEHOLDER_NAME
 
+MODEL_CONFIG_MAX_BYTES = 64 * 1024
+MODEL_CONFIG_MAX_DEPTH = 16
+MODEL_CONFIG_MAX_NODES = 5000
 PROMPT_NAME = r"^[a-z0-9][a-z0-9._-]{0,127}$"
 LABEL_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 TAG = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$"
 PromptKind = Literal["text", "chat"]
-VersionNumber = Annotated[int, Field(ge=1, le=INT32_MAX, description="A version number (1, 2, ...)")]
+# Strict: JSON `true` or "1" is not a version number (lax mode would read them as 1).
+VersionNumber = Annotated[
+    int, Field(ge=1, le=INT32_MAX, strict=True, description="A version number (1, 2, ...)")
+]
 
 
 class ChatMessage(Schema):
@@ -49,6 +58,19 @@ class VersionFields(Schema):
         description="Provider, model and parameters (temperature, max_tokens, ...).",
     )
     commit_message: str = Field(default="", max_length=2000)
+
+    @field_validator("model_settings")
+    @classmethod
+    def _bounded_model_config(cls, value: dict[str, Any]) -> dict[str, Any]:
+        # Settings for one model call are small; a bound keeps diff, export and every resolve cheap.
+        problem = json_shape_problem(
+            value, max_depth=MODEL_CONFIG_MAX_DEPTH, max_nodes=MODEL_CONFIG_MAX_NODES
+        )
+        if problem is None and len(json.dumps(value)) > MODEL_CONFIG_MAX_BYTES:
+            problem = f"larger than {MODEL_CONFIG_MAX_BYTES // 1024} KiB of JSON"
+        if problem is not None:
+            raise PydanticCustomError("model_config_too_large", f"model_config: {problem}")
+        return value
 
 
 class VersionCreate(VersionFields):

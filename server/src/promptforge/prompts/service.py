@@ -220,12 +220,16 @@ async def diff_versions(
     def config_lines(v: PromptVersion) -> list[str]:
         return json.dumps(v.model_settings, indent=2, sort_keys=True).splitlines()
 
-    return schemas.VersionDiff(
-        number=number,
-        against=against,
-        template_diff=unified(_template_lines(old.template), _template_lines(new.template)),
-        model_config_diff=unified(config_lines(old), config_lines(new)),
-    )
+    def diff() -> schemas.VersionDiff:
+        return schemas.VersionDiff(
+            number=number,
+            against=against,
+            template_diff=unified(_template_lines(old.template), _template_lines(new.template)),
+            model_config_diff=unified(config_lines(old), config_lines(new)),
+        )
+
+    # difflib is CPU-bound (quadratic at worst): never on the event loop that serves resolve.
+    return await asyncio.to_thread(diff)
 
 
 # --- writing ----------------------------------------------------------------------------------
