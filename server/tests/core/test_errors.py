@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from conftest import Factory
 from promptforge.core.config import Settings
+from promptforge.core.errors import Unprocessable
 from promptforge.main import create_app
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code"}
@@ -121,6 +122,11 @@ async def crashing_app(settings: Settings, tmp_path: Path) -> AsyncIterator[http
     async def boom() -> None:
         raise RuntimeError("connection to db://admin:hunter2@10.0.0.5 failed in secret_module.py")
 
+    @application.get("/surrogate", operation_id="test-surrogate")
+    async def surrogate() -> None:
+        # what a message quoting a client's JSON string "\ud800" looks like
+        raise Unprocessable("name '\ud800' is bad", errors=[{"loc": ["body", "\udfff"], "msg": "x\ud800"}])
+
     transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
@@ -134,6 +140,13 @@ async def test_unhandled_error_is_500_problem_without_internals(crashing_app: ht
     assert body["detail"] == "An unexpected error occurred."
     # The request id is what lets an operator find the logged traceback.
     assert response.headers["x-request-id"] == "crash-1"
+
+
+async def test_a_message_quoting_a_lone_surrogate_is_still_answered(crashing_app: httpx.AsyncClient) -> None:
+    response = await crashing_app.get("/surrogate")
+    body = assert_problem(response, 422, "validation_error")
+    assert body["detail"] == "name '\\ud800' is bad"  # the surrogate is spelled out as text
+    assert body["errors"] == [{"loc": ["body", "\\udfff"], "msg": "x\\ud800"}]
 
 
 async def test_request_id_is_generated_per_request(client: httpx.AsyncClient) -> None:

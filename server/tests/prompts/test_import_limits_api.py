@@ -98,3 +98,45 @@ async def test_template_problems_point_at_the_version(factory: Factory) -> None:
     assert response.json()["code"] == "template_syntax"
     assert response.json()["errors"][0]["loc"] == ["body", "prompts", 0, "versions", 0, "template"]
     assert response.json()["detail"].startswith("prompt 'a': ")
+
+
+@pytest.mark.parametrize("mode", ["merge", "dry-run"])
+async def test_a_lone_surrogate_in_a_prompt_name_is_422(factory: Factory, mode: str) -> None:
+    owner = await factory.account()
+    document = (
+        '{"format_version": 1, "prompts": [{"name": "\\ud800", "kind": "text",'
+        ' "versions": [{"number": 1, "template": "x"}]}]}'
+    )
+    response = await owner.client.post(
+        f"{import_url(owner)}?mode={mode}", content=document, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["loc"][:3] == ["body", "prompts", 0]
+    assert "prompt '\\ud800'" in response.json()["detail"]  # quoted as text, not as a broken character
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (
+            "prompts:\n- name: a\n  kind: text\n  versions:\n  - number: " + "1" * 5000 + "\n",
+            "application/yaml",
+        ),
+        (
+            '{"prompts": [{"name": "a", "kind": "text", "versions": [{"number": ' + "1" * 5000 + "}]}]}",
+            "application/json",
+        ),
+    ],
+)
+async def test_an_integer_with_thousands_of_digits_is_422_with_a_clean_message(
+    factory: Factory, content: str, content_type: str
+) -> None:
+    owner = await factory.account()
+    response = await owner.client.post(
+        import_url(owner), content=content, headers={"Content-Type": content_type}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "invalid_document"
+    assert "integer is too large" in response.json()["detail"]
+    assert "sys." not in response.text and "set_int_max_str_digits" not in response.text

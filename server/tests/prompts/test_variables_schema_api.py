@@ -242,3 +242,62 @@ async def test_patterns_re2_cannot_run_are_refused_at_create(factory: Factory, p
     response = await create(owner, schema)
     assert_schema_error(response, ["body", "variables", "properties", "x", "pattern"])
     assert "RE2" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("variables", "locs"),
+    [
+        (  # the reported schema: x → a → b → a
+            {
+                "type": "object",
+                "$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}},
+                "properties": {"x": {"$ref": "#/$defs/a"}},
+            },
+            [["$defs", "a", "$ref"], ["$defs", "b", "$ref"]],
+        ),
+        ({"type": "object", "$ref": "#"}, [["$ref"]]),
+        (
+            {
+                "type": "object",
+                "$defs": {"a": {"allOf": [{"minLength": 1}, {"not": {"$ref": "#/$defs/a"}}]}},
+                "properties": {"x": {"$ref": "#/$defs/a"}},
+            },
+            [["$defs", "a", "allOf", 1, "not", "$ref"]],
+        ),
+        (
+            {"type": "object", "properties": {"x": {"anyOf": [{"$ref": "#/properties/x"}]}}},
+            [["properties", "x", "anyOf", 0, "$ref"]],
+        ),
+    ],
+)
+async def test_reference_cycles_are_refused_at_create(
+    factory: Factory, variables: dict[str, Any], locs: list[list[Any]]
+) -> None:
+    owner = await factory.account()
+    response = await create(owner, variables)
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "invalid_schema"
+    assert response.json()["errors"][0]["loc"] in [["body", "variables", *loc] for loc in locs]
+    assert "$ref '#" in response.json()["detail"]
+    assert "leads back to itself" in response.json()["detail"]
+
+
+async def test_recursive_schemas_that_descend_still_work(factory: Factory) -> None:
+    owner = await factory.account()
+    tree = {
+        "type": "object",
+        "$defs": {
+            "node": {
+                "type": "object",
+                "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/node"}}},
+                "required": ["kids"],
+            }
+        },
+        "properties": {"x": {"$ref": "#/$defs/node"}},
+    }
+    assert (await create(owner, tree, template="{{ x.kids|length }}")).status_code == 201
+    url = f"{prompts_url(owner)}/p/render"
+    ok = await owner.client.post(url, json={"version": 1, "variables": {"x": {"kids": [{"kids": []}]}}})
+    assert ok.status_code == 200 and ok.json()["text"] == "1", ok.text
+    bad = await owner.client.post(url, json={"version": 1, "variables": {"x": {"kids": [{}]}}})
+    assert bad.status_code == 422 and bad.json()["code"] == "missing_variable", bad.text

@@ -108,6 +108,25 @@ STATUS_TITLES = {
 }
 
 
+def _encodable(value: Any) -> Any:
+    """`value` with every string made valid UTF-8: a lone surrogate becomes the text `\\udXXX`.
+
+    Messages quote what the client sent (a name, a key); JSON from a client may carry lone
+    surrogates (`"\\ud800"`), which UTF-8 cannot encode, and an error answer must never fail.
+    """
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(v) for v in value]
+    return value
+
+
 def problem_response(
     status: int,
     detail: str,
@@ -116,6 +135,7 @@ def problem_response(
     errors: list[dict[str, Any]] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
+    """The problem+json answer; any text in it is made encodable first, so it cannot fail."""
     body: dict[str, Any] = {
         "type": f"https://promptforge.dev/problems/{code}",
         "title": STATUS_TITLES.get(status, "Error"),
@@ -125,7 +145,7 @@ def problem_response(
     }
     if errors is not None:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return JSONResponse(_encodable(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -129,6 +130,15 @@ def _yaml_problem(body: bytes) -> str | None:
     return None
 
 
+def _unreadable(exc: Exception) -> str:
+    """Why the parser gave up, in the user's terms."""
+    if isinstance(exc, ValueError) and "int_max_str_digits" in str(exc):
+        # Python refuses to read integers of more than sys.get_int_max_str_digits() digits (a CPU
+        # bound); its own message suggests raising that process-wide limit, which is ours to set
+        return f"an integer is too large (more than {sys.get_int_max_str_digits()} digits)"
+    return str(exc)[:500]
+
+
 def _load(body: bytes, content_type: str) -> Any:
     """The document as plain JSON values, or a 422 saying why it cannot be one."""
     fmt = "JSON" if "json" in content_type else "YAML"
@@ -141,7 +151,7 @@ def _load(body: bytes, content_type: str) -> Any:
                 raise _invalid_document(fmt, problem)
             raw = yaml.load(body, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader, checked above)
     except (ValueError, yaml.YAMLError) as exc:
-        raise _invalid_document(fmt, str(exc)[:500]) from None
+        raise _invalid_document(fmt, _unreadable(exc)) from None
     except RecursionError:
         raise _invalid_document(fmt, "it is nested too deeply") from None
     problem = json_shape_problem(raw, max_depth=MAX_DOCUMENT_DEPTH, max_nodes=MAX_DOCUMENT_NODES)

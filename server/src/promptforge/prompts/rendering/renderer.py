@@ -229,7 +229,7 @@ class Renderer:
     ) -> _Node:
         """Compile a prompt and, recursively, every prompt it includes."""
         loc: Loc = ["body", "template"] if len(chain) == 1 else ["include", source.name, "template"]
-        units = template_units(source.kind, source.template, loc)
+        units = template_units(source.kind, source.template, loc, self.limits)
         check_size_and_encoding(units, self.limits, loc)
         compiled = await self._compile_all([u for u in units if u.content is not None])
         parts = [_Part(u.role, compiled.get(u.content or ""), u.placeholder) for u in units]

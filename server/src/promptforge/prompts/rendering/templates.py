@@ -6,6 +6,7 @@ splits templates with the same `template_units`, so every path applies the same 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -14,6 +15,7 @@ from jinja2 import meta, nodes
 from jinja2.environment import Template
 from jinja2.exceptions import TemplateSyntaxError
 
+from promptforge.core.schemas import INT32_MAX
 from promptforge.prompts.rendering.errors import Loc, field_error
 from promptforge.prompts.rendering.sandbox import ENV, RESERVED_NAMES
 from promptforge.prompts.rendering.size_guard import with_guard
@@ -33,6 +35,8 @@ class RenderLimits:
     """Settings-driven limits applied to every render."""
 
     template_max_bytes: int = 65536
+    # each chat message is compiled on its own: thousands of tiny ones cost seconds of CPU
+    template_max_messages: int = 500
     output_max_bytes: int = 1_048_576
     timeout_seconds: float = 1.0
 
@@ -62,8 +66,12 @@ def include_key(name: Any, label: Any, version: Any) -> IncludeKey:
     return (name, label, version)
 
 
-def template_units(kind: str, template: Any, loc: Loc) -> list[TemplateUnit]:
-    """Validate the shape of a template and split it into units."""
+def template_units(kind: str, template: Any, loc: Loc, limits: RenderLimits | None) -> list[TemplateUnit]:
+    """Validate the shape of a template and split it into units.
+
+    The message count is checked before anything is split or compiled; `limits=None` skips it
+    (only for a template `check_template` has passed already).
+    """
     if kind == "text":
         if not isinstance(template, str):
             raise field_error(loc, "A text template must be a string.", "invalid_template")
@@ -72,6 +80,9 @@ def template_units(kind: str, template: Any, loc: Loc) -> list[TemplateUnit]:
         raise field_error(["body", "kind"], "kind must be 'text' or 'chat'.", "invalid_template")
     if not isinstance(template, list) or not template:
         raise field_error(loc, "A chat template must be a non-empty list of messages.", "invalid_template")
+    if limits is not None and len(template) > limits.template_max_messages:
+        msg = f"The template has {len(template)} messages; the limit is {limits.template_max_messages}."
+        raise field_error(loc, msg, "template_too_large")
     return [_chat_message(item, [*loc, i]) for i, item in enumerate(template)]
 
 
@@ -148,7 +159,21 @@ def _includes(ast: nodes.Template, loc: Loc) -> tuple[IncludeKey, ...]:
     return tuple(keys)
 
 
+@functools.cache
+def _name_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The prompt-name and label-name patterns of the API, compiled once."""
+    # imported on first use: prompts.schemas imports this module (PLACEHOLDER_NAME)
+    from promptforge.prompts.schemas import LABEL_NAME, PROMPT_NAME
+
+    return re.compile(PROMPT_NAME), re.compile(LABEL_NAME)
+
+
 def _include_from_call(call: nodes.Call, loc: Loc) -> IncludeKey:
+    """The (name, label, version) of one include, bounded like the API's own names and numbers.
+
+    An argument no route would accept (version 2**31, a label with NUL) is refused here, when the
+    template is saved or compiled, so it never reaches the database as an include lookup.
+    """
     bad = field_error(
         loc,
         f'Line {call.lineno}: includes must be prompt("name"), prompt("name", label="...") or '
@@ -165,12 +190,20 @@ def _include_from_call(call: nodes.Call, loc: Loc) -> IncludeKey:
         v.value if isinstance(v, nodes.Const) else None
         for v in (call.args[0], options.get("label"), options.get("version"))
     )
-    if not isinstance(name, str) or not name or (label is not None and version is not None):
+    if label is not None and version is not None:
         raise bad
-    if label is not None and (not isinstance(label, str) or not label):
-        raise bad
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
-        raise bad
+    prompt_name, label_name = _name_patterns()
+    if not isinstance(name, str) or not prompt_name.fullmatch(name):
+        msg = f"Line {call.lineno}: the included prompt's name must match {prompt_name.pattern}."
+        raise field_error(loc, msg, "invalid_include")
+    if label is not None and (not isinstance(label, str) or not label_name.fullmatch(label)):
+        msg = f"Line {call.lineno}: label must match {label_name.pattern}."
+        raise field_error(loc, msg, "invalid_include")
+    if version is not None and (
+        not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= INT32_MAX
+    ):
+        msg = f"Line {call.lineno}: version must be a whole number from 1 to {INT32_MAX}."
+        raise field_error(loc, msg, "invalid_include")
     return include_key(name, label, version)
 
 
@@ -195,7 +228,7 @@ def check_template(kind: str, template: Any, limits: RenderLimits) -> None:
     CPU-bound (parses and generates code): call it off the event loop.
     """
     loc: Loc = ["body", "template"]
-    units = template_units(kind, template, loc)
+    units = template_units(kind, template, loc, limits)
     check_size_and_encoding(units, limits, loc)
     for unit in units:
         if unit.content is not None:
@@ -212,9 +245,12 @@ def check_template(kind: str, template: Any, limits: RenderLimits) -> None:
 
 
 def infer_variables(kind: str, template: Any) -> list[str]:
-    """Names the template reads but does not define (plus chat placeholders), sorted."""
+    """Names the template reads but does not define (plus chat placeholders), sorted.
+
+    Call it after `check_template`, which bounds the template.
+    """
     names: set[str] = set()
-    for unit in template_units(kind, template, ["body", "template"]):
+    for unit in template_units(kind, template, ["body", "template"], None):
         if unit.placeholder is not None:
             names.add(unit.placeholder)
         elif unit.content is not None:

@@ -50,6 +50,12 @@ _IN_VALUE = frozenset(
 _IN_ARRAY = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 _IN_OBJECT = frozenset({"$defs", "definitions", "dependentSchemas", "patternProperties", "properties"})
 _REF_KEYWORDS = ("$ref", "$dynamicRef")
+# keywords whose subschemas apply to the same instance: a loop through only these (and references)
+# never reaches a smaller value, so validating against it recurses forever
+_IN_PLACE_VALUE = frozenset({"not", "if", "then", "else"})
+_IN_PLACE_ARRAY = frozenset({"allOf", "anyOf", "oneOf"})
+_IN_PLACE_OBJECT = frozenset({"dependentSchemas"})
+_Edge = tuple[int, Loc, str | None]  # (id of the target schema, where the edge is, the $ref text)
 
 
 def _subschemas(schema: dict[str, Any], path: Loc) -> Iterator[tuple[dict[str, Any], Loc]]:
@@ -61,6 +67,46 @@ def _subschemas(schema: dict[str, Any], path: Loc) -> Iterator[tuple[dict[str, A
             yield from ((s, [*path, keyword, i]) for i, s in enumerate(value) if isinstance(s, dict))
         elif keyword in _IN_OBJECT and isinstance(value, dict):
             yield from ((s, [*path, keyword, k]) for k, s in value.items() if isinstance(s, dict))
+
+
+def _in_place(schema: dict[str, Any], path: Loc) -> Iterator[tuple[dict[str, Any], Loc]]:
+    """The direct subschemas of `schema` applied to the same instance as `schema` itself."""
+    for keyword, value in schema.items():
+        if keyword in _IN_PLACE_VALUE and isinstance(value, dict):
+            yield value, [*path, keyword]
+        elif keyword in _IN_PLACE_ARRAY and isinstance(value, list):
+            yield from ((s, [*path, keyword, i]) for i, s in enumerate(value) if isinstance(s, dict))
+        elif keyword in _IN_PLACE_OBJECT and isinstance(value, dict):
+            yield from ((s, [*path, keyword, k]) for k, s in value.items() if isinstance(s, dict))
+
+
+def _ref_cycle(edges: dict[int, list[_Edge]]) -> tuple[Loc, str] | None:
+    """A reference that closes a loop of in-place edges (depth-first search), with its $ref text."""
+    done: set[int] = set()
+    for start in edges:
+        if start in done:
+            continue
+        depth = {start: 0}  # schemas on the current path and their depth
+        taken: list[_Edge] = []  # the edges of the current path
+        stack = [iter(edges[start])]
+        while stack:
+            edge = next(stack[-1], None)
+            if edge is None:
+                stack.pop()
+                if taken:
+                    done.add(taken.pop()[0])
+                continue
+            target = edge[0]
+            if target in depth and target not in done:
+                loop = [*taken[depth[target] :], edge]
+                return next(((loc, ref) for _, loc, ref in loop if ref is not None), (edge[1], "#"))
+            if target not in done and target not in depth:
+                depth[target] = len(taken) + 1
+                taken.append(edge)
+                stack.append(iter(edges.get(target, [])))
+        done.add(start)
+        done.update(depth)
+    return None
 
 
 def _short(instance: Any) -> str:
@@ -122,8 +168,18 @@ def _static_problems(schema: dict[str, Any]) -> Iterator[tuple[Loc, str]]:
     has_pattern_properties = False
     uses_unevaluated: Loc | None = None
     pending: list[tuple[dict[str, Any], Loc, Any]] = [(schema, [], root)]
-    while pending:
+    targets: list[tuple[dict[str, Any], Loc, Any]] = []  # what references point at
+    seen: set[int] = set()
+    edges: dict[int, list[_Edge]] = {}
+    while pending or targets:
+        if not pending:  # a target outside the usual keywords is checked like any other subschema
+            pending, targets = targets, []
         node, path, resolver = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node_edges = edges.setdefault(id(node), [])
+        node_edges.extend((id(sub), sub_path, None) for sub, sub_path in _in_place(node, path))
         if "$schema" in node and (path or node["$schema"] != DIALECT):
             yield [*path, "$schema"], f"only JSON Schema Draft 2020-12 ({DIALECT}) at the top is supported"
         if isinstance(node.get("$id"), str) and path:
@@ -132,7 +188,10 @@ def _static_problems(schema: dict[str, Any]) -> Iterator[tuple[Loc, str]]:
             ref = node.get(keyword)
             if isinstance(ref, str):
                 try:
-                    resolver.lookup(ref)
+                    resolved = resolver.lookup(ref)
+                    if isinstance(resolved.contents, dict):
+                        node_edges.append((id(resolved.contents), [*path, keyword], ref))
+                        targets.append((resolved.contents, [*path, keyword], resolved.resolver))
                 except referencing.exceptions.Unresolvable:
                     yield (
                         [*path, keyword],
@@ -155,6 +214,16 @@ def _static_problems(schema: dict[str, Any]) -> Iterator[tuple[Loc, str]]:
         pending.extend((sub, sub_path, resolver) for sub, sub_path in _subschemas(node, path))
     if has_pattern_properties and uses_unevaluated is not None:
         yield uses_unevaluated, "unevaluatedProperties cannot be combined with patternProperties"
+    cycle = _ref_cycle(edges)
+    if cycle is not None:
+        loc, ref = cycle
+        yield (
+            loc,
+            (
+                f"{loc[-1]} {ref[:200]!r} leads back to itself without going into a property or an item, "
+                "so no value could ever be checked against it"
+            ),
+        )
 
 
 def _invalid(loc: Loc, msg: str) -> Unprocessable:
