@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = ""
 
     template_max_bytes: int = 64 * 1024
+    template_max_messages: int = 500
     render_max_output_bytes: int = 1024 * 1024
     render_timeout_seconds: float = 1.0
     render_workers: int = 2

@@ -40,6 +40,7 @@ LATEST = "latest"
 def render_limits(settings: Settings) -> RenderLimits:
     return RenderLimits(
         template_max_bytes=settings.template_max_bytes,
+        template_max_messages=settings.template_max_messages,
         output_max_bytes=settings.render_max_output_bytes,
         timeout_seconds=settings.render_timeout_seconds,
     )
