@@ -165,13 +165,14 @@ def _anthropic_key(request: Request) -> str:
 UNSTORABLE_TEXT = "\x00hi\ud800"  # NUL and a lone surrogate: valid JSON escapes, not storable text
 
 
-def _unparsable_or_unstorable(mode: str, body: dict[str, Any]) -> Response:
+def _unparsable_or_unstorable(mode: str, rest: str, body: dict[str, Any]) -> Response:
     """`deep-json`: JSON nested too deeply to parse; `bad-text`: an answer whose text is UNSTORABLE_TEXT."""
     stream = body.get("stream") is True
     if mode == "deep-json":
         nested = '{"choices":' + "[" * 100_000
-        if stream:
-            return Response(f"data: {nested}\n\n", media_type="text/event-stream")
+        if stream:  # Anthropic's SDK reads only events that name their type
+            event = "event: message_start\n" if rest == "v1/messages" else ""
+            return Response(f"{event}data: {nested}\n\n", media_type="text/event-stream")
         return Response(nested, media_type="application/json")
     if stream:
         chunks = [
@@ -406,7 +407,7 @@ def build_app(fake: FakeLLM) -> Starlette:
             }
             return JSONResponse(answer)
         if mode in ("deep-json", "bad-text"):
-            return _unparsable_or_unstorable(mode, json.loads(body) if body.startswith(b"{") else {})
+            return _unparsable_or_unstorable(mode, rest, json.loads(body) if body.startswith(b"{") else {})
         if mode in ("redirect-away", "redirect-same"):
             host = "localhost" if mode == "redirect-away" else fake.host
             return Response(status_code=307, headers={"location": f"http://{host}:{fake.port}/{rest}"})

@@ -317,7 +317,8 @@ async def execute_run(services: RunServices, prepared: PreparedRun) -> schemas.R
         raise
     outcome = Outcome("completed", output=completion.text, usage=completion.usage, latency_ms=_ms(started))
     with anyio.CancelScope(shield=True):  # the answer is in: store it even if the client leaves now
-        return await finish_run(services, prepared, outcome)
+        run = await finish_run(services, prepared, outcome)
+    return run
 
 
 def sse(event: str, data: Any) -> bytes:
