@@ -4,15 +4,13 @@ A run spans a provider call that may take a minute, so it does not use the reque
 transaction: the run row is committed (status `running`) before the provider is called, no
 database connection is held during the call, and a second short transaction stores the outcome.
 A crash or a client that goes away therefore still leaves a stored run; streaming finishes its
-row in a shielded scope (see `RunStreamer.finish`).
+row in a shielded scope (runs/streaming.py).
 """
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -37,7 +35,6 @@ from promptforge.providers.adapters import (
     PARAM_NAMES,
     Adapter,
     ProviderClients,
-    ProviderStream,
     adapter_for,
     as_messages,
 )
@@ -229,7 +226,7 @@ async def start_run(
         adapter = adapter_for(connection, services.clients, services.settings, prompt_kind=source.kind)
     except BaseException as exc:
         with anyio.CancelScope(shield=True):
-            await mark_failed(services, run_id, _error_info(exc))
+            await mark_failed(services, run_id, error_info(exc))
         raise
     return PreparedRun(run_id, adapter, ChatRequest(model=model, messages=messages, params=params), price)
 
@@ -255,7 +252,7 @@ async def finish_run(services: RunServices, prepared: PreparedRun, outcome: Outc
         raise
     except BaseException as exc:
         with anyio.CancelScope(shield=True):
-            await mark_failed(services, prepared.run_id, _error_info(exc))
+            await mark_failed(services, prepared.run_id, error_info(exc))
         raise
 
 
@@ -291,13 +288,15 @@ async def _store_outcome(services: RunServices, prepared: PreparedRun, outcome: 
         return run_out(row)
 
 
-def _error_info(exc: BaseException) -> dict[str, str]:
+def error_info(exc: BaseException) -> dict[str, str]:
+    """The stored `error` of a run that failed with `exc` (no details of unexpected failures)."""
     if isinstance(exc, AppError):
         return {"code": exc.code, "message": exc.detail}
     return {"code": "internal_error", "message": "The run failed unexpectedly."}
 
 
-def _ms(since: float) -> int:
+def elapsed_ms(since: float) -> int:
+    """Milliseconds since a `time.perf_counter()` reading."""
     return round((time.perf_counter() - since) * 1000)
 
 
@@ -310,105 +309,17 @@ async def execute_run(services: RunServices, prepared: PreparedRun) -> schemas.R
         status = "cancelled" if isinstance(exc, anyio.get_cancelled_exc_class()) else "failed"
         with anyio.CancelScope(shield=True):
             await finish_run(
-                services, prepared, Outcome(status, latency_ms=_ms(started), error=_error_info(exc))
+                services, prepared, Outcome(status, latency_ms=elapsed_ms(started), error=error_info(exc))
             )
         if not isinstance(exc, AppError | anyio.get_cancelled_exc_class()):
             log.exception("run_failed", run_id=str(prepared.run_id))
         raise
-    outcome = Outcome("completed", output=completion.text, usage=completion.usage, latency_ms=_ms(started))
+    outcome = Outcome(
+        "completed", output=completion.text, usage=completion.usage, latency_ms=elapsed_ms(started)
+    )
     with anyio.CancelScope(shield=True):  # the answer is in: store it even if the client leaves now
         run = await finish_run(services, prepared, outcome)
     return run
-
-
-def sse(event: str, data: Any) -> bytes:
-    return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'), ensure_ascii=False)}\n\n".encode()
-
-
-class RunStreamer:
-    """Relays a provider stream as server-sent events and stores the run whatever happens.
-
-    `finish` is idempotent and shielded from cancellation: the response calls it again with
-    `cancelled` when the client went away before the stream ended.
-    """
-
-    def __init__(
-        self, services: RunServices, prepared: PreparedRun, stream: ProviderStream, started: float
-    ) -> None:
-        self.services = services
-        self.prepared = prepared
-        self.stream = stream
-        self.started = started
-        self.parts: list[str] = []
-        self.first_token_ms: int | None = None
-        self.usage = Usage(None, None)
-        self.result: schemas.Run | None = None
-        self.finished = False
-
-    async def events(self) -> AsyncIterator[bytes]:
-        yield sse("start", {"id": str(self.prepared.run_id), "model": self.prepared.request.model})
-        error: Exception | None = None
-        try:
-            async for item in self.stream:
-                if isinstance(item, Usage):
-                    self.usage = item
-                    continue
-                if self.first_token_ms is None:
-                    self.first_token_ms = _ms(self.started)
-                item = storable(item)  # a delta with NUL or a lone surrogate would break the event
-                self.parts.append(item)
-                yield sse("delta", {"text": item})
-        except Exception as exc:  # the provider (or we) failed mid-stream: the final event says so
-            if not isinstance(exc, AppError):
-                log.exception("run_stream_failed", run_id=str(self.prepared.run_id))
-            error = exc
-        run = await self.finish("failed" if error else "completed", error)
-        if run is None:
-            yield sse("error", {"code": "run_not_stored", "message": "The run could not be stored."})
-        else:
-            yield sse("run", run.model_dump(mode="json"))
-
-    async def finish(self, status: str, error: BaseException | None = None) -> schemas.Run | None:
-        """Store the outcome once; None when the row is gone (e.g. its project was deleted meanwhile)."""
-        if self.finished:
-            return self.result
-        self.finished = True
-        with anyio.CancelScope(shield=True):
-            latency = _ms(self.started)
-            try:
-                await self.stream.close()
-            except Exception:  # closing a broken connection may fail; the outcome still counts
-                log.warning("provider_stream_close_failed", run_id=str(self.prepared.run_id))
-            outcome = Outcome(
-                status,
-                output="".join(self.parts) if self.parts or status == "completed" else None,
-                usage=self.usage,
-                latency_ms=latency,
-                time_to_first_token_ms=self.first_token_ms,
-                error=_error_info(error) if error is not None else None,
-            )
-            if status == "cancelled":
-                outcome.error = {"code": "client_disconnected", "message": "The client went away mid-stream."}
-            try:
-                self.result = await finish_run(self.services, self.prepared, outcome)
-            except Exception as exc:  # finish_run marked it failed if it could; the final event says so
-                log.warning("run_not_stored", run_id=str(self.prepared.run_id), error=type(exc).__name__)
-        return self.result
-
-
-async def open_run_stream(services: RunServices, prepared: PreparedRun) -> RunStreamer:
-    """Open the provider stream; failures before the first token are stored, then raised as problems."""
-    started = time.perf_counter()
-    try:
-        stream = await prepared.adapter.open_stream(prepared.request)
-    except BaseException as exc:
-        status = "cancelled" if isinstance(exc, anyio.get_cancelled_exc_class()) else "failed"
-        with anyio.CancelScope(shield=True):
-            await finish_run(
-                services, prepared, Outcome(status, latency_ms=_ms(started), error=_error_info(exc))
-            )
-        raise
-    return RunStreamer(services, prepared, stream, started)
 
 
 # --------------------------------------------------------------------------- reading
