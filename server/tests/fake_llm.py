@@ -23,6 +23,8 @@ which must never reach a Prompt-Forge client:
     html            200 with an HTML page             not-json      200 "application/json" that is not JSON
     big             200 with 2 MB of bytes
     wrong-shape     200 with JSON of another shape    huge-usage    a valid answer with absurd token counts
+    deep-json       200 JSON (or an SSE event) nested 100,000 levels deep
+    bad-text        an OpenAI answer (JSON or SSE) whose text holds NUL and a lone surrogate
     error-html      400 with an HTML page             error-html-500  500 with an HTML page
     error-json      400 with a JSON error whose message is harmless and whose other fields are not
     redirect-away   307 to the same path on http://localhost:<port> (another host, same server)
@@ -158,6 +160,47 @@ def _anthropic_key(request: Request) -> str:
     """Anthropic's SDK sends `x-api-key` or, in newer versions, `Authorization: Bearer`."""
     bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
     return request.headers.get("x-api-key") or bearer
+
+
+UNSTORABLE_TEXT = "\x00hi\ud800"  # NUL and a lone surrogate: valid JSON escapes, not storable text
+
+
+def _unparsable_or_unstorable(mode: str, rest: str, body: dict[str, Any]) -> Response:
+    """`deep-json`: JSON nested too deeply to parse; `bad-text`: an answer whose text is UNSTORABLE_TEXT."""
+    stream = body.get("stream") is True
+    if mode == "deep-json":
+        nested = '{"choices":' + "[" * 100_000
+        if stream:  # Anthropic's SDK reads only events that name their type
+            event = "event: message_start\n" if rest == "v1/messages" else ""
+            return Response(f"{event}data: {nested}\n\n", media_type="text/event-stream")
+        return Response(nested, media_type="application/json")
+    if stream:
+        chunks = [
+            {
+                "id": "c",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": "m",
+                "choices": [{"index": 0, "delta": {"content": part}, "finish_reason": None}],
+            }
+            for part in ("\x00x", "\ud800y")
+        ]
+        events = "".join(f"data: {json.dumps(chunk)}\n\n" for chunk in chunks) + "data: [DONE]\n\n"
+        return Response(events, media_type="text/event-stream")
+    answer = {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "m",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": UNSTORABLE_TEXT},
+                "finish_reason": "stop",
+            }
+        ],
+    }
+    return Response(json.dumps(answer), media_type="application/json")  # ensure_ascii: escapes on the wire
 
 
 def _sse(data: dict[str, Any], event: str | None = None) -> bytes:
@@ -363,6 +406,8 @@ def build_app(fake: FakeLLM) -> Starlette:
                 "usage": {"prompt_tokens": 10**30, "completion_tokens": -5, "total_tokens": 1},
             }
             return JSONResponse(answer)
+        if mode in ("deep-json", "bad-text"):
+            return _unparsable_or_unstorable(mode, rest, json.loads(body) if body.startswith(b"{") else {})
         if mode in ("redirect-away", "redirect-same"):
             host = "localhost" if mode == "redirect-away" else fake.host
             return Response(status_code=307, headers={"location": f"http://{host}:{fake.port}/{rest}"})

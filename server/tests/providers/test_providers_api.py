@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
@@ -116,6 +118,32 @@ async def test_update_fields_and_remove_key(factory: Factory, fake_llm: FakeLLM)
         f"{providers_url(owner.project_id)}/{openai_conn['id']}", json={"api_key": None}
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "key", ["\ud800", "k\u00e9\u20ac\U0001f600", "sk-a\x00b", "sk-a\r\nX-Evil: 1", "sk a", "", "k" * 4097]
+)
+async def test_a_key_that_cannot_travel_in_a_header_is_refused(
+    factory: Factory, fake_llm: FakeLLM, key: str
+) -> None:
+    owner = await factory.account()
+    url = providers_url(owner.project_id)
+    body = {"name": "openai-main", "kind": "openai", "base_url": fake_llm.openai_url, "api_key": key}
+    json_headers = {"content-type": "application/json"}  # json.dumps escapes a lone surrogate; httpx cannot
+    created = await owner.client.post(url, content=json.dumps(body), headers=json_headers)
+    assert created.status_code == 422, created.text
+    assert created.headers["content-type"] == "application/problem+json"
+    assert [e["loc"] for e in created.json()["errors"]] == [["body", "api_key"]]
+    provider = await connect(owner, "openai", fake_llm)
+    updated = await owner.client.patch(
+        f"{url}/{provider['id']}", content=json.dumps({"api_key": key}), headers=json_headers
+    )
+    assert updated.status_code == 422, updated.text
+    assert [e["loc"] for e in updated.json()["errors"]] == [["body", "api_key"]]
+    longest = await owner.client.patch(f"{url}/{provider['id']}", json={"api_key": "k" * 4096})
+    assert longest.status_code == 200, longest.text
+    checked = await owner.client.post(f"{url}/{provider['id']}/test")
+    assert checked.status_code == 200 and checked.json()["ok"] is True, checked.text
 
 
 async def test_other_tenants_provider_is_404(factory: Factory, fake_llm: FakeLLM) -> None:

@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 import pytest
+from test_run_streaming import parse_sse
 
 from conftest import Account, Factory
 from fake_llm import UPSTREAM_MARKER, FakeLLM, connect
@@ -44,6 +45,26 @@ async def test_an_answer_outside_the_protocol_is_a_502(
     assert checked.status_code == 200 and checked.json()["ok"] is False
     assert checked.json()["error"]["code"] == "provider_bad_response"
     assert UPSTREAM_MARKER not in checked.text
+
+
+@pytest.mark.parametrize("kind", ["openai", "anthropic"])
+@pytest.mark.parametrize("stream", [False, True])
+async def test_an_answer_too_deeply_nested_to_parse_is_a_502(
+    factory: Factory, fake_llm: FakeLLM, kind: str, stream: bool
+) -> None:
+    owner = await factory.account()
+    provider = await connect(owner, kind, fake_llm, base_url=fake_llm.misbehaving_url(kind, "deep-json"))
+    response = await run(owner, provider, stream=stream)
+    if stream:  # the first event is read after the stream began: the final event carries the failure
+        assert response.status_code == 201, response.text
+        [*_, (event, stored)] = parse_sse(response.text)
+        assert event == "run"
+    else:
+        assert_problem(response, 502, "provider_bad_response")
+        [stored] = (await owner.client.get(f"/api/v1/projects/{owner.project_id}/runs")).json()["items"]
+    assert stored["status"] == "failed" and stored["error"]["code"] == "provider_bad_response"
+    checked = await owner.client.post(f"/api/v1/projects/{owner.project_id}/providers/{provider['id']}/test")
+    assert checked.status_code == 200 and checked.json()["error"]["code"] == "provider_bad_response"
 
 
 @pytest.mark.parametrize("kind", ["openai", "anthropic"])

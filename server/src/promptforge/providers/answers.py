@@ -146,7 +146,7 @@ def _model_page(body: bytes, provider: str) -> tuple[list[str], str | None]:
     """The model ids of one page of a model list, and the id to continue after (when there is more)."""
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
         raise bad_response(provider, "a model list that is not JSON") from None
     items = document.get("data") if isinstance(document, dict) else None
     if not isinstance(items, list):

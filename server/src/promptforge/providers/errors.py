@@ -9,7 +9,6 @@ without control characters and scrubbed of the key (OpenAI echoes part of it).
 from __future__ import annotations
 
 import email.utils
-import json
 import math
 import time
 import unicodedata
@@ -89,13 +88,21 @@ class ProviderRedirectRefused(ProviderError):
 _STATUS_ERRORS = (openai.APIStatusError, anthropic.APIStatusError)
 _TIMEOUTS = (openai.APITimeoutError, anthropic.APITimeoutError)
 _CONNECTION_ERRORS = (openai.APIConnectionError, anthropic.APIConnectionError)
-_UNREADABLE = (openai.APIResponseValidationError, anthropic.APIResponseValidationError)
-# What a provider call may raise: the SDKs' errors, a body declared JSON that is not, and the HTTP
+# An answer that cannot be read: the SDKs parse bodies and stream events with json.loads, which
+# raises ValueError (JSONDecodeError, UnicodeDecodeError) or, for deeply nested JSON, RecursionError.
+_UNREADABLE = (
+    openai.APIResponseValidationError,
+    anthropic.APIResponseValidationError,
+    ValueError,
+    RecursionError,
+)
+# What a provider call may raise: the SDKs' errors, an answer that cannot be parsed, and the HTTP
 # client's own errors (Anthropic's SDK lets them through while a stream is read).
 SDK_ERRORS: tuple[type[Exception], ...] = (
     openai.OpenAIError,
     anthropic.AnthropicError,
-    json.JSONDecodeError,
+    ValueError,
+    RecursionError,
     httpx2.RequestError,
 )
 
@@ -182,7 +189,7 @@ def map_provider_error(
         return ProviderTimeout(f"{provider} did not answer in time.")
     if isinstance(exc, (*_CONNECTION_ERRORS, httpx2.RequestError)):
         return _transport_failure(exc, provider) or ProviderUnavailable(f"{provider} cannot be reached.")
-    if isinstance(exc, (*_UNREADABLE, json.JSONDecodeError)):
+    if isinstance(exc, _UNREADABLE):
         return ProviderBadResponse(f"{provider} answered with something that is not its API's format.")
     if isinstance(exc, _STATUS_ERRORS) and exc.status_code >= 400:
         status = exc.status_code

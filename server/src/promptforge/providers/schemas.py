@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated
@@ -25,11 +26,36 @@ def _http_url(value: str | None) -> str | None:
 
 
 BaseUrl = Annotated[str | None, Field(default=None, max_length=500), AfterValidator(_http_url)]
+MAX_API_KEY = 4096
+API_KEY_PATTERN = r"^[!-~]+$"  # printable ASCII without whitespace: it travels in an HTTP header
+
+
+def _header_safe_key(value: SecretStr | None) -> SecretStr | None:
+    """A key that can be sent as a header value: no NUL, CR/LF, spaces, non-ASCII or lone surrogates."""
+    if value is not None and not re.fullmatch(API_KEY_PATTERN, value.get_secret_value()):
+        raise ValueError("must be printable ASCII characters without spaces")
+    return value
+
+
 # Documented as a plain nullable string: generators drop a writeOnly string inside anyOf.
 ApiKey = Annotated[
     SecretStr | None,
-    Field(default=None, max_length=500),
-    WithJsonSchema({"anyOf": [{"type": "string", "maxLength": 500, "format": "password"}, {"type": "null"}]}),
+    Field(default=None, min_length=1, max_length=MAX_API_KEY),
+    AfterValidator(_header_safe_key),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": MAX_API_KEY,
+                    "pattern": API_KEY_PATTERN,
+                    "format": "password",
+                },
+                {"type": "null"},
+            ]
+        }
+    ),
 ]
 
 

@@ -19,7 +19,8 @@ from promptforge.core.errors import error_responses
 from promptforge.core.pagination import PageDep
 from promptforge.core.schemas import NO_NUL, Page
 from promptforge.runs import schemas, service
-from promptforge.runs.service import RunServices, RunStreamer, run_services
+from promptforge.runs.service import RunServices, run_services
+from promptforge.runs.streaming import RunStreamer, open_run_stream
 
 router = APIRouter(prefix="/api/v1/projects/{project_id}/runs", tags=["runs"])
 
@@ -73,7 +74,7 @@ async def create_run(
     """Run a saved prompt (label, default `latest`, or version) or a draft template against a provider."""
     prepared = await service.start_run(services, principal, project_id, data)
     if data.stream:
-        return RunEventStream(await service.open_run_stream(services, prepared))
+        return RunEventStream(await open_run_stream(services, prepared))
     run = await service.execute_run(services, prepared)
     return JSONResponse(run.model_dump(mode="json"), status_code=status.HTTP_201_CREATED)
 

@@ -4,30 +4,27 @@ A run spans a provider call that may take a minute, so it does not use the reque
 transaction: the run row is committed (status `running`) before the provider is called, no
 database connection is held during the call, and a second short transaction stores the outcome.
 A crash or a client that goes away therefore still leaves a stored run; streaming finishes its
-row in a shielded scope (see `RunStreamer.finish`).
+row in a shielded scope (runs/streaming.py).
 """
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import anyio
 import structlog
 from fastapi import Request
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from promptforge.auth.principal import Principal
 from promptforge.core.config import Settings
 from promptforge.core.db import utcnow
 from promptforge.core.encryption import SecretBox
-from promptforge.core.errors import AppError, DatabaseUnavailable, NotFound, Unprocessable
+from promptforge.core.errors import AppError, NotFound, Unprocessable
 from promptforge.core.pagination import PageParams, paginate
 from promptforge.prompts.rendering.renderer import Renderer, TemplateSource
 from promptforge.prompts.rendering.templates import check_template
@@ -38,7 +35,6 @@ from promptforge.providers.adapters import (
     PARAM_NAMES,
     Adapter,
     ProviderClients,
-    ProviderStream,
     adapter_for,
     as_messages,
 )
@@ -47,6 +43,7 @@ from promptforge.providers.pricing import Price, cost_usd, price_for
 from promptforge.providers.service import connection_of, load_provider
 from promptforge.runs import schemas
 from promptforge.runs.models import Run
+from promptforge.runs.storable import storable
 from promptforge.workspaces.audit import actor_label, record_audit
 from promptforge.workspaces.permissions import Action, authorize_project
 
@@ -89,6 +86,7 @@ class PreparedRun:
 
 
 def run_out(row: Run) -> schemas.Run:
+    """The run as served; text stored before it was made storable is repaired on the way out."""
     prompt = None
     if row.prompt_name is not None and row.prompt_version is not None:
         prompt = schemas.RunPrompt(name=row.prompt_name, version=row.prompt_version)
@@ -98,20 +96,20 @@ def run_out(row: Run) -> schemas.Run:
         status=row.status,
         prompt=prompt,
         kind=row.kind,
-        template=row.template,
+        template=storable(row.template),
         provider_id=row.provider_id,
         provider_name=row.provider_name,
         provider_kind=row.provider_kind,
         model=row.model,
-        params=row.params,
-        variables=row.variables,
-        input=schemas.RunInput(**row.input),
-        output=row.output,
+        params=storable(row.params),
+        variables=storable(row.variables),
+        input=schemas.RunInput(**storable(row.input)),
+        output=storable(row.output),
         usage=schemas.RunUsage(input_tokens=row.input_tokens, output_tokens=row.output_tokens),
         cost_usd=row.cost_usd,
         latency_ms=row.latency_ms,
         time_to_first_token_ms=row.time_to_first_token_ms,
-        error=row.error,
+        error=storable(row.error),
         stream=row.stream,
         created_by=row.created_by,
         created_at=row.created_at,
@@ -182,7 +180,9 @@ async def start_run(
         rendered = await services.renderer.render(source, data.variables, load_include)
         model = _model_for(data, model_config, provider.kind, provider.default_model)
         params = _merged_params(model_config, data.params)
-        messages = as_messages(source.kind, rendered.text, rendered.messages)
+        # rendering can produce NUL or lone surrogates: repaired before they are stored or sent
+        text, rendered_messages = storable(rendered.text), storable(rendered.messages)
+        messages = as_messages(source.kind, text, rendered_messages)
         run = Run(
             project_id=project_id,
             prompt_name=source.name if data.prompt is not None else None,
@@ -195,7 +195,7 @@ async def start_run(
             model=model,
             params=params,
             variables=data.variables,
-            input={"text": rendered.text} if source.kind == "text" else {"messages": rendered.messages},
+            input={"text": text} if source.kind == "text" else {"messages": rendered_messages},
             status="running",
             stream=data.stream,
             created_by_user_id=principal.user_id,
@@ -222,7 +222,12 @@ async def start_run(
         price = Price(0.0, 0.0) if provider.kind == "echo" else price_for(model, provider.pricing)
         await session.commit()
         run_id = run.id
-    adapter = adapter_for(connection, services.clients, services.settings, prompt_kind=source.kind)
+    try:
+        adapter = adapter_for(connection, services.clients, services.settings, prompt_kind=source.kind)
+    except BaseException as exc:
+        with anyio.CancelScope(shield=True):
+            await mark_failed(services, run_id, error_info(exc))
+        raise
     return PreparedRun(run_id, adapter, ChatRequest(model=model, messages=messages, params=params), price)
 
 
@@ -240,31 +245,58 @@ class Outcome:
 
 
 async def finish_run(services: RunServices, prepared: PreparedRun, outcome: Outcome) -> schemas.Run:
-    """Store the outcome of a run (its own short transaction)."""
+    """Store the outcome of a run; when that fails, the run is marked failed (fresh session), then raised."""
+    try:
+        return await _store_outcome(services, prepared, outcome)
+    except NotFound:
+        raise
+    except BaseException as exc:
+        with anyio.CancelScope(shield=True):
+            await mark_failed(services, prepared.run_id, error_info(exc))
+        raise
+
+
+async def mark_failed(services: RunServices, run_id: uuid.UUID, error: dict[str, str]) -> None:
+    """Mark a still-running run failed in a fresh session, so no failure leaves it `running` forever."""
+    try:
+        async with services.sessionmaker() as session:
+            await session.execute(
+                update(Run)
+                .where(Run.id == run_id, Run.status == "running")
+                .values(status="failed", error=storable(error), finished_at=utcnow())
+            )
+            await session.commit()
+    except Exception:  # the database itself is failing: nothing more can be stored
+        log.exception("run_not_marked_failed", run_id=str(run_id))
+
+
+async def _store_outcome(services: RunServices, prepared: PreparedRun, outcome: Outcome) -> schemas.Run:
     async with services.sessionmaker() as session:
         row = await session.get(Run, prepared.run_id)
         if row is None:  # the project was deleted meanwhile
             raise NotFound("The run no longer exists.")
         row.status = outcome.status
-        row.output = outcome.output
+        row.output = storable(outcome.output)
         row.input_tokens = outcome.usage.input_tokens
         row.output_tokens = outcome.usage.output_tokens
         row.cost_usd = cost_usd(prepared.price, outcome.usage.input_tokens, outcome.usage.output_tokens)
         row.latency_ms = outcome.latency_ms
         row.time_to_first_token_ms = outcome.time_to_first_token_ms
-        row.error = outcome.error
+        row.error = storable(outcome.error)
         row.finished_at = utcnow()
         await session.commit()
         return run_out(row)
 
 
-def _error_info(exc: BaseException) -> dict[str, str]:
+def error_info(exc: BaseException) -> dict[str, str]:
+    """The stored `error` of a run that failed with `exc` (no details of unexpected failures)."""
     if isinstance(exc, AppError):
         return {"code": exc.code, "message": exc.detail}
     return {"code": "internal_error", "message": "The run failed unexpectedly."}
 
 
-def _ms(since: float) -> int:
+def elapsed_ms(since: float) -> int:
+    """Milliseconds since a `time.perf_counter()` reading."""
     return round((time.perf_counter() - since) * 1000)
 
 
@@ -277,103 +309,17 @@ async def execute_run(services: RunServices, prepared: PreparedRun) -> schemas.R
         status = "cancelled" if isinstance(exc, anyio.get_cancelled_exc_class()) else "failed"
         with anyio.CancelScope(shield=True):
             await finish_run(
-                services, prepared, Outcome(status, latency_ms=_ms(started), error=_error_info(exc))
+                services, prepared, Outcome(status, latency_ms=elapsed_ms(started), error=error_info(exc))
             )
         if not isinstance(exc, AppError | anyio.get_cancelled_exc_class()):
             log.exception("run_failed", run_id=str(prepared.run_id))
         raise
-    return await finish_run(
-        services,
-        prepared,
-        Outcome("completed", output=completion.text, usage=completion.usage, latency_ms=_ms(started)),
+    outcome = Outcome(
+        "completed", output=completion.text, usage=completion.usage, latency_ms=elapsed_ms(started)
     )
-
-
-def sse(event: str, data: Any) -> bytes:
-    return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'), ensure_ascii=False)}\n\n".encode()
-
-
-class RunStreamer:
-    """Relays a provider stream as server-sent events and stores the run whatever happens.
-
-    `finish` is idempotent and shielded from cancellation: the response calls it again with
-    `cancelled` when the client went away before the stream ended.
-    """
-
-    def __init__(
-        self, services: RunServices, prepared: PreparedRun, stream: ProviderStream, started: float
-    ) -> None:
-        self.services = services
-        self.prepared = prepared
-        self.stream = stream
-        self.started = started
-        self.parts: list[str] = []
-        self.first_token_ms: int | None = None
-        self.usage = Usage(None, None)
-        self.result: schemas.Run | None = None
-        self.finished = False
-
-    async def events(self) -> AsyncIterator[bytes]:
-        yield sse("start", {"id": str(self.prepared.run_id), "model": self.prepared.request.model})
-        error: AppError | None = None
-        try:
-            async for item in self.stream:
-                if isinstance(item, Usage):
-                    self.usage = item
-                    continue
-                if self.first_token_ms is None:
-                    self.first_token_ms = _ms(self.started)
-                self.parts.append(item)
-                yield sse("delta", {"text": item})
-        except AppError as exc:  # the provider failed mid-stream: the final event says so
-            error = exc
-        run = await self.finish("failed" if error else "completed", error)
-        if run is None:
-            yield sse("error", {"code": "run_not_stored", "message": "The run could not be stored."})
-        else:
-            yield sse("run", run.model_dump(mode="json"))
-
-    async def finish(self, status: str, error: BaseException | None = None) -> schemas.Run | None:
-        """Store the outcome once; None when the row is gone (e.g. its project was deleted meanwhile)."""
-        if self.finished:
-            return self.result
-        self.finished = True
-        with anyio.CancelScope(shield=True):
-            latency = _ms(self.started)
-            try:
-                await self.stream.close()
-            except Exception:  # closing a broken connection may fail; the outcome still counts
-                log.warning("provider_stream_close_failed", run_id=str(self.prepared.run_id))
-            outcome = Outcome(
-                status,
-                output="".join(self.parts) if self.parts or status == "completed" else None,
-                usage=self.usage,
-                latency_ms=latency,
-                time_to_first_token_ms=self.first_token_ms,
-                error=_error_info(error) if error is not None else None,
-            )
-            if status == "cancelled":
-                outcome.error = {"code": "client_disconnected", "message": "The client went away mid-stream."}
-            try:
-                self.result = await finish_run(self.services, self.prepared, outcome)
-            except (NotFound, SQLAlchemyError, DatabaseUnavailable) as exc:
-                log.warning("run_not_stored", run_id=str(self.prepared.run_id), error=type(exc).__name__)
-        return self.result
-
-
-async def open_run_stream(services: RunServices, prepared: PreparedRun) -> RunStreamer:
-    """Open the provider stream; failures before the first token are stored, then raised as problems."""
-    started = time.perf_counter()
-    try:
-        stream = await prepared.adapter.open_stream(prepared.request)
-    except BaseException as exc:
-        status = "cancelled" if isinstance(exc, anyio.get_cancelled_exc_class()) else "failed"
-        with anyio.CancelScope(shield=True):
-            await finish_run(
-                services, prepared, Outcome(status, latency_ms=_ms(started), error=_error_info(exc))
-            )
-        raise
-    return RunStreamer(services, prepared, stream, started)
+    with anyio.CancelScope(shield=True):  # the answer is in: store it even if the client leaves now
+        run = await finish_run(services, prepared, outcome)
+    return run
 
 
 # --------------------------------------------------------------------------- reading
