@@ -539,7 +539,7 @@ export const zProviderCreate = z.object({
         'echo'
     ]),
     base_url: z.string().max(500).regex(/^[^\x00]*$/).nullish(),
-    api_key: z.string().max(500).nullish(),
+    api_key: z.string().min(1).max(4096).regex(/^[!-~]+$/).nullish(),
     default_model: z.string().min(1).max(200).regex(/^[^\x00]*$/).nullish(),
     models: z.array(z.string().min(1).max(200).regex(/^[^\x00]*$/)).max(200).optional(),
     pricing: z.record(z.string(), zModelPrice).optional()
@@ -566,7 +566,7 @@ export const zProviderTestResult = z.object({
 export const zProviderUpdate = z.object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/).nullish(),
     base_url: z.string().max(500).regex(/^[^\x00]*$/).nullish(),
-    api_key: z.string().max(500).nullish(),
+    api_key: z.string().min(1).max(4096).regex(/^[!-~]+$/).nullish(),
     default_model: z.string().min(1).max(200).regex(/^[^\x00]*$/).nullish(),
     models: z.array(z.string().min(1).max(200).regex(/^[^\x00]*$/)).max(200).nullish(),
     pricing: z.record(z.string(), zModelPrice).nullish()

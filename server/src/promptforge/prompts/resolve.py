@@ -31,8 +31,8 @@ from promptforge.core.schemas import INT32_MAX
 from promptforge.core.security import sha256_hex
 from promptforge.prompts.cache import PAYLOAD_TTL_SECONDS, NearCache, payload_key, prompt_gen_key
 from promptforge.prompts.models import Label, Prompt, PromptVersion
+from promptforge.prompts.names import LABEL_NAME
 from promptforge.prompts.rendering.renderer import TemplateSource
-from promptforge.prompts.schemas import LABEL_NAME
 from promptforge.workspaces.permissions import Action, authorize_project
 
 M = TypeVar("M", bound=BaseModel)

@@ -12,13 +12,12 @@ from pydantic_core import PydanticCustomError
 
 from promptforge.core.json_shape import json_shape_problem
 from promptforge.core.schemas import INT32_MAX, Schema
+from promptforge.prompts.names import LABEL_NAME, PROMPT_NAME
 from promptforge.prompts.rendering.templates import PLACEHOLDER_NAME
 
 MODEL_CONFIG_MAX_BYTES = 64 * 1024
 MODEL_CONFIG_MAX_DEPTH = 16
 MODEL_CONFIG_MAX_NODES = 5000
-PROMPT_NAME = r"^[a-z0-9][a-z0-9._-]{0,127}$"
-LABEL_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 TAG = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$"
 PromptKind = Literal["text", "chat"]
 # Strict: JSON `true` or "1" is not a version number (lax mode would read them as 1).

@@ -9,7 +9,8 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from promptforge.core.schemas import INT32_MAX, Schema
-from promptforge.prompts.schemas import LABEL_NAME, PROMPT_NAME, PromptKind, Template
+from promptforge.prompts.names import LABEL_NAME, PROMPT_NAME
+from promptforge.prompts.schemas import PromptKind, Template
 from promptforge.providers.schemas import ErrorInfo
 
 RunStatus = Literal["queued", "running", "completed", "failed", "cancelled"]

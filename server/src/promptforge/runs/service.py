@@ -9,6 +9,7 @@ row in a shielded scope (runs/streaming.py).
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -172,7 +173,8 @@ async def start_run(
             source = payload.source()
             model_config = dict(payload.data.get("model_config") or {})
         else:
-            source = _draft_source(services.settings, data)
+            # Compiling a draft can take most of a second at the size limit: off the event loop.
+            source = await asyncio.to_thread(_draft_source, services.settings, data)
 
         async def load_include(include: str, label: str | None, version: int | None) -> TemplateSource:
             return await resolver.load_source(project_id, include, Selector.parse(label, version, "latest"))

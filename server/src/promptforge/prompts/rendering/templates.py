@@ -6,7 +6,6 @@ splits templates with the same `template_units`, so every path applies the same 
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -16,6 +15,7 @@ from jinja2.environment import Template
 from jinja2.exceptions import TemplateSyntaxError
 
 from promptforge.core.schemas import INT32_MAX
+from promptforge.prompts.names import LABEL_NAME, PROMPT_NAME
 from promptforge.prompts.rendering.errors import Loc, field_error
 from promptforge.prompts.rendering.sandbox import ENV, RESERVED_NAMES
 from promptforge.prompts.rendering.size_guard import with_guard
@@ -159,13 +159,7 @@ def _includes(ast: nodes.Template, loc: Loc) -> tuple[IncludeKey, ...]:
     return tuple(keys)
 
 
-@functools.cache
-def _name_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The prompt-name and label-name patterns of the API, compiled once."""
-    # imported on first use: prompts.schemas imports this module (PLACEHOLDER_NAME)
-    from promptforge.prompts.schemas import LABEL_NAME, PROMPT_NAME
-
-    return re.compile(PROMPT_NAME), re.compile(LABEL_NAME)
+_PROMPT_NAME, _LABEL_NAME = re.compile(PROMPT_NAME), re.compile(LABEL_NAME)
 
 
 def _include_from_call(call: nodes.Call, loc: Loc) -> IncludeKey:
@@ -192,12 +186,11 @@ def _include_from_call(call: nodes.Call, loc: Loc) -> IncludeKey:
     )
     if label is not None and version is not None:
         raise bad
-    prompt_name, label_name = _name_patterns()
-    if not isinstance(name, str) or not prompt_name.fullmatch(name):
-        msg = f"Line {call.lineno}: the included prompt's name must match {prompt_name.pattern}."
+    if not isinstance(name, str) or not _PROMPT_NAME.fullmatch(name):
+        msg = f"Line {call.lineno}: the included prompt's name must match {_PROMPT_NAME.pattern}."
         raise field_error(loc, msg, "invalid_include")
-    if label is not None and (not isinstance(label, str) or not label_name.fullmatch(label)):
-        msg = f"Line {call.lineno}: label must match {label_name.pattern}."
+    if label is not None and (not isinstance(label, str) or not _LABEL_NAME.fullmatch(label)):
+        msg = f"Line {call.lineno}: label must match {_LABEL_NAME.pattern}."
         raise field_error(loc, msg, "invalid_include")
     if version is not None and (
         not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= INT32_MAX
