@@ -78,7 +78,7 @@ class ProviderBadResponse(ProviderError):
 class ProviderUrlForbidden(ProviderError):
     """The connection's base URL points where this server must not connect (core/outbound.py)."""
 
-    status, code, title = 422, "provider_url_forbidden", "Unprocessable Content"
+    status, code = 422, "provider_url_forbidden"
 
 
 class ProviderRedirectRefused(ProviderError):
