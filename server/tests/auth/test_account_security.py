@@ -55,6 +55,8 @@ async def signed_in(app: FastAPI, email: str, password: str = PASSWORD) -> httpx
         {"jti": ["a"]},
         {"exp": "tomorrow"},
         {"typ": "refresh"},
+        {"exp": 10**30},  # lives far longer than tokens are issued for (and than revocation marks)
+        {"iat": int(time.time()) + 3600, "exp": int(time.time()) + 3900},  # issued in the future
     ],
 )
 async def test_malformed_access_tokens_are_401_not_500(

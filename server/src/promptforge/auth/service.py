@@ -213,7 +213,9 @@ async def authenticate_access_token(
     kv: KeyValueStore, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, token: str
 ) -> Principal | None:
     """The user principal of a valid, unrevoked access token whose user still exists and is active."""
-    claims = decode_access_token(settings.secret_key, token)
+    claims = decode_access_token(
+        settings.secret_key, token, max_lifetime_seconds=settings.access_token_minutes * 60
+    )
     if claims is None:
         return None
     user_id = uuid.UUID(claims["sub"])

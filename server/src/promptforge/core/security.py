@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -46,6 +47,9 @@ def new_secret(prefix: str = "", nbytes: int = 32) -> str:
     return prefix + secrets.token_urlsafe(nbytes)
 
 
+CLOCK_SKEW_SECONDS = 60
+
+
 def create_access_token(
     secret_key: str, *, user_id: uuid.UUID, session_id: uuid.UUID, minutes: int
 ) -> tuple[str, str, datetime]:
@@ -72,11 +76,13 @@ def _is_uuid(value: Any) -> bool:
     return True
 
 
-def decode_access_token(secret_key: str, token: str) -> dict[str, Any] | None:
+def decode_access_token(secret_key: str, token: str, *, max_lifetime_seconds: int) -> dict[str, Any] | None:
     """The claims of a valid, unexpired, well-formed access token, or None.
 
     Signed is not enough: a token missing `exp` would never expire, and a malformed `sub` or `sid`
-    would fail later, deep in a request, as a 500. Every claim the app reads is checked here.
+    would fail later, deep in a request, as a 500. Every claim the app reads is checked here. A
+    token may not live longer than the app issues them for (nor be issued in the future): the
+    revocation marks of a session are kept only that long.
     """
     try:
         claims: dict[str, Any] = jwt.decode(
@@ -95,6 +101,8 @@ def decode_access_token(secret_key: str, token: str) -> dict[str, Any] | None:
         and 0 < len(claims["jti"]) <= 64
         and isinstance(claims.get("exp"), int)
         and isinstance(claims.get("iat"), int)
+        and claims["exp"] - claims["iat"] <= max_lifetime_seconds
+        and claims["iat"] <= time.time() + CLOCK_SKEW_SECONDS
     )
     return claims if well_formed else None
 
