@@ -26,6 +26,7 @@ from promptforge.core.logging import configure_logging
 from promptforge.core.middleware import RequestMiddleware
 from promptforge.core.openapi_errors import document_common_errors, document_text_rules
 from promptforge.core.spa import install_spa
+from promptforge.datasets.routes import router as datasets_router
 from promptforge.prompts.rendering.renderer import Renderer
 from promptforge.prompts.resolve import PromptResolver
 from promptforge.prompts.routes import portability_router
@@ -51,6 +52,7 @@ OPENAPI_TAGS = [
     {"name": "import-export", "description": "Move a project's prompts in and out as YAML or JSON."},
     {"name": "providers", "description": "LLM provider connections (OpenAI, Anthropic, compatible, echo)."},
     {"name": "runs", "description": "Playground runs against a provider, streamed or not."},
+    {"name": "datasets", "description": "Datasets of test cases and their items, with history by version."},
     {"name": "health", "description": "Liveness, readiness and metrics."},
 ]
 
@@ -118,6 +120,7 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
         providers_router,
         run_providers_router,
         runs_router,
+        datasets_router,
     ):
         app.include_router(router)
     install_docs(app)

@@ -4,6 +4,7 @@ from promptforge.api_keys.models import ApiKey
 from promptforge.auth.models import RefreshToken, User
 from promptforge.core.db import Base
 from promptforge.core.system import SystemSetting
+from promptforge.datasets.models import Dataset, DatasetItem
 from promptforge.prompts.models import Label, LabelEvent, Prompt, PromptTag, PromptVersion
 from promptforge.providers.models import ProviderConnection
 from promptforge.runs.models import Run
@@ -13,6 +14,8 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "Base",
+    "Dataset",
+    "DatasetItem",
     "Invitation",
     "Label",
     "LabelEvent",

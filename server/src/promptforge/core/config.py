@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     # Comma-separated host names (or IP literals) exempt from the address check, e.g. an internal vLLM.
     provider_allowed_hosts: str = ""
 
+    # Datasets (docs/datasets.md): current items per dataset, and the JSON size of one item.
+    dataset_max_items: int = Field(default=1_000_000, ge=1)
+    dataset_item_max_bytes: int = Field(default=64 * 1024, ge=1024)
+
     # A near cache in each process in front of Redis; see docs/performance.md.
     near_cache_ttl_seconds: float = 30.0
     cors_origins: list[str] = Field(default_factory=list)
