@@ -132,6 +132,23 @@ class World:
             self.cache["run"] = response.json()["id"]
         return str(self.cache["run"])
 
+    async def dataset(self) -> str:
+        """A dataset of the owner's project holding one item."""
+        if "dataset" not in self.cache:
+            url = f"/api/v1/projects/{self.owner.project_id}/datasets"
+            name = self.unique("ds")
+            created = await self.owner.client.post(url, json={"name": name})
+            assert created.status_code == 201, created.text
+            items = await self.owner.client.post(f"{url}/{name}/items", json={"items": [{"input": {"x": 1}}]})
+            assert items.status_code == 201, items.text
+            self.cache["dataset"] = name
+            self.cache["dataset_item"] = items.json()["ids"][0]
+        return str(self.cache["dataset"])
+
+    async def dataset_item(self) -> str:
+        await self.dataset()
+        return str(self.cache["dataset_item"])
+
 
 PATH_PARAMS: dict[str, Builder] = {
     "name": lambda w: w.prompt(),
@@ -144,6 +161,7 @@ PATH_PARAMS: dict[str, Builder] = {
     "invitation_id": lambda w: w.invitation_id(),
     "provider_id": lambda w: w.provider(),
     "run_id": lambda w: w.run(),
+    "item_id": lambda w: w.dataset_item(),
 }
 
 
@@ -165,6 +183,10 @@ PROMPTS = "/api/v1/projects/{project_id}/prompts"
 PROMPT = PROMPTS + "/{name}"
 PROVIDERS = "/api/v1/projects/{project_id}/providers"
 RUNS = "/api/v1/projects/{project_id}/runs"
+DATASETS = "/api/v1/projects/{project_id}/datasets"
+DATASET = DATASETS + "/{name}"
+DATASET_ITEM = DATASET + "/items/{item_id:uuid}"
+ON_DATASET: dict[str, Builder] = {"name": lambda w: w.dataset()}
 # Only the invitee may answer an invitation: every other signed-in user gets 404 (tests/workspaces).
 NOT_THE_INVITEE = {who: 404 for who in ("viewer", "editor", "admin", "owner", "outsider")}
 NO_REFRESH_COOKIE = {"anonymous": 401, "viewer_key": 401, "editor_key": 401, "other_project_key": 401}
@@ -277,7 +299,32 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("POST", RUNS): RouteSpec("editor", keys="editor", body=lambda w: _run_body(w)),
     ("GET", RUNS): RouteSpec("viewer", keys="viewer"),
     ("GET", f"{RUNS}/{{run_id}}"): RouteSpec("viewer", keys="viewer"),
+    # datasets: viewers read, editors write, like prompts
+    ("GET", DATASETS): RouteSpec("viewer", keys="viewer"),
+    ("POST", DATASETS): RouteSpec("editor", keys="editor", body=lambda w: {"name": w.unique("ds")}),
+    ("GET", DATASET): RouteSpec("viewer", keys="viewer", params=ON_DATASET),
+    ("PATCH", DATASET): RouteSpec(
+        "editor", keys="editor", params=ON_DATASET, body=lambda w: {"description": "d"}
+    ),
+    ("DELETE", DATASET): RouteSpec("editor", keys="editor", params=ON_DATASET),
+    ("GET", f"{DATASET}/items"): RouteSpec(
+        "viewer", keys="viewer", params=ON_DATASET, query={"version": "1"}
+    ),
+    ("POST", f"{DATASET}/items"): RouteSpec(
+        "editor", keys="editor", params=ON_DATASET, body=lambda w: {"items": [{"input": {"y": 2}}]}
+    ),
+    ("POST", f"{DATASET}/items/from-run"): RouteSpec(
+        "editor", keys="editor", params=ON_DATASET, body=lambda w: _from_run_body(w)
+    ),
+    ("PATCH", DATASET_ITEM): RouteSpec(
+        "editor", keys="editor", params=ON_DATASET, body=lambda w: {"expected": w.unique("e")}
+    ),
+    ("DELETE", DATASET_ITEM): RouteSpec("editor", keys="editor", params=ON_DATASET),
 }
+
+
+async def _from_run_body(w: World) -> dict[str, Any]:
+    return {"run_id": await w.run()}
 
 
 async def _run_body(w: World) -> dict[str, Any]:

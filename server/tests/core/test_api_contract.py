@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -41,7 +42,8 @@ async def test_allow_header_matches_the_openapi_for_every_path(
     for path, method, _ in operations(app):
         documented.setdefault(path, set()).add(method.upper())
     for path, methods in documented.items():
-        concrete = path.replace("{", "").replace("}", "")  # any value matches a path parameter
+        # Any value matches a path parameter, except those typed by a convertor (`{item_id:uuid}`).
+        concrete = path.replace("{item_id}", str(uuid.uuid4())).replace("{", "").replace("}", "")
         response = await client.request("TRACE", concrete)
         assert response.status_code == 405, (path, response.status_code)
         assert set(response.headers["allow"].split(", ")) == methods, path
