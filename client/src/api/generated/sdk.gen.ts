@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthDeactivateData, AuthDeactivateErrors, AuthDeactivateResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMetricsData, HealthMetricsErrors, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, InvitationsAcceptData, InvitationsAcceptErrors, InvitationsAcceptResponses, InvitationsCreateData, InvitationsCreateErrors, InvitationsCreateResponses, InvitationsDeclineData, InvitationsDeclineErrors, InvitationsDeclineResponses, InvitationsListData, InvitationsListErrors, InvitationsListMineData, InvitationsListMineErrors, InvitationsListMineResponses, InvitationsListResponses, InvitationsRevokeData, InvitationsRevokeErrors, InvitationsRevokeResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, ProvidersCreateData, ProvidersCreateErrors, ProvidersCreateResponses, ProvidersDeleteData, ProvidersDeleteErrors, ProvidersDeleteResponses, ProvidersGetData, ProvidersGetErrors, ProvidersGetResponses, ProvidersListData, ProvidersListErrors, ProvidersListResponses, ProvidersTestData, ProvidersTestErrors, ProvidersTestResponses, ProvidersUpdateData, ProvidersUpdateErrors, ProvidersUpdateResponses, RunsCreateData, RunsCreateErrors, RunsCreateResponses, RunsGetData, RunsGetErrors, RunsGetResponses, RunsListData, RunsListErrors, RunsListProvidersData, RunsListProvidersErrors, RunsListProvidersResponses, RunsListResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthDeactivateData, AuthDeactivateErrors, AuthDeactivateResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, DatasetItemsCreateData, DatasetItemsCreateErrors, DatasetItemsCreateResponses, DatasetItemsDeleteData, DatasetItemsDeleteErrors, DatasetItemsDeleteResponses, DatasetItemsFromRunData, DatasetItemsFromRunErrors, DatasetItemsFromRunResponses, DatasetItemsListData, DatasetItemsListErrors, DatasetItemsListResponses, DatasetItemsUpdateData, DatasetItemsUpdateErrors, DatasetItemsUpdateResponses, DatasetsCreateData, DatasetsCreateErrors, DatasetsCreateResponses, DatasetsDeleteData, DatasetsDeleteErrors, DatasetsDeleteResponses, DatasetsGetData, DatasetsGetErrors, DatasetsGetResponses, DatasetsListData, DatasetsListErrors, DatasetsListResponses, DatasetsUpdateData, DatasetsUpdateErrors, DatasetsUpdateResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMetricsData, HealthMetricsErrors, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, InvitationsAcceptData, InvitationsAcceptErrors, InvitationsAcceptResponses, InvitationsCreateData, InvitationsCreateErrors, InvitationsCreateResponses, InvitationsDeclineData, InvitationsDeclineErrors, InvitationsDeclineResponses, InvitationsListData, InvitationsListErrors, InvitationsListMineData, InvitationsListMineErrors, InvitationsListMineResponses, InvitationsListResponses, InvitationsRevokeData, InvitationsRevokeErrors, InvitationsRevokeResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, ProvidersCreateData, ProvidersCreateErrors, ProvidersCreateResponses, ProvidersDeleteData, ProvidersDeleteErrors, ProvidersDeleteResponses, ProvidersGetData, ProvidersGetErrors, ProvidersGetResponses, ProvidersListData, ProvidersListErrors, ProvidersListResponses, ProvidersTestData, ProvidersTestErrors, ProvidersTestResponses, ProvidersUpdateData, ProvidersUpdateErrors, ProvidersUpdateResponses, RunsCreateData, RunsCreateErrors, RunsCreateResponses, RunsGetData, RunsGetErrors, RunsGetResponses, RunsListData, RunsListErrors, RunsListProvidersData, RunsListProvidersErrors, RunsListProvidersResponses, RunsListResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -961,4 +961,174 @@ export const runsGet = <ThrowOnError extends boolean = false>(options: Options<R
         }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/projects/{project_id}/runs/{run_id}',
     ...options
+});
+
+/**
+ * List Datasets
+ *
+ * Datasets of a project, newest first, with their item count and version.
+ */
+export const datasetsList = <ThrowOnError extends boolean = false>(options: Options<DatasetsListData, ThrowOnError>) => (options.client ?? client).get<DatasetsListResponses, DatasetsListErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/datasets',
+    ...options
+});
+
+/**
+ * Create Dataset
+ *
+ * Create an empty dataset (version 0); names follow the prompt-name rule.
+ */
+export const datasetsCreate = <ThrowOnError extends boolean = false>(options: Options<DatasetsCreateData, ThrowOnError>) => (options.client ?? client).post<DatasetsCreateResponses, DatasetsCreateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/datasets',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Dataset
+ *
+ * Delete a dataset with all its items and their history.
+ */
+export const datasetsDelete = <ThrowOnError extends boolean = false>(options: Options<DatasetsDeleteData, ThrowOnError>) => (options.client ?? client).delete<DatasetsDeleteResponses, DatasetsDeleteErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/datasets/{name}',
+    ...options
+});
+
+/**
+ * Get Dataset
+ *
+ * One dataset.
+ */
+export const datasetsGet = <ThrowOnError extends boolean = false>(options: Options<DatasetsGetData, ThrowOnError>) => (options.client ?? client).get<DatasetsGetResponses, DatasetsGetErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/datasets/{name}',
+    ...options
+});
+
+/**
+ * Update Dataset
+ *
+ * Rename a dataset or change its description; its items and history stay as they are.
+ */
+export const datasetsUpdate = <ThrowOnError extends boolean = false>(options: Options<DatasetsUpdateData, ThrowOnError>) => (options.client ?? client).patch<DatasetsUpdateResponses, DatasetsUpdateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/datasets/{name}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Items
+ *
+ * Items in the order they were added (an edit keeps an item's place), page by page.
+ */
+export const datasetItemsList = <ThrowOnError extends boolean = false>(options: Options<DatasetItemsListData, ThrowOnError>) => (options.client ?? client).get<DatasetItemsListResponses, DatasetItemsListErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/datasets/{name}/items',
+    ...options
+});
+
+/**
+ * Create Items
+ *
+ * Add 1 to 1000 items; the dataset gets one new version.
+ */
+export const datasetItemsCreate = <ThrowOnError extends boolean = false>(options: Options<DatasetItemsCreateData, ThrowOnError>) => (options.client ?? client).post<DatasetItemsCreateResponses, DatasetItemsCreateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/datasets/{name}/items',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Create Item From Run
+ *
+ * Add a completed playground run as an item: its variables as input, its output as expected.
+ */
+export const datasetItemsFromRun = <ThrowOnError extends boolean = false>(options: Options<DatasetItemsFromRunData, ThrowOnError>) => (options.client ?? client).post<DatasetItemsFromRunResponses, DatasetItemsFromRunErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/datasets/{name}/items/from-run',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Item
+ *
+ * Remove an item (a new version); earlier versions still show it.
+ */
+export const datasetItemsDelete = <ThrowOnError extends boolean = false>(options: Options<DatasetItemsDeleteData, ThrowOnError>) => (options.client ?? client).delete<DatasetItemsDeleteResponses, DatasetItemsDeleteErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/datasets/{name}/items/{item_id}',
+    ...options
+});
+
+/**
+ * Update Item
+ *
+ * Change an item (a new version); `?version=` of earlier versions still shows it as it was.
+ */
+export const datasetItemsUpdate = <ThrowOnError extends boolean = false>(options: Options<DatasetItemsUpdateData, ThrowOnError>) => (options.client ?? client).patch<DatasetItemsUpdateResponses, DatasetItemsUpdateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/datasets/{name}/items/{item_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });

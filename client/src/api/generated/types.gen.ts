@@ -183,6 +183,128 @@ export type ChatMessage = {
 };
 
 /**
+ * Dataset
+ */
+export type Dataset = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Project Id
+     */
+    project_id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Item Count
+     *
+     * Items at the current version
+     */
+    item_count: number;
+    /**
+     * Version
+     *
+     * Bumped by every change of items; 0 for a new, empty dataset
+     */
+    version: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * DatasetCreate
+ */
+export type DatasetCreate = {
+    /**
+     * Name
+     *
+     * Unique in the project, like a prompt name
+     */
+    name: string;
+    /**
+     * Description
+     */
+    description?: string;
+};
+
+/**
+ * DatasetItem
+ */
+export type DatasetItem = {
+    /**
+     * Id
+     *
+     * The item's stable id (the same across its revisions)
+     */
+    id: string;
+    /**
+     * Input
+     */
+    input: {
+        [key: string]: unknown;
+    };
+    /**
+     * Expected
+     */
+    expected: unknown;
+    /**
+     * Metadata
+     */
+    metadata: {
+        [key: string]: unknown;
+    };
+    /**
+     * Version
+     *
+     * The dataset version at which this revision of the item appeared
+     */
+    version: number;
+    /**
+     * Source Run Id
+     *
+     * The playground run it was copied from
+     */
+    source_run_id: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * DatasetUpdate
+ */
+export type DatasetUpdate = {
+    /**
+     * Name
+     *
+     * Rename; history is kept
+     */
+    name?: string | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+};
+
+/**
  * DeactivateRequest
  */
 export type DeactivateRequest = {
@@ -404,6 +526,108 @@ export type InvitationWorkspace = {
 };
 
 /**
+ * ItemCreate
+ */
+export type ItemCreate = {
+    /**
+     * Input
+     *
+     * Variables of the prompt: name → any JSON value
+     */
+    input: {
+        [key: string]: unknown;
+    };
+    /**
+     * Expected
+     *
+     * Expected output: any JSON (a string, an object, ...)
+     */
+    expected?: unknown;
+    /**
+     * Metadata
+     *
+     * Free-form notes about the item
+     */
+    metadata?: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * ItemFromRun
+ */
+export type ItemFromRun = {
+    /**
+     * Run Id
+     */
+    run_id: string;
+    /**
+     * Metadata
+     *
+     * Free-form notes about the item
+     */
+    metadata?: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * ItemUpdate
+ *
+ * Fields to replace; an absent field keeps its value, `expected: null` clears it.
+ */
+export type ItemUpdate = {
+    /**
+     * Input
+     */
+    input?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Expected
+     */
+    expected?: unknown;
+    /**
+     * Metadata
+     */
+    metadata?: {
+        [key: string]: unknown;
+    } | null;
+};
+
+/**
+ * ItemsCreate
+ */
+export type ItemsCreate = {
+    /**
+     * Items
+     */
+    items: Array<ItemCreate>;
+};
+
+/**
+ * ItemsCreated
+ */
+export type ItemsCreated = {
+    /**
+     * Created
+     */
+    created: number;
+    /**
+     * Version
+     *
+     * The dataset's version after the change
+     */
+    version: number;
+    /**
+     * Ids
+     *
+     * Ids of the new items, in the order given
+     */
+    ids: Array<string>;
+};
+
+/**
  * Label
  */
 export type Label = {
@@ -611,6 +835,34 @@ export type PageAuditEvent = {
      * Items
      */
     items: Array<AuditEvent>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[DatasetItem]
+ */
+export type PageDatasetItem = {
+    /**
+     * Items
+     */
+    items: Array<DatasetItem>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[Dataset]
+ */
+export type PageDataset = {
+    /**
+     * Items
+     */
+    items: Array<Dataset>;
     /**
      * Next Cursor
      */
@@ -5492,3 +5744,689 @@ export type RunsGetResponses = {
 };
 
 export type RunsGetResponse = RunsGetResponses[keyof RunsGetResponses];
+
+export type DatasetsListData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: {
+        /**
+         * Q
+         *
+         * Text in name or description
+         */
+        q?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/datasets';
+};
+
+export type DatasetsListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetsListError = DatasetsListErrors[keyof DatasetsListErrors];
+
+export type DatasetsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageDataset;
+};
+
+export type DatasetsListResponse = DatasetsListResponses[keyof DatasetsListResponses];
+
+export type DatasetsCreateData = {
+    body: DatasetCreate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/datasets';
+};
+
+export type DatasetsCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetsCreateError = DatasetsCreateErrors[keyof DatasetsCreateErrors];
+
+export type DatasetsCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: Dataset;
+};
+
+export type DatasetsCreateResponse = DatasetsCreateResponses[keyof DatasetsCreateResponses];
+
+export type DatasetsDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/datasets/{name}';
+};
+
+export type DatasetsDeleteErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetsDeleteError = DatasetsDeleteErrors[keyof DatasetsDeleteErrors];
+
+export type DatasetsDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DatasetsDeleteResponse = DatasetsDeleteResponses[keyof DatasetsDeleteResponses];
+
+export type DatasetsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/datasets/{name}';
+};
+
+export type DatasetsGetErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetsGetError = DatasetsGetErrors[keyof DatasetsGetErrors];
+
+export type DatasetsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Dataset;
+};
+
+export type DatasetsGetResponse = DatasetsGetResponses[keyof DatasetsGetResponses];
+
+export type DatasetsUpdateData = {
+    body: DatasetUpdate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/datasets/{name}';
+};
+
+export type DatasetsUpdateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetsUpdateError = DatasetsUpdateErrors[keyof DatasetsUpdateErrors];
+
+export type DatasetsUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: Dataset;
+};
+
+export type DatasetsUpdateResponse = DatasetsUpdateResponses[keyof DatasetsUpdateResponses];
+
+export type DatasetItemsListData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+    };
+    query?: {
+        /**
+         * Version
+         *
+         * Show the dataset as it was at this version (default: now)
+         */
+        version?: number | null;
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/datasets/{name}/items';
+};
+
+export type DatasetItemsListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetItemsListError = DatasetItemsListErrors[keyof DatasetItemsListErrors];
+
+export type DatasetItemsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageDatasetItem;
+};
+
+export type DatasetItemsListResponse = DatasetItemsListResponses[keyof DatasetItemsListResponses];
+
+export type DatasetItemsCreateData = {
+    body: ItemsCreate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/datasets/{name}/items';
+};
+
+export type DatasetItemsCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetItemsCreateError = DatasetItemsCreateErrors[keyof DatasetItemsCreateErrors];
+
+export type DatasetItemsCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: ItemsCreated;
+};
+
+export type DatasetItemsCreateResponse = DatasetItemsCreateResponses[keyof DatasetItemsCreateResponses];
+
+export type DatasetItemsFromRunData = {
+    body: ItemFromRun;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/datasets/{name}/items/from-run';
+};
+
+export type DatasetItemsFromRunErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetItemsFromRunError = DatasetItemsFromRunErrors[keyof DatasetItemsFromRunErrors];
+
+export type DatasetItemsFromRunResponses = {
+    /**
+     * Successful Response
+     */
+    201: DatasetItem;
+};
+
+export type DatasetItemsFromRunResponse = DatasetItemsFromRunResponses[keyof DatasetItemsFromRunResponses];
+
+export type DatasetItemsDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+        /**
+         * Item Id
+         *
+         * The item's stable id
+         */
+        item_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/datasets/{name}/items/{item_id}';
+};
+
+export type DatasetItemsDeleteErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetItemsDeleteError = DatasetItemsDeleteErrors[keyof DatasetItemsDeleteErrors];
+
+export type DatasetItemsDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DatasetItemsDeleteResponse = DatasetItemsDeleteResponses[keyof DatasetItemsDeleteResponses];
+
+export type DatasetItemsUpdateData = {
+    body: ItemUpdate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+        /**
+         * Item Id
+         *
+         * The item's stable id
+         */
+        item_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/datasets/{name}/items/{item_id}';
+};
+
+export type DatasetItemsUpdateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetItemsUpdateError = DatasetItemsUpdateErrors[keyof DatasetItemsUpdateErrors];
+
+export type DatasetItemsUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: DatasetItem;
+};
+
+export type DatasetItemsUpdateResponse = DatasetItemsUpdateResponses[keyof DatasetItemsUpdateResponses];

@@ -73,6 +73,50 @@ export const zChatMessage = z.object({
 });
 
 /**
+ * Dataset
+ */
+export const zDataset = z.object({
+    id: z.uuid(),
+    project_id: z.uuid(),
+    name: z.string(),
+    description: z.string(),
+    item_count: z.int(),
+    version: z.int(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime()
+});
+
+/**
+ * DatasetCreate
+ */
+export const zDatasetCreate = z.object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/),
+    description: z.string().max(2000).regex(/^[^\x00]*$/).optional().default('')
+});
+
+/**
+ * DatasetItem
+ */
+export const zDatasetItem = z.object({
+    id: z.uuid(),
+    input: z.record(z.string(), z.unknown()),
+    expected: z.unknown(),
+    metadata: z.record(z.string(), z.unknown()),
+    version: z.int(),
+    source_run_id: z.uuid().nullable(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime()
+});
+
+/**
+ * DatasetUpdate
+ */
+export const zDatasetUpdate = z.object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/).nullish(),
+    description: z.string().max(2000).regex(/^[^\x00]*$/).nullish()
+});
+
+/**
  * DeactivateRequest
  */
 export const zDeactivateRequest = z.object({
@@ -158,6 +202,50 @@ export const zInvitation = z.object({
     invited_by: z.string().nullable(),
     created_at: z.iso.datetime(),
     expires_at: z.iso.datetime()
+});
+
+/**
+ * ItemCreate
+ */
+export const zItemCreate = z.object({
+    input: z.record(z.string(), z.unknown()),
+    expected: z.unknown().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional()
+});
+
+/**
+ * ItemFromRun
+ */
+export const zItemFromRun = z.object({
+    run_id: z.uuid(),
+    metadata: z.record(z.string(), z.unknown()).optional()
+});
+
+/**
+ * ItemUpdate
+ *
+ * Fields to replace; an absent field keeps its value, `expected: null` clears it.
+ */
+export const zItemUpdate = z.object({
+    input: z.record(z.string(), z.unknown()).nullish(),
+    expected: z.unknown().optional(),
+    metadata: z.record(z.string(), z.unknown()).nullish()
+});
+
+/**
+ * ItemsCreate
+ */
+export const zItemsCreate = z.object({
+    items: z.array(zItemCreate).min(1).max(1000)
+});
+
+/**
+ * ItemsCreated
+ */
+export const zItemsCreated = z.object({
+    created: z.int(),
+    version: z.int(),
+    ids: z.array(z.uuid())
 });
 
 /**
@@ -280,6 +368,22 @@ export const zPageApiKey = z.object({
  */
 export const zPageAuditEvent = z.object({
     items: z.array(zAuditEvent),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * Page[DatasetItem]
+ */
+export const zPageDatasetItem = z.object({
+    items: z.array(zDatasetItem),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * Page[Dataset]
+ */
+export const zPageDataset = z.object({
+    items: z.array(zDataset),
     next_cursor: z.string().nullable()
 });
 
@@ -1580,3 +1684,125 @@ export const zRunsGetPath = z.object({
  * Successful Response
  */
 export const zRunsGetResponse = zRun;
+
+export const zDatasetsListPath = z.object({
+    project_id: z.uuid()
+});
+
+export const zDatasetsListQuery = z.object({
+    q: z.string().max(200).regex(/^[^\x00]*$/).nullish(),
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.uuid().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetsListResponse = zPageDataset;
+
+export const zDatasetsCreateBody = zDatasetCreate;
+
+export const zDatasetsCreatePath = z.object({
+    project_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetsCreateResponse = zDataset;
+
+export const zDatasetsDeletePath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetsDeleteResponse = z.void();
+
+export const zDatasetsGetPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetsGetResponse = zDataset;
+
+export const zDatasetsUpdateBody = zDatasetUpdate;
+
+export const zDatasetsUpdatePath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetsUpdateResponse = zDataset;
+
+export const zDatasetItemsListPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+export const zDatasetItemsListQuery = z.object({
+    version: z.int().gte(0).lte(2147483647).nullish(),
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.uuid().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetItemsListResponse = zPageDatasetItem;
+
+export const zDatasetItemsCreateBody = zItemsCreate;
+
+export const zDatasetItemsCreatePath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetItemsCreateResponse = zItemsCreated;
+
+export const zDatasetItemsFromRunBody = zItemFromRun;
+
+export const zDatasetItemsFromRunPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetItemsFromRunResponse = zDatasetItem;
+
+export const zDatasetItemsDeletePath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128),
+    item_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetItemsDeleteResponse = z.void();
+
+export const zDatasetItemsUpdateBody = zItemUpdate;
+
+export const zDatasetItemsUpdatePath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128),
+    item_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetItemsUpdateResponse = zDatasetItem;
