@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     # Comma-separated host names (or IP literals) exempt from the address check, e.g. an internal vLLM.
     provider_allowed_hosts: str = ""
 
+    # Dataset files (docs/datasets-formats.md): one CSV record / JSONL line / JSON array element, the
+    # columns of a CSV file, and one item as JSON (input, expected and metadata together).
+    dataset_file_max_record_bytes: int = Field(default=1024 * 1024, ge=1024)
+    dataset_file_max_columns: int = Field(default=256, ge=1, le=10_000)
+    dataset_item_max_bytes: int = Field(default=64 * 1024, ge=1024)
+
     # A near cache in each process in front of Redis; see docs/performance.md.
     near_cache_ttl_seconds: float = 30.0
     cors_origins: list[str] = Field(default_factory=list)
