@@ -129,7 +129,7 @@ def item_problem(input: Any, expected: Any, metadata: Any, limits: FormatLimits)
         size = len(text.encode())
     except UnicodeEncodeError:
         return "the item contains an unpaired UTF-16 surrogate (such as \\ud800), which is not text"
-    if _NUL_ESCAPE.search(text):
+    if "\\u0000" in text and _NUL_ESCAPE.search(text):
         # PostgreSQL can store neither a NUL character in text nor \u0000 in jsonb.
         return "the item contains a NUL character (\\u0000), which cannot be stored"
     if size > limits.max_item_bytes:
@@ -181,7 +181,8 @@ def item_from_json(line: int, value: Any, limits: FormatLimits) -> ParsedRow:
 def _promptfoo_test(line: int, value: dict[str, Any], limits: FormatLimits) -> ParsedRow:
     unknown = sorted(set(value) - PROMPTFOO_KEYS)
     if unknown:
-        return RowError(line, f"unknown key(s) {_names(unknown)}; a test has {_names(sorted(PROMPTFOO_KEYS))}")
+        allowed = _names(sorted(PROMPTFOO_KEYS))
+        return RowError(line, f"unknown key(s) {_names(unknown)}; a test has {allowed}")
     metadata = value.get("metadata", {})
     if not isinstance(metadata, dict):
         return RowError(line, f"metadata must be an object, not {_json_type(metadata)}")
@@ -222,6 +223,7 @@ class CsvHeader:
     single_expected: int | None  # the plain `__expected` column
     metadata: list[tuple[int, str, CellKind]]
     width: int
+    json_overhead: int  # an upper bound of an item's JSON bytes beyond its values: keys, punctuation
 
 
 def csv_header(names: list[str], limits: FormatLimits) -> CsvHeader:
@@ -258,7 +260,8 @@ def csv_header(names: list[str], limits: FormatLimits) -> CsvHeader:
             is_list = key.endswith("[]")
             key = key[:-2] if is_list else key
             if not 1 <= len(key) <= METADATA_KEY_MAX_CHARS:
-                raise FileFormatError(f"{where} needs a metadata key of 1 to {METADATA_KEY_MAX_CHARS} characters.")
+                chars = METADATA_KEY_MAX_CHARS
+                raise FileFormatError(f"{where} needs a metadata key of 1 to {chars} characters.")
             metadata.append((index, key, "list" if is_list else "text"))
         elif _VARIABLE_NAME.fullmatch(name):
             variables.append((index, name))
@@ -268,15 +271,20 @@ def csv_header(names: list[str], limits: FormatLimits) -> CsvHeader:
                 f"(letters, digits and _, not starting with a digit, at most 128 characters)."
             )
     if len(variables) > limits.max_variables:
-        raise FileFormatError(f"The CSV file has {len(variables)} variable columns; at most {limits.max_variables}.")
+        raise FileFormatError(
+            f"The CSV file has {len(variables)} variable columns; at most {limits.max_variables}."
+        )
     # The ordinal sort keeps `__expected` first and numbered columns in number order: that is what
     # the export writes, and the order of a list must survive a round trip.
     ordered = [index for _, index in sorted(expected)]
-    return CsvHeader(variables, ordered, single, metadata, len(names))
+    overhead = 64 + sum(6 * len(name.encode()) + 8 for name in names)
+    return CsvHeader(variables, ordered, single, metadata, len(names), overhead)
 
 
-def item_from_csv(line: int, cells: list[str], header: CsvHeader, limits: FormatLimits) -> ParsedRow | None:
-    """One CSV record as an item (None for a row whose every cell is empty: a spreadsheet's spare row)."""
+def item_from_csv(
+    line: int, text: str, cells: list[str], header: CsvHeader, limits: FormatLimits
+) -> ParsedRow | None:
+    """One CSV record (its text and cells) as an item; None for a row of empty cells (a spare row)."""
     if len(cells) != header.width:
         if not any(cells):
             return None
@@ -304,7 +312,21 @@ def item_from_csv(line: int, cells: list[str], header: CsvHeader, limits: Format
             metadata[key] = split_list_cell(cell)
         else:
             metadata[key] = cell
+    # The names were checked with the header and every value is text, so the full check (which costs
+    # more than the parsing) is needed only when the record could be near the size bound.
+    nodes = 3 + len(input) + len(metadata) + sum(len(v) for v in metadata.values() if isinstance(v, list))
+    nodes += len(expected) if isinstance(expected, list) else 1
+    if nodes > limits.max_nodes:
+        return RowError(line, f"the item is too complex: it has more than {limits.max_nodes} values")
+    if "\x00" in text:
+        return RowError(line, "the item contains a NUL character (\\u0000), which cannot be stored")
+    if len(text) * _MAX_JSON_BYTES_PER_CHAR + header.json_overhead <= limits.max_item_bytes:
+        return ParsedItem(line, input, expected, metadata)
     return checked_item(line, input, expected, metadata, limits)
+
+
+# A character costs at most 6 bytes of JSON (\uXXXX), a separator inside a list cell included.
+_MAX_JSON_BYTES_PER_CHAR = 6
 
 
 def parse_number(text: str) -> int | float | None:

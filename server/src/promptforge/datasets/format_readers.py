@@ -187,17 +187,16 @@ class CsvParser(_LineParser):
         if cells is None:
             out.append(RowError(line, "not valid CSV (a quote inside a field must be doubled)"))
             return
-        row = item_from_csv(line, cells, self._header, self.limits)
+        row = item_from_csv(line, text, cells, self._header, self.limits)
         if row is not None:
             out.append(row)
 
     @staticmethod
     def _cells(text: str) -> list[str] | None:
         try:
-            rows = list(csv.reader((text,), strict=True))
-        except csv.Error:
+            return next(csv.reader((text,), strict=True))
+        except (csv.Error, StopIteration):
             return None
-        return rows[0] if len(rows) == 1 else None
 
     def _oversized(self, line: int, out: list[ParsedRow]) -> None:
         if self._header is None:
@@ -232,7 +231,8 @@ class JsonlParser(_LineParser):
                 # The first line decides whether this is JSON Lines at all: a CSV or a pretty-printed
                 # JSON array would otherwise become one error per line.
                 hint = " (a JSON array belongs in a .json file)" if text.strip() in ("[", "[{") else ""
-                raise FileFormatError(f"Line {line} is not JSON, so this is not a JSON Lines file{hint}.") from None
+                message = f"Line {line} is not JSON, so this is not a JSON Lines file{hint}."
+                raise FileFormatError(message) from None
             out.append(RowError(line, f"not valid JSON: {_json_message(exc)}"))
             return
         self._seen_json = True
@@ -303,7 +303,8 @@ class JsonArrayParser(_Parser):
                 if byte != b"[":
                     start = chunk[pos : pos + 20].decode("utf-8", "replace")
                     raise FileFormatError(
-                        f"A JSON dataset file must be an array of items ([...]); this one starts with {start!r}."
+                        "A JSON dataset file must be an array of items ([...]); "
+                        f"this one starts with {start!r}."
                     )
                 self._state, self._after_comma, pos = _OPEN, False, pos + 1
             elif self._state == _OPEN:

@@ -157,7 +157,8 @@ async def csv_columns(items: AsyncIterable[ExportItem], limits: FormatLimits | N
     columns += [f"{EXPECTED}{n}" for n in range(1, numbered + 1)]
     columns += [c for c in _SPECIAL_ORDER if c in metadata]
     columns += [c for c in metadata if c not in _SPECIAL_ORDER]
-    return columns
+    # A file needs a header row even for no items (an empty dataset exports and imports as empty).
+    return columns or [EXPECTED]
 
 
 def _cell(value: Any) -> str:
@@ -171,7 +172,8 @@ def _csv_cells(item: ExportItem, index: Mapping[str, int], width: int) -> list[s
     def put(column: str, value: Any) -> None:
         at = index.get(column)
         if at is None:
-            raise FileFormatError(f"An item needs the CSV column {column[:140]!r}, which is not in the header.")
+            name = column[:140]
+            raise FileFormatError(f"An item needs the CSV column {name!r}, which is not in the header.")
         cells[at] = _cell(value)
 
     for key, value in item.input.items():
