@@ -71,6 +71,10 @@ class Settings(BaseSettings):
 
     # Datasets (docs/datasets.md): current items per dataset, and the JSON size of one item.
     dataset_max_items: int = Field(default=1_000_000, ge=1)
+    # Dataset files (docs/datasets-formats.md): one CSV record / JSONL line / JSON array element, the
+    # columns of a CSV file, and one item as JSON (input, expected and metadata together).
+    dataset_file_max_record_bytes: int = Field(default=1024 * 1024, ge=1024)
+    dataset_file_max_columns: int = Field(default=256, ge=1, le=10_000)
     dataset_item_max_bytes: int = Field(default=64 * 1024, ge=1024)
 
     # A near cache in each process in front of Redis; see docs/performance.md.
