@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from pathlib import Path
@@ -88,12 +89,14 @@ class LocalStorage:
     async def size(self, key: str) -> int:
         path = self._path(key)
         try:
-            stat = await asyncio.to_thread(path.stat)
+            info = await asyncio.to_thread(path.stat)
         except (FileNotFoundError, NotADirectoryError):
             raise ObjectNotFound() from None
-        if not path.is_file():
+        except OSError as exc:
+            raise StorageUnavailable("The file storage cannot be read.") from exc
+        if not stat.S_ISREG(info.st_mode):  # a key prefix (a folder), not an object
             raise ObjectNotFound()
-        return stat.st_size
+        return info.st_size
 
     async def delete(self, key: str) -> None:
         path = self._path(key)
