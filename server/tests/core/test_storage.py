@@ -302,6 +302,22 @@ async def test_a_missing_bucket_is_unavailable_not_a_crash(s3_server: S3Server) 
         await store.close()
 
 
+async def test_missing_credentials_are_unavailable_not_a_crash(
+    s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    store = s3_server.storage()
+    try:
+        with pytest.raises(StorageUnavailable):
+            await store.put(object_key("k"), stream(b"x"))
+        with pytest.raises(StorageUnavailable):
+            await store.download_url(object_key("k"), filename="k.csv", expires_seconds=60)
+        assert not await store.ping()
+    finally:
+        await store.close()
+
+
 async def test_create_storage_follows_pf_storage_url(
     settings: Settings, s3_server: S3Server, tmp_path: Path
 ) -> None:

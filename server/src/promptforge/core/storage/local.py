@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import stat
 import uuid
@@ -33,9 +34,9 @@ class LocalStorage:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
 
-    def _path(self, key: str) -> Path:
+    async def _path(self, key: str) -> Path:
         check_key(key)
-        path = (self.root / key).resolve()
+        path = await asyncio.to_thread((self.root / key).resolve)  # resolve() reads links on disk
         if not path.is_relative_to(self.root) or path == self.root:  # symlinks included
             raise ValueError(f"object key {key!r} leaves the storage folder")
         return path
@@ -48,7 +49,7 @@ class LocalStorage:
         content_type: str = "application/octet-stream",
         max_bytes: int | None = None,
     ) -> int:
-        path = self._path(key)
+        path = await self._path(key)
         temp = self.root / LOCAL_INCOMING_DIR / f"{uuid.uuid4().hex}.part"
         total = 0
         try:
@@ -66,14 +67,15 @@ class LocalStorage:
                         buffer.clear()
                 await _disk(_finish, file, bytes(buffer))
             finally:
-                await asyncio.to_thread(file.close)
+                await _disk(file.close)
             await _disk(_move_into_place, temp, path)
         finally:
-            await asyncio.to_thread(temp.unlink, missing_ok=True)  # still there only after a failure
+            with contextlib.suppress(OSError):  # the file is still there only after a failure
+                await asyncio.to_thread(temp.unlink, missing_ok=True)
         return total
 
     async def get(self, key: str) -> AsyncIterator[bytes]:
-        path = self._path(key)
+        path = await self._path(key)
         try:
             file = await asyncio.to_thread(path.open, "rb")
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
@@ -87,7 +89,7 @@ class LocalStorage:
             await asyncio.to_thread(file.close)
 
     async def size(self, key: str) -> int:
-        path = self._path(key)
+        path = await self._path(key)
         try:
             info = await asyncio.to_thread(path.stat)
         except (FileNotFoundError, NotADirectoryError):
@@ -99,7 +101,7 @@ class LocalStorage:
         return info.st_size
 
     async def delete(self, key: str) -> None:
-        path = self._path(key)
+        path = await self._path(key)
         try:
             await asyncio.to_thread(path.unlink, missing_ok=True)
         except (IsADirectoryError, NotADirectoryError, PermissionError) as exc:
@@ -108,7 +110,7 @@ class LocalStorage:
             raise StorageUnavailable("The file storage cannot be written to.") from exc
 
     async def download_url(self, key: str, *, filename: str, expires_seconds: int) -> str | None:
-        self._path(key)
+        await self._path(key)
         return None
 
     async def ping(self) -> bool:
