@@ -29,7 +29,14 @@ class Settings(BaseSettings):
     # Fail fast while PostgreSQL is down (503 database_unavailable) instead of queueing requests.
     database_connect_timeout_seconds: float = Field(default=2.0, gt=0)
     database_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    # "" or file:///path (a local folder, default PF_DATA_DIR/storage) or s3://bucket/prefix.
     storage_url: str = ""
+    # S3-compatible servers (MinIO, Ceph, R2); credentials and region come from the AWS_* variables.
+    s3_endpoint_url: str = ""
+    s3_connect_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    s3_read_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # Lifetime of presigned download links (S3); SigV4 allows at most 7 days.
+    storage_url_expiry_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)
     secret_key: str = ""
     encryption_key: str = ""
     # Comma-separated earlier values of PF_ENCRYPTION_KEY: they still decrypt (key rotation).
@@ -82,6 +89,13 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     # The built web app served at `/`; None means client/dist in this checkout (when it is built).
     spa_dir: Path | None = None
+
+    @field_validator("storage_url")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        if value and not value.startswith(("file://", "s3://")):
+            raise ValueError("must be empty, file:///path or s3://bucket/prefix")
+        return value
 
     @field_validator("forwarded_allow_ips")
     @classmethod
