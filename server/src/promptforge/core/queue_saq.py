@@ -207,4 +207,7 @@ class SaqQueue:
 
     async def close(self) -> None:
         await self.stop_worker()
-        await self.queue.disconnect()
+        try:
+            await self.queue.disconnect()
+        except (RedisError, OSError):  # Redis is down: unsubscribing fails, the pool still closes
+            await self.redis.aclose()
