@@ -50,6 +50,17 @@ SWEEP_ABORT_WAIT_SECONDS = 3.0  # how long a sweep waits for a live owner to can
 DEQUEUE_WAIT_SECONDS = 1.0  # an idle worker re-checks for shutdown this often
 REDIS_RETRY_SECONDS = 1.0  # while Redis is down, workers poll at this pace instead of spinning
 FINAL_MARK_TTL_SECONDS = 24 * 3600
+# SAQ's: take the sweep lock for `lock` seconds, then return every active job id with its data.
+SWEEP_SCRIPT = """
+local id_jobs = {}
+if redis.call('EXISTS', KEYS[1]) == 0 then
+    redis.call('SETEX', KEYS[1], ARGV[1], 1)
+    for i, v in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+        id_jobs[i] = {v, redis.call('GET', v)}
+    end
+end
+return id_jobs
+"""
 
 
 class _RedisQueue(RedisQueue):
@@ -58,6 +69,7 @@ class _RedisQueue(RedisQueue):
     def __init__(self, redis: Redis, name: str, owner: SaqQueue) -> None:
         super().__init__(redis, name=name)
         self.owner = owner
+        self._suspects: dict[bytes, float] = {}  # job id -> when a sweep first saw it active but unmarked
 
     async def dequeue(self, timeout: float = 0.0, poll_interval: float = 0.0) -> Job | None:
         try:
@@ -68,7 +80,48 @@ class _RedisQueue(RedisQueue):
             return None
 
     async def sweep(self, lock: int = 60, abort: float = 5.0) -> list[str]:
-        return await super().sweep(lock, abort=SWEEP_ABORT_WAIT_SECONDS)
+        """SAQ's sweep, except that a job in the active list not yet marked active is left alone once.
+
+        A worker moves a job to `active` (BLMOVE) and marks it ACTIVE a moment later; SAQ's sweep takes
+        any non-ACTIVE job there for an orphan, so a sweep in that moment aborts a job just started and
+        runs it twice at once. A job still unmarked one sweep later is an orphan (its worker died
+        between the two steps) and is swept.
+        """
+        if not self._cleanup_script:
+            self._cleanup_script = self.redis.register_script(SWEEP_SCRIPT)
+        id_jobs = await self._cleanup_script(keys=[self._sweep, self._active], args=[lock], client=self.redis)
+        swept: list[str] = []
+        now_s = time.monotonic()
+        suspects: dict[bytes, float] = {}
+        for job_id, job_bytes in id_jobs:
+            job = self.deserialize(job_bytes)
+            if job is None:  # its data expired: drop the id (SAQ does the same)
+                swept.append(job_id.decode())
+                async with self.redis.pipeline(transaction=True) as pipe:
+                    pipe.lrem(self._active, 0, job_id)
+                    pipe.zrem(self._incomplete, job_id)
+                    await pipe.execute()
+                continue
+            if job.status == Status.ACTIVE and not job.stuck:
+                continue
+            if job.status != Status.ACTIVE:
+                first_seen = self._suspects.get(job_id, now_s)
+                suspects[job_id] = first_seen
+                if now_s - first_seen < SWEEP_SECONDS:
+                    continue
+            swept.append(job_id.decode())
+            log.info("queue_sweep", job=job.function, key=job.key, status=job.status.value)
+            await self.abort(job, error=self.swept_error_message)
+            try:
+                await job.refresh(SWEEP_ABORT_WAIT_SECONDS)
+            except TimeoutError:
+                pass  # its worker is gone and cannot confirm
+            if job.retryable:
+                await self.retry(job, error=self.swept_error_message)
+            else:
+                await self.finish(job, Status.ABORTED, error=self.swept_error_message)
+        self._suspects = {k: v for k, v in suspects.items() if k.decode() not in swept}
+        return swept
 
     async def retry(self, job: Job, error: str | None) -> None:
         await super().retry(job, error)
