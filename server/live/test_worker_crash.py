@@ -120,7 +120,7 @@ async def test_a_killed_workers_job_completes_on_another_worker_and_writes_once(
         # Picked up after the heartbeat expired, not after the 60 s timeout.
         recovered = time.monotonic() - killed_at
         assert recovered < 20
-        print(f"job completed {recovered:.1f} s after its worker was killed ({written_before} rows written before)")
+        print(f"job completed {recovered:.1f} s after its worker was killed ({written_before} rows before)")
 
         survivor.signal(signal.SIGTERM)  # a clean stop: the worker exits by itself
         assert survivor.proc.wait(timeout=15) == 0, _logs(processes)

@@ -1,4 +1,4 @@
-"""`promptforge create-user`, `deactivate-user`, `reactivate-user`, `serve` and `worker` from the command line."""
+"""`promptforge create-user`, `(de|re)activate-user`, `serve` and `worker` from the command line."""
 
 from __future__ import annotations
 

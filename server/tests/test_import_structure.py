@@ -8,6 +8,7 @@ from pathlib import Path
 import promptforge
 
 PACKAGE_ROOT = Path(promptforge.__file__).parent
+TYPE_CHECKING_GUARDS = ("TYPE_CHECKING", "typing.TYPE_CHECKING")
 
 
 def _module_name(path: Path) -> str:
@@ -23,7 +24,7 @@ def _import_graph() -> dict[str, set[str]]:
         targets: set[str] = set()
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for guard in ast.walk(tree):  # imports only for annotations do not run: no cycle at run time
-            if isinstance(guard, ast.If) and ast.unparse(guard.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            if isinstance(guard, ast.If) and ast.unparse(guard.test) in TYPE_CHECKING_GUARDS:
                 guard.body = []
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):

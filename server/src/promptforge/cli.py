@@ -1,4 +1,4 @@
-"""The `promptforge` command: serve, worker, migrate, create-user, (de|re)activate-user, rotate-encryption-key."""
+"""The `promptforge` command: serve, worker, migrate, create-user, (de|re)activate-user, key rotation."""
 
 from __future__ import annotations
 

@@ -38,7 +38,12 @@ async def ready_with(settings: Settings) -> httpx.Response:
 async def test_readyz_is_degraded_but_serving_when_redis_is_down(settings: Settings) -> None:
     response = await ready_with(settings.model_copy(update={"redis_url": CLOSED_PORT_REDIS}))
     assert response.status_code == 200
-    assert response.json() == {"status": "degraded", "database": "ok", "redis": "unreachable", "queue": "unreachable"}
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "redis": "unreachable",
+        "queue": "unreachable",
+    }
 
 
 async def test_readyz_is_503_when_the_database_is_down(

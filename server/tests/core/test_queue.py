@@ -90,7 +90,9 @@ JOBS = [
     JobSpec("always-fails", always_fails, retries=3, on_final_failure=remember_failure, **FAST),
     JobSpec("fails-first", fails_first, retries=2, on_final_failure=remember_failure, **FAST),
     JobSpec("slow-first", slow_first, timeout_seconds=0.5, heartbeat_seconds=0, retries=2, **FAST),
-    JobSpec("never-ends", never_ends, timeout_seconds=0.3, retries=2, on_final_failure=remember_failure, **FAST),
+    JobSpec(
+        "never-ends", never_ends, timeout_seconds=0.3, retries=2, on_final_failure=remember_failure, **FAST
+    ),
     JobSpec("heartbeats", long_with_heartbeats, timeout_seconds=20, heartbeat_seconds=1, retries=2, **FAST),
 ]
 
@@ -189,7 +191,9 @@ async def test_a_job_exceeding_its_timeout_is_retried(app: FastAPI, make_queue: 
     assert await count(app.state.kv, f"{t}:attempts") == 2
 
 
-async def test_a_job_timing_out_every_time_fails_with_a_timeout(app: FastAPI, make_queue: QueueFactory) -> None:
+async def test_a_job_timing_out_every_time_fails_with_a_timeout(
+    app: FastAPI, make_queue: QueueFactory
+) -> None:
     queue, t = await make_queue(), token()
     await queue.enqueue("never-ends", key=t, token=t)
     await eventually(lambda: _equals(app, f"{t}:final", 1))
@@ -205,13 +209,15 @@ async def test_a_long_job_that_sends_heartbeats_runs_once(app: FastAPI, make_que
     assert await count(app.state.kv, f"{t}:attempts") == 1  # never swept as lost
 
 
-async def test_resume_enqueues_unfinished_work_when_a_worker_starts(app: FastAPI, make_queue: QueueFactory) -> None:
+async def test_resume_enqueues_unfinished_work_when_a_worker_starts(
+    app: FastAPI, make_queue: QueueFactory
+) -> None:
     t = token()
 
     async def unfinished(_resources: object) -> list[tuple[str, dict[str, Any]]]:
         return [(t, {"token": t})]
 
-    queue = await make_queue([JobSpec("record", record, resume=unfinished, **FAST)])
+    await make_queue([JobSpec("record", record, resume=unfinished, **FAST)])
     await eventually(lambda: _equals(app, t, 1))
 
 
@@ -266,6 +272,7 @@ async def test_an_app_with_run_worker_false_runs_no_worker_unless_embedded(setti
             assert await queue.depth() == 1
         if isinstance(application.state.kv, RedisStore):
             client = application.state.kv.client
-            keys = [k async for k in client.scan_iter(f"saq:*{t}*")] + [k async for k in client.scan_iter(f"{prefix}*")]
+            keys = [k async for k in client.scan_iter(f"saq:*{t}*")]
+            keys += [k async for k in client.scan_iter(f"{prefix}*")]
             if keys:
                 await client.delete(*keys)

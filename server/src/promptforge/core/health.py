@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
@@ -71,8 +72,6 @@ async def readyz(request: Request) -> JSONResponse:
 @router.get("/metrics", operation_id="health-metrics", response_class=Response)
 async def metrics(request: Request) -> Response:
     """Prometheus metrics: requests by route and status, job durations, failures, retries, queue depth."""
-    try:
+    with contextlib.suppress(QueueUnavailable):  # the gauge keeps its last value; /readyz tells why
         QUEUE_DEPTH.set(await request.app.state.queue.depth())
-    except QueueUnavailable:
-        pass  # the gauge keeps its last value; /readyz reports the queue unreachable
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -36,7 +36,9 @@ JOB_DURATION = Histogram(
 JOB_FAILURES = Counter(
     "promptforge_job_failures_total", "Jobs that failed their last attempt (on_final_failure ran)", ["job"]
 )
-JOB_RETRIES = Counter("promptforge_job_retries_total", "Job attempts that failed and were queued again", ["job"])
+JOB_RETRIES = Counter(
+    "promptforge_job_retries_total", "Job attempts that failed and were queued again", ["job"]
+)
 QUEUE_DEPTH = Gauge("promptforge_queue_depth", "Jobs waiting to run (queued or waiting for a retry)")
 
 # How long on_final_failure may take: it marks a row failed, nothing more.
@@ -199,7 +201,13 @@ async def run_attempt(
 
 
 async def _attempt_failed(
-    spec: JobSpec, ctx: JobContext, kwargs: dict[str, Any], error: BaseException, *, last: bool, claim: Claim | None
+    spec: JobSpec,
+    ctx: JobContext,
+    kwargs: dict[str, Any],
+    error: BaseException,
+    *,
+    last: bool,
+    claim: Claim | None,
 ) -> None:
     log.warning("job_attempt_failed", job=spec.name, key=ctx.key, attempt=ctx.attempt, error=repr(error))
     if last:
@@ -207,7 +215,12 @@ async def _attempt_failed(
 
 
 async def run_final_failure(
-    spec: JobSpec, ctx: JobContext, kwargs: dict[str, Any], error: BaseException, *, claim: Claim | None = None
+    spec: JobSpec,
+    ctx: JobContext,
+    kwargs: dict[str, Any],
+    error: BaseException,
+    *,
+    claim: Claim | None = None,
 ) -> None:
     """Count the failure and run the spec's hook once, bounded; a failing hook is logged, never raised.
 
@@ -258,7 +271,9 @@ class LocalQueue:
 
     embedded = True
 
-    def __init__(self, jobs: Sequence[JobSpec], *, shutdown_grace_seconds: float = 10.0, max_pending: int = 10_000):
+    def __init__(
+        self, jobs: Sequence[JobSpec], *, shutdown_grace_seconds: float = 10.0, max_pending: int = 10_000
+    ) -> None:
         self.specs = {spec.name: spec for spec in jobs}
         self._grace = shutdown_grace_seconds
         self._max_pending = max_pending

@@ -15,6 +15,7 @@ What SAQ 0.26 does, and what follows here (read in saq/worker.py, saq/queue/redi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 from collections.abc import Sequence
@@ -71,7 +72,7 @@ class _RedisQueue(RedisQueue):
         self.owner = owner
         self._suspects: dict[bytes, float] = {}  # job id -> when a sweep first saw it active but unmarked
 
-    async def dequeue(self, timeout: float = 0.0, poll_interval: float = 0.0) -> Job | None:
+    async def dequeue(self, timeout: float = 0.0, poll_interval: float = 0.0) -> Job | None:  # noqa: ASYNC109
         try:
             return await super().dequeue(timeout, poll_interval)
         except RedisError:  # SAQ would log and retry at once, in a tight loop
@@ -112,10 +113,8 @@ class _RedisQueue(RedisQueue):
             swept.append(job_id.decode())
             log.info("queue_sweep", job=job.function, key=job.key, status=job.status.value)
             await self.abort(job, error=self.swept_error_message)
-            try:
+            with contextlib.suppress(TimeoutError):  # its worker is gone and cannot confirm
                 await job.refresh(SWEEP_ABORT_WAIT_SECONDS)
-            except TimeoutError:
-                pass  # its worker is gone and cannot confirm
             if job.retryable:
                 await self.retry(job, error=self.swept_error_message)
             else:
@@ -142,7 +141,9 @@ class SaqQueue:
 
     embedded = False
 
-    def __init__(self, redis_url: str, name: str, jobs: Sequence[JobSpec], *, shutdown_grace_seconds: float = 10.0):
+    def __init__(
+        self, redis_url: str, name: str, jobs: Sequence[JobSpec], *, shutdown_grace_seconds: float = 10.0
+    ) -> None:
         self.specs = {spec.name: spec for spec in jobs}
         self.name = name
         self._grace = shutdown_grace_seconds
@@ -206,7 +207,8 @@ class SaqQueue:
                 touch=touch,
                 heartbeat_seconds=spec.heartbeat_seconds,
             )
-            await run_attempt(spec, ctx, kwargs, last=job.attempts >= job.retries, claim=lambda: self._claim(job))
+            last = job.attempts >= job.retries
+            await run_attempt(spec, ctx, kwargs, last=last, claim=lambda: self._claim(job))
 
         return spec.name, run
 
@@ -249,7 +251,7 @@ class SaqQueue:
         self._worker = self._worker_task = None
         worker.event.set()  # no new jobs
         deadline = time.monotonic() + self._grace
-        while worker.job_task_contexts and time.monotonic() < deadline:
+        while worker.job_task_contexts and time.monotonic() < deadline:  # noqa: ASYNC110 (SAQ's dict)
             await asyncio.sleep(0.1)
         # Idle dequeues and upkeep loops end now (SAQ would wait for their sleeps); a job still running
         # after the grace period is cancelled and SAQ queues it again.
