@@ -1284,6 +1284,10 @@ export type Readiness = {
      * Redis
      */
     redis: 'ok' | 'unreachable' | 'embedded';
+    /**
+     * Queue
+     */
+    queue: 'ok' | 'unreachable' | 'embedded';
 };
 
 /**
