@@ -242,6 +242,9 @@ class SaqQueue:
         worker.SIGNALS = []  # the process owns SIGTERM/SIGINT (uvicorn, or the worker command)
         self._worker = worker
         self._worker_task = asyncio.create_task(worker.start(), name="saq-worker")
+        # Worker.start() replaces its stop event when it begins: a stop before then would be lost.
+        while not worker.tasks and not self._worker_task.done():  # noqa: ASYNC110 (SAQ's set)
+            await asyncio.sleep(0.01)
         await resume_unfinished(self, self.specs.values(), resources)
 
     async def stop_worker(self) -> None:
@@ -255,8 +258,13 @@ class SaqQueue:
             await asyncio.sleep(0.1)
         # Idle dequeues and upkeep loops end now (SAQ would wait for their sleeps); a job still running
         # after the grace period is cancelled and SAQ queues it again.
-        for child in list(worker.tasks):
-            child.cancel()
+        pending = set(worker.tasks)
+        for _ in range(50):  # a Redis call can swallow one cancellation; SAQ's loop then sleeps on
+            if not pending:
+                break
+            for child in pending:
+                child.cancel()
+            _, pending = await asyncio.wait(pending, timeout=0.1)
         await worker.stop()
         await asyncio.gather(task, return_exceptions=True)
 
