@@ -43,6 +43,7 @@ class WorkerProcess:
 @dataclass
 class Workers:
     prefix: str
+    database_url: str
     processes: list[WorkerProcess]
 
 
@@ -50,9 +51,12 @@ class Workers:
 def workers(postgres: PrivatePostgres, redis: PrivateRedis, tmp_path: Path) -> Iterator[Workers]:
     """Two worker processes on a private queue, started before the job so both are ready for it."""
     prefix = f"live{secrets.token_hex(3)}:"
+    # A database of its own: the api fixture's one holds secrets under another encryption key.
+    database = f"live_queue_{secrets.token_hex(3)}"
+    asyncio.run(_admin(postgres, f'CREATE DATABASE "{database}"'))
     env = {
         **os.environ,
-        "PF_DATABASE_URL": postgres.url,
+        "PF_DATABASE_URL": postgres.url.rsplit("/", 1)[0] + f"/{database}",
         "PF_REDIS_URL": redis.url,
         "PF_DATA_DIR": str(tmp_path),
         "PF_SECRET_KEY": secrets.token_urlsafe(48),
@@ -60,7 +64,7 @@ def workers(postgres: PrivatePostgres, redis: PrivateRedis, tmp_path: Path) -> I
         "LIVE_QUEUE_PREFIX": prefix,
     }
     started = [WorkerProcess(env, tmp_path / f"worker-{i}.log") for i in range(2)]
-    yield Workers(prefix, started)
+    yield Workers(prefix, env["PF_DATABASE_URL"], started)
     for worker in started:
         if worker.proc.poll() is None:
             worker.signal(signal.SIGKILL)
@@ -70,7 +74,7 @@ def workers(postgres: PrivatePostgres, redis: PrivateRedis, tmp_path: Path) -> I
 async def test_a_killed_workers_job_completes_on_another_worker_and_writes_once(
     postgres: PrivatePostgres, redis: PrivateRedis, workers: Workers
 ) -> None:
-    dsn = postgres.url.replace("postgresql+asyncpg://", "postgresql://")
+    dsn = workers.database_url.replace("postgresql+asyncpg://", "postgresql://")
     db = await asyncpg.connect(dsn)
     await db.execute(
         "CREATE TABLE IF NOT EXISTS live_job_effect (job_key text, item int, PRIMARY KEY (job_key, item));"
@@ -127,6 +131,14 @@ async def test_a_killed_workers_job_completes_on_another_worker_and_writes_once(
     finally:
         await queue.close()
         await db.close()
+
+
+async def _admin(postgres: PrivatePostgres, sql: str) -> None:
+    conn = await asyncpg.connect(postgres.url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
 
 
 def _logs(workers: list[WorkerProcess]) -> str:
