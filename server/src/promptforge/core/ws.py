@@ -8,6 +8,8 @@ Credentials are re-checked periodically and revocation notices (`publish_revocat
 connections of a revoked key, an ended session or a deactivated user at once, on every replica.
 
 Authentication and authorization live outside core: the route hands in a `Credential`.
+Timeouts use `asyncio.timeout`, never `wait_for`: on Python 3.11 `wait_for` can swallow a
+cancellation that races the inner call's completion, leaving a loop task that never ends.
 """
 
 from __future__ import annotations
@@ -126,7 +128,8 @@ class EventHub:
     async def wait_ready(self, within: float = 2.0) -> bool:
         """Whether the event subscription is live (so a `subscribed` reply means events will flow)."""
         try:
-            await asyncio.wait_for(self._ready.wait(), within)
+            async with asyncio.timeout(within):
+                await self._ready.wait()
         except TimeoutError:
             return False
         return True
@@ -286,16 +289,18 @@ class LiveConnection:
             CLOSES.labels(str(code)).inc()
             # The close frame waits behind what the client has not read yet: give it the send
             # timeout, then let the server drop the socket.
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(
-                    self.websocket.close(code, reason), self.settings.ws_send_timeout_seconds
-                )
+            try:
+                async with asyncio.timeout(self.settings.ws_send_timeout_seconds):
+                    await self.websocket.close(code, reason)
+            except Exception as exc:  # gone meanwhile, or still not reading: the server drops the socket
+                log.warning("ws_close_failed", code=code, error=repr(exc))
 
     async def _send_loop(self) -> None:
         while True:
             frame = await self._queue.get()
             try:
-                await asyncio.wait_for(self.websocket.send_text(frame), self.settings.ws_send_timeout_seconds)
+                async with asyncio.timeout(self.settings.ws_send_timeout_seconds):
+                    await self.websocket.send_text(frame)
             except TimeoutError:
                 self.request_close(CLOSE_TOO_SLOW, "client too slow: send timed out")
                 return
@@ -327,6 +332,7 @@ class LiveConnection:
                 self.request_close(CLOSE_TOO_BIG, "message too big")
                 return
             await self._handle(text)
+            await asyncio.sleep(0)  # frames arrive in batches: let the sender drain between them
 
     async def _handle(self, text: str) -> None:
         try:
@@ -382,7 +388,8 @@ class LiveConnection:
     async def _recheck_loop(self) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._recheck.wait(), self.settings.ws_recheck_seconds)
+                async with asyncio.timeout(self.settings.ws_recheck_seconds):
+                    await self._recheck.wait()
             self._recheck.clear()
             if await self.credential.still_valid() is False:  # None: cannot tell now, keep it
                 self.request_close(CLOSE_CREDENTIALS, "credentials expired or revoked")
