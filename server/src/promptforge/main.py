@@ -81,8 +81,7 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
         app.state.resolver = PromptResolver(app.state.kv, app.state.sessionmaker, settings)
         app.state.renderer = Renderer(render_limits(settings), max_workers=settings.render_workers)
         app.state.provider_clients = ProviderClients()
-        app.state.event_hub = EventHub(app.state.kv, settings)
-        await app.state.event_hub.start()
+        app.state.event_hub = EventHub(app.state.kv, settings)  # subscribes on the first WebSocket
         try:
             yield
         finally:

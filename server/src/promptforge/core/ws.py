@@ -110,7 +110,10 @@ class EventHub:
         self._tasks: list[asyncio.Task[None]] = []
         self._ready = asyncio.Event()
 
-    async def start(self) -> None:
+    def ensure_started(self) -> None:
+        """Open the subscriptions on first use: a process that never serves a WebSocket holds none."""
+        if self._tasks:
+            return
         self._tasks = [
             asyncio.create_task(self._listen(EVENTS_PATTERN, self._on_event, probe=True)),
             asyncio.create_task(self._listen(REVOCATIONS_CHANNEL, self._on_revocation)),
@@ -138,8 +141,9 @@ class EventHub:
         """Keep a subscription open, re-opening it after a store failure (events meanwhile are lost)."""
         while True:
             prober = asyncio.create_task(self._probe()) if probe else None
+            stream = self.kv.subscribe(pattern)
             try:
-                async for channel, message in self.kv.subscribe(pattern):
+                async for channel, message in stream:
                     handle(channel, message)
             except asyncio.CancelledError:
                 raise
@@ -148,6 +152,13 @@ class EventHub:
             finally:
                 if prober is not None:
                     prober.cancel()
+                # Close the subscription now (not whenever the generator is collected): an open
+                # pub/sub connection left behind by a stopped app kept the store from closing.
+                close = getattr(stream, "aclose", None)
+                if close is not None:
+                    with contextlib.suppress(Exception):
+                        async with asyncio.timeout(2.0):
+                            await close()
                 if probe:
                     self._ready.clear()
             # Revocation notices may have been missed meanwhile: re-check every credential now.
