@@ -26,6 +26,8 @@ from promptforge.core.resources import open_resources
 from promptforge.core.spa import install_spa
 from promptforge.datasets.routes import router as datasets_router
 from promptforge.jobs import ALL_JOBS
+from promptforge.core.ws import EventHub
+from promptforge.live.routes import router as live_router
 from promptforge.prompts.rendering.renderer import Renderer
 from promptforge.prompts.resolve import PromptResolver
 from promptforge.prompts.routes import portability_router
@@ -76,6 +78,7 @@ def create_app(
         app.state.storage = resources.storage
         app.state.resolver = PromptResolver(resources.kv, resources.sessionmaker, settings)
         app.state.renderer = Renderer(render_limits(settings), max_workers=settings.render_workers)
+        app.state.event_hub = EventHub(app.state.kv, settings)  # subscribes on the first WebSocket
         try:
             # Embedded, this process is the only worker there is; with Redis, PF_RUN_WORKER decides.
             if settings.run_worker or resources.queue.embedded:
@@ -83,6 +86,7 @@ def create_app(
             yield
         finally:
             await resources.queue.stop_worker()  # first: running jobs still use what follows
+            await app.state.event_hub.stop()
             app.state.renderer.close()
             await app.state.resolver.counters.close()
             await resources.close()
@@ -118,6 +122,7 @@ def create_app(
         run_providers_router,
         runs_router,
         datasets_router,
+        live_router,
     ):
         app.include_router(router)
     install_docs(app)
