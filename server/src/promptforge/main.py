@@ -24,9 +24,9 @@ from promptforge.core.openapi_errors import document_common_errors, document_tex
 from promptforge.core.queue import JobSpec
 from promptforge.core.resources import open_resources
 from promptforge.core.spa import install_spa
+from promptforge.core.ws import EventHub
 from promptforge.datasets.routes import router as datasets_router
 from promptforge.jobs import ALL_JOBS
-from promptforge.core.ws import EventHub
 from promptforge.live.routes import router as live_router
 from promptforge.prompts.rendering.renderer import Renderer
 from promptforge.prompts.resolve import PromptResolver
