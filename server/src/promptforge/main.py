@@ -26,9 +26,11 @@ from promptforge.core.openapi_errors import document_common_errors, document_tex
 from promptforge.core.queue import JobSpec
 from promptforge.core.resources import open_resources
 from promptforge.core.spa import install_spa
+from promptforge.core.ws import EventHub
 from promptforge.datasets.file_routes import router as dataset_files_router
 from promptforge.datasets.routes import router as datasets_router
 from promptforge.jobs import ALL_JOBS
+from promptforge.live.routes import router as live_router
 from promptforge.prompts.rendering.renderer import Renderer
 from promptforge.prompts.resolve import PromptResolver
 from promptforge.prompts.routes import portability_router
@@ -79,6 +81,7 @@ def create_app(
         app.state.storage = resources.storage
         app.state.resolver = PromptResolver(resources.kv, resources.sessionmaker, settings)
         app.state.renderer = Renderer(render_limits(settings), max_workers=settings.render_workers)
+        app.state.event_hub = EventHub(app.state.kv, settings)  # subscribes on the first WebSocket
         try:
             # Embedded, this process is the only worker there is; with Redis, PF_RUN_WORKER decides.
             if settings.run_worker or resources.queue.embedded:
@@ -86,6 +89,7 @@ def create_app(
             yield
         finally:
             await resources.queue.stop_worker()  # first: running jobs still use what follows
+            await app.state.event_hub.stop()
             app.state.renderer.close()
             await app.state.resolver.counters.close()
             await resources.close()
@@ -130,6 +134,7 @@ def create_app(
         runs_router,
         datasets_router,
         dataset_files_router,
+        live_router,
     ):
         app.include_router(router)
     install_docs(app)
