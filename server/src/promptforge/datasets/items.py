@@ -178,7 +178,17 @@ async def add_items_staged(
 
 
 StagedRow = tuple[dict[str, Any], Any, dict[str, Any]]  # (input, expected, metadata), already checked
-_COPY_COLUMNS = "id dataset_id item_id input expected metadata import_id item_created_at created_at".split()
+_COPY_COLUMNS = [
+    "id",
+    "dataset_id",
+    "item_id",
+    "input",
+    "expected",
+    "metadata",
+    "import_id",
+    "item_created_at",
+    "created_at",
+]
 
 
 async def stage_rows(
