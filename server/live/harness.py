@@ -138,7 +138,9 @@ class PrivateRedis:
 class ApiServer:
     """`promptforge serve` (uvicorn, one worker) as a real child process on a free port."""
 
-    def __init__(self, database_url: str, redis_url: str, *, migrate: bool = True) -> None:
+    def __init__(
+        self, database_url: str, redis_url: str, *, migrate: bool = True, env: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(tempfile.mkdtemp(prefix="pf-live-")) / "server.log"
@@ -152,6 +154,7 @@ class ApiServer:
             "PF_DATA_DIR": str(self.log_path.parent),
             "PF_LOG_LEVEL": "WARNING",
             "PF_SPA_DIR": str(self.log_path.parent),  # no built SPA needed
+            **(env or {}),
         }
         self.proc: subprocess.Popen[bytes] | None = None
         if migrate:
@@ -203,6 +206,44 @@ class ApiServer:
                 self.kill()
             self.proc = None
         shutil.rmtree(self.log_path.parent, ignore_errors=True)  # data dir and log: shown on failure
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+class WorkerProcess:
+    """`promptforge worker` as a real child process, with the environment of an ApiServer."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.log_path = log_path
+        with log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "promptforge.cli", "worker"],
+                env=env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def kill(self) -> None:
+        """SIGKILL: the job it runs is abandoned mid-way, with no shutdown hook."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

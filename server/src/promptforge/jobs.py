@@ -11,12 +11,12 @@ from promptforge.datasets.import_job import import_failed, run_import, unfinishe
 from promptforge.datasets.imports import IMPORT_JOB
 
 # A 200 MB file parses in well under a minute; the timeout only bounds a stuck attempt. A killed
-# worker's import is picked up again once its heartbeat (touched per batch) is 15 s old.
+# worker's import is picked up again once its heartbeat (touched per batch) is 10 s old.
 DATASET_IMPORT = JobSpec(
     IMPORT_JOB,
     run_import,
     timeout_seconds=1800,
-    heartbeat_seconds=15,
+    heartbeat_seconds=10,
     retries=3,
     on_final_failure=import_failed,
     resume=unfinished_imports,
@@ -25,7 +25,7 @@ DATASET_EXPORT = JobSpec(
     EXPORT_JOB,
     run_export,
     timeout_seconds=1800,
-    heartbeat_seconds=15,
+    heartbeat_seconds=10,
     retries=3,
     on_final_failure=export_failed,
     resume=unfinished_exports,
