@@ -201,6 +201,11 @@ def main() -> int:
     render_ratio = results["render (viewer key, warm)"]["rps"] / bare
     print(f"\nresolve/bare = {resolve_ratio:.2f} (target >= 0.8)")
     print(f"render/bare = {render_ratio:.2f} (target >= 0.6)")
+    # The dataset import through a worker process, next to PostgreSQL COPY (bench_import.py).
+    sys.path.insert(0, str(Path(__file__).parent))
+    import bench_import
+
+    bench_import.report(bench_import.run())
     return 0
 
 

@@ -70,7 +70,9 @@ def test_import_survives_a_killed_worker_without_duplicates(stack: ApiServer, tm
             assert (body["rows_done"], body["items_created"], body["error_count"]) == (ROWS, ROWS, 0)
             dataset = client.get(f"{datasets}/big").json()
             assert (dataset["version"], dataset["item_count"]) == (1, ROWS)  # one version bump
-            print(f"killed at {killed['rows_done']} rows; recovered in {time.monotonic() - deadline + 60:.1f} s")
+            print(
+                f"killed at {killed['rows_done']} rows; recovered in {time.monotonic() - deadline + 60:.1f} s"
+            )
 
         counts = asyncio.run(_counts(stack.env["PF_DATABASE_URL"]))
         # Every row of the file once: nothing staged left over, no duplicated question.

@@ -68,6 +68,7 @@ class _Run:
     batch_bytes: int = 0
     last_commit: float = field(default_factory=time.monotonic)
     last_event: float = 0.0
+    writing: asyncio.Task[None] | None = None
 
     async def _checked(self, session: AsyncSession, **values: Any) -> None:
         """Update the import row if this attempt still owns it (the row lock orders the attempts)."""
@@ -84,17 +85,34 @@ class _Run:
         return {"rows_done": self.rows_done, "error_count": self.error_count, "errors": self.errors}
 
     async def flush(self, ctx: JobContext) -> None:
-        """Commit the batch with the progress; then heartbeat and, throttled, a progress event."""
+        """Hand the batch to a write in the background and go on parsing: the database works on one
+        batch while the next one is parsed. At most one write is in flight (memory stays bounded)."""
+        batch, progress = self.batch, self._progress() | {"errors": list(self.errors)}
+        self.batch, self.batch_bytes, self.last_commit = [], 0, time.monotonic()
+        await self.drain()
+        self.writing = asyncio.create_task(self._write(batch, progress))
+        await ctx.heartbeat()
+
+    async def drain(self) -> None:
+        """Wait for the write in flight; its failure (Superseded included) is this attempt's."""
+        task, self.writing = self.writing, None
+        if task is not None:
+            await task
+
+    async def _write(self, batch: list[StagedRow], progress: dict[str, Any]) -> None:
+        """Commit a batch with the progress it brings; then, throttled, a progress event."""
         async with self.resources.sessionmaker() as session:
             await serialize_writers(session)
-            await self._checked(session, **self._progress())
-            self.staged += await stage_rows(session, self.dataset_id, self.import_id, self.batch)
+            await self._checked(session, **progress)
+            self.staged += await stage_rows(session, self.dataset_id, self.import_id, batch)
             await session.commit()
-        self.batch, self.batch_bytes, self.last_commit = [], 0, time.monotonic()
-        await ctx.heartbeat()
         if time.monotonic() - self.last_event >= PROGRESS_SECONDS:
             self.last_event = time.monotonic()
-            data = {"rows_done": self.rows_done, "items_created": 0, "error_count": self.error_count}
+            data = {
+                "rows_done": progress["rows_done"],
+                "items_created": 0,
+                "error_count": progress["error_count"],
+            }
             await self.event("dataset.import.progress", data)
 
     async def event(self, name: str, data: dict[str, Any]) -> None:
@@ -127,6 +145,7 @@ class _Run:
                 await ctx.heartbeat()
         self.take(parser.close())
         await self.flush(ctx)
+        await self.drain()
 
     async def complete(self) -> None:
         async with self.resources.sessionmaker() as session:
@@ -142,6 +161,7 @@ class _Run:
         await self.event("dataset.import.completed", {**data, "version": version})
 
     async def fail(self, message: str) -> None:
+        await self.drain()
         async with self.resources.sessionmaker() as session:
             await serialize_writers(session)
             values = {**self._progress(), "status": "failed", "message": message, "finished_at": utcnow()}
@@ -203,7 +223,12 @@ async def run_import(ctx: JobContext, import_id: str) -> None:
                     await run.complete()
                 except AppError as exc:  # dataset_full: the staged rows go, the reason stays
                     await run.fail(exc.detail)
-    except Superseded:
+    except BaseException as exc:
+        if run.writing is not None:  # a write still in flight must not outlive its attempt
+            run.writing.cancel()
+            await asyncio.gather(run.writing, return_exceptions=True)
+        if not isinstance(exc, Superseded):
+            raise
         log.info("import_attempt_superseded", import_id=import_id, attempt=ctx.attempt)
         async with ctx.resources.sessionmaker() as session:
             if await session.get(DatasetImport, run.import_id) is not None:
