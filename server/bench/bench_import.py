@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "server" / "live"))
 sys.path.insert(0, str(ROOT / "server" / "bench"))
 from dataset_files import COLUMNS, write_benchmark_csv  # noqa: E402
+
 from harness import ApiServer, WorkerProcess, seed  # noqa: E402
 
 PG = os.environ.get("PF_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")

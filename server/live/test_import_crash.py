@@ -21,7 +21,7 @@ import pytest
 from harness import ROOT, ApiServer, PrivatePostgres, PrivateRedis, WorkerProcess, seed
 
 sys.path.insert(0, str(ROOT / "server" / "bench"))
-from dataset_files import write_benchmark_csv  # noqa: E402
+from dataset_files import write_benchmark_csv
 
 ROWS = 150_000  # a few seconds of import on this machine: time to kill the worker mid-way
 

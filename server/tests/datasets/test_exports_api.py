@@ -31,7 +31,10 @@ from s3_server import S3Server
 # Every item has every variable: CSV cannot tell a missing variable from "" (docs/datasets-formats.md).
 ITEMS: list[dict[str, Any]] = [
     {"input": {"question": "2+2?", "context": "math, easy"}, "expected": "4", "metadata": {"source": "quiz"}},
-    {"input": {"question": 'Say "hi"\nnicely', "context": "="}, "expected": ["icontains:hi", "not-contains:bye"]},
+    {
+        "input": {"question": 'Say "hi"\nnicely', "context": "="},
+        "expected": ["icontains:hi", "not-contains:bye"],
+    },
     {
         "input": {"question": "threshold", "context": "-5"},
         "metadata": {"threshold": 0.75, "description": "with metadata"},
@@ -80,7 +83,8 @@ async def test_export_then_import_gives_the_same_items(factory: Factory, fmt: st
 
     done = await export(owner.client, url, fmt)
     assert done["status"] == "completed", done
-    assert (done["format"], done["version"], done["item_count"], done["dataset"]) == (fmt, 3, len(items), "qa")
+    assert (done["format"], done["version"], done["item_count"]) == (fmt, 3, len(items))
+    assert done["dataset"] == "qa"
     assert done["download_url"].endswith(f"/exports/{done['id']}/download")
     file = await download(owner.client, done)
     assert len(file) == done["size_bytes"]

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from promptforge.core.db import serialize_writers, utcnow, uuid7
 from promptforge.core.errors import NotFound, Unprocessable
 from promptforge.datasets import schemas
+from promptforge.datasets.format_items import FormatLimits, item_problem
 from promptforge.datasets.models import Dataset, DatasetItem
 
 _last_item_id = 0
@@ -71,15 +72,15 @@ def item_out(row: DatasetItem | Row[Any]) -> schemas.DatasetItem:
 
 
 def item_size_problem(item: schemas.ItemCreate, max_bytes: int) -> str | None:
-    """Why an item is too large to store (PF_DATASET_ITEM_MAX_BYTES of JSON), or None."""
-    size = len(json.dumps(item.model_dump(), ensure_ascii=False, separators=(",", ":")).encode())
-    if size > max_bytes:
-        return f"the item is {size} bytes of JSON; at most {max_bytes} are allowed"
-    return None
+    """Why an item cannot be stored, or None: the file parsers' rule (format_items.item_problem), so
+    whatever the API accepts exports and imports again. Names, depth and values are already checked by
+    the schema; what remains is mostly the size (PF_DATASET_ITEM_MAX_BYTES of JSON)."""
+    limits = FormatLimits(max_item_bytes=max_bytes)
+    return item_problem(item.input, item.expected, item.metadata, limits)
 
 
 def check_item_sizes(items: Sequence[schemas.ItemCreate], max_bytes: int, loc: list[str | int]) -> None:
-    """422 naming the first item over the size limit (`loc` + its index)."""
+    """422 naming the first item the shared item rule refuses (`loc` + its index)."""
     for index, item in enumerate(items):
         problem = item_size_problem(item, max_bytes)
         if problem is not None:

@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from promptforge.core.json_shape import json_shape_problem
 from promptforge.core.schemas import Schema
+from promptforge.datasets.format_items import VARIABLE_NAME
 from promptforge.prompts.names import PROMPT_NAME
 
 DESCRIPTION_MAX = 2000
@@ -18,10 +19,13 @@ ITEMS_PER_REQUEST = 1000
 VARIABLES_MAX = 200
 # Deep enough for chat transcripts and structured expectations; bounded so one item cannot make
 # every listing, export and evaluation walk a pathological document.
+# The same bounds as the file parsers' (format_items.FormatLimits): one item rule everywhere, so a
+# dataset always exports and imports again.
 ITEM_MAX_DEPTH = 32
-ITEM_MAX_NODES = 20_000
+ITEM_MAX_NODES = 10_000
 
-VariableName = Annotated[str, Field(min_length=1, max_length=128)]
+# What a template can name ({{ question }}): the rule the file parsers apply to columns and keys.
+VariableName = Annotated[str, Field(pattern=VARIABLE_NAME, min_length=1, max_length=128)]
 Variables = Annotated[
     dict[VariableName, Any],
     Field(max_length=VARIABLES_MAX, description="Variables of the prompt: name → any JSON value"),
