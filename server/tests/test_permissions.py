@@ -13,6 +13,7 @@ Path parameters are filled by name from `PATH_PARAMS` (extend it, or pass `param
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import re
 import secrets
@@ -149,6 +150,31 @@ class World:
         await self.dataset()
         return str(self.cache["dataset_item"])
 
+    async def dataset_import(self) -> str:
+        """An import of a small CSV file into the owner's dataset."""
+        if "import" not in self.cache:
+            url = f"/api/v1/projects/{self.owner.project_id}/datasets/{await self.dataset()}/imports"
+            response = await self.owner.client.post(url, files={"file": ("a.csv", b"x\n1\n")})
+            assert response.status_code == 202, response.text
+            self.cache["import"] = response.json()["id"]
+        return str(self.cache["import"])
+
+    async def dataset_export(self) -> str:
+        """A completed export of the owner's dataset (downloads need the file)."""
+        if "export" not in self.cache:
+            url = f"/api/v1/projects/{self.owner.project_id}/datasets/{await self.dataset()}/exports"
+            response = await self.owner.client.post(url, json={"format": "jsonl"})
+            assert response.status_code == 202, response.text
+            export = response.json()
+            for _ in range(600):
+                if export["status"] != "queued" and export["status"] != "running":
+                    break
+                await asyncio.sleep(0.05)
+                export = (await self.owner.client.get(f"{url}/{export['id']}")).json()
+            assert export["status"] == "completed", export
+            self.cache["export"] = export["id"]
+        return str(self.cache["export"])
+
 
 PATH_PARAMS: dict[str, Builder] = {
     "name": lambda w: w.prompt(),
@@ -162,6 +188,8 @@ PATH_PARAMS: dict[str, Builder] = {
     "provider_id": lambda w: w.provider(),
     "run_id": lambda w: w.run(),
     "item_id": lambda w: w.dataset_item(),
+    "import_id": lambda w: w.dataset_import(),
+    "export_id": lambda w: w.dataset_export(),
 }
 
 
@@ -175,6 +203,7 @@ class RouteSpec:
     body: Builder | None = None
     params: dict[str, Builder] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
+    files: dict[str, tuple[str, bytes]] | None = None  # a multipart body instead of `body`
     # Exact statuses for callers that deviate from the rules (e.g. refresh needs a refresh cookie).
     expect: dict[str, int] = field(default_factory=dict)
 
@@ -320,6 +349,19 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
         "editor", keys="editor", params=ON_DATASET, body=lambda w: {"expected": w.unique("e")}
     ),
     ("DELETE", DATASET_ITEM): RouteSpec("editor", keys="editor", params=ON_DATASET),
+    # dataset files: importing writes; exporting and downloading read
+    ("POST", f"{DATASET}/imports"): RouteSpec(
+        "editor", keys="editor", params=ON_DATASET, files={"file": ("a.jsonl", b'{"input": {"z": 1}}\n')}
+    ),
+    ("GET", f"{DATASET}/imports"): RouteSpec("viewer", keys="viewer", params=ON_DATASET),
+    ("GET", f"{DATASET}/imports/{{import_id}}"): RouteSpec("viewer", keys="viewer", params=ON_DATASET),
+    ("POST", f"{DATASET}/exports"): RouteSpec(
+        "viewer", keys="viewer", params=ON_DATASET, body=lambda w: {"format": "csv"}
+    ),
+    ("GET", f"{DATASET}/exports/{{export_id}}"): RouteSpec("viewer", keys="viewer", params=ON_DATASET),
+    ("GET", f"{DATASET}/exports/{{export_id}}/download"): RouteSpec(
+        "viewer", keys="viewer", params=ON_DATASET
+    ),
 }
 
 
@@ -448,7 +490,10 @@ async def test_permission_cell(factory: Factory, method: str, path: str, who: st
     body = await _build(spec.body, world) if spec.body else None
     url = re.sub(r"\{(\w+):\w+\}", r"{\1}", path).format(**params)  # drop `{name:convertor}` types
 
-    response = await caller.request(method, url, json=body, params=spec.query)
+    if spec.files is not None:
+        response = await caller.request(method, url, files=spec.files, params=spec.query)
+    else:
+        response = await caller.request(method, url, json=body, params=spec.query)
 
     expected = expected_status(spec, path, who)
     if expected is None:
