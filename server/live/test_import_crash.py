@@ -23,7 +23,7 @@ from harness import ROOT, ApiServer, PrivatePostgres, PrivateRedis, WorkerProces
 sys.path.insert(0, str(ROOT / "server" / "bench"))
 from dataset_files import write_benchmark_csv
 
-ROWS = 150_000  # a few seconds of import on this machine: time to kill the worker mid-way
+ROWS = 60_000  # a few seconds of import on this machine: time to kill the worker mid-way
 
 
 @pytest.fixture
