@@ -18,7 +18,7 @@ from promptforge.auth.principal import Principal
 from promptforge.core.db import serialize_writers, utcnow, uuid7
 from promptforge.core.errors import Conflict, NotFound
 from promptforge.core.events import publish_event
-from promptforge.core.queue import JobContext
+from promptforge.core.queue import JobContext, QueueUnavailable
 from promptforge.core.resources import Resources
 from promptforge.core.storage import ObjectStorage, object_key
 from promptforge.datasets import schemas
@@ -102,7 +102,13 @@ async def create_export(
     await session.flush()
     # Committed before the job exists, so a worker never looks for a row that is not there yet.
     await session.commit()
-    await resources.queue.enqueue(EXPORT_JOB, key=str(export_id), export_id=str(export_id))
+    try:
+        await resources.queue.enqueue(EXPORT_JOB, key=str(export_id), export_id=str(export_id))
+    except QueueUnavailable:
+        # Not left looking queued: the client may simply ask again.
+        row.status, row.message = "failed", "The job queue was unreachable; request the export again."
+        await session.commit()
+        raise
     return await export_out(row, name, resources.storage, resources.settings.storage_url_expiry_seconds)
 
 
