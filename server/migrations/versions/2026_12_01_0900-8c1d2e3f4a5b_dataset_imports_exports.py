@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("object_key", sa.String(length=1024), nullable=False),
         sa.Column("size_bytes", sa.BigInteger(), nullable=False),
         sa.Column("rows_done", sa.Integer(), nullable=False),
+        sa.Column("bytes_done", sa.BigInteger(), nullable=False),
         sa.Column("items_created", sa.Integer(), nullable=False),
         sa.Column("error_count", sa.Integer(), nullable=False),
         sa.Column("errors", sa.JSON(), nullable=False),

@@ -227,6 +227,7 @@ async def test_import_events_arrive_over_the_websocket(factory: Factory, app: Fa
                     break
     progress = [e["data"] for e in events if e["event"] == "dataset.import.progress"]
     assert progress and all(p["import_id"] == accepted["id"] and p["dataset"] == "qa" for p in progress)
+    assert all(0 < p["bytes_done"] <= p["size_bytes"] == accepted["size_bytes"] for p in progress)
     assert [p["rows_done"] for p in progress] == sorted(p["rows_done"] for p in progress)
     assert events[-1]["data"] == {
         "import_id": accepted["id"],

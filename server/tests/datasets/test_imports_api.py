@@ -80,11 +80,13 @@ async def test_csv_import_with_promptfoo_columns(factory: Factory, app: FastAPI)
     assert accepted["dataset"] == "qa" and accepted["format"] == "csv" and accepted["filename"] == "cases.csv"
     assert accepted["strict"] is False and accepted["rows_done"] == 0 and accepted["errors"] == []
     assert accepted["message"] is None and accepted["finished_at"] is None
+    assert (accepted["size_bytes"], accepted["bytes_done"]) == (len(CSV.encode()), 0)
 
     done = await wait_done(owner.client, url, accepted["id"])
     assert done["status"] == "completed", done
     assert (done["rows_done"], done["items_created"], done["error_count"], done["version"]) == (2, 2, 0, 1)
     assert done["started_at"] is not None and done["finished_at"] is not None
+    assert done["bytes_done"] == done["size_bytes"] == len(CSV.encode())
     items = contents(await all_items(owner, url))
     assert items == [
         {

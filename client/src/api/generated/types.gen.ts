@@ -345,6 +345,18 @@ export type DatasetImport = {
      */
     rows_done: number;
     /**
+     * Size Bytes
+     *
+     * The uploaded file's size
+     */
+    size_bytes: number;
+    /**
+     * Bytes Done
+     *
+     * Bytes of the file parsed so far: bytes_done / size_bytes is the progress
+     */
+    bytes_done: number;
+    /**
      * Items Created
      *
      * Items added to the dataset (once completed)
@@ -574,16 +586,6 @@ export type FieldError = {
      * Type
      */
     type: string;
-};
-
-/**
- * HTTPValidationError
- */
-export type HttpValidationError = {
-    /**
-     * Detail
-     */
-    detail?: Array<ValidationError>;
 };
 
 /**
@@ -2120,34 +2122,6 @@ export type UserCreate = {
      * Display Name
      */
     display_name: string;
-};
-
-/**
- * ValidationError
- */
-export type ValidationError = {
-    /**
-     * Location
-     */
-    loc: Array<string | number>;
-    /**
-     * Message
-     */
-    msg: string;
-    /**
-     * Error Type
-     */
-    type: string;
-    /**
-     * Input
-     */
-    input?: unknown;
-    /**
-     * Context
-     */
-    ctx?: {
-        [key: string]: unknown;
-    };
 };
 
 /**
@@ -7064,9 +7038,9 @@ export type DatasetExportsDownloadErrors = {
      */
     413: ProblemDetails;
     /**
-     * Validation Error
+     * Unprocessable Content
      */
-    422: HttpValidationError;
+    422: ProblemDetails;
     /**
      * Internal Server Error
      */

@@ -228,6 +228,8 @@ export const zDatasetImport = z.object({
     strict: z.boolean(),
     filename: z.string(),
     rows_done: z.int(),
+    size_bytes: z.int(),
+    bytes_done: z.int(),
     items_created: z.int(),
     error_count: z.int(),
     errors: z.array(zImportRowError),
@@ -987,24 +989,6 @@ export const zUserCreate = z.object({
     email: z.email(),
     password: z.string().min(10).max(128).regex(/^[^\x00]*$/),
     display_name: z.string().min(1).max(100).regex(/^[^\x00]*$/)
-});
-
-/**
- * ValidationError
- */
-export const zValidationError = z.object({
-    loc: z.array(z.union([z.string(), z.int()])),
-    msg: z.string(),
-    type: z.string(),
-    input: z.unknown().optional(),
-    ctx: z.record(z.string(), z.unknown()).optional()
-});
-
-/**
- * HTTPValidationError
- */
-export const zHttpValidationError = z.object({
-    detail: z.array(zValidationError).optional()
 });
 
 /**

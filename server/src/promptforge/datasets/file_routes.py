@@ -148,7 +148,7 @@ async def get_export(
     "/{name}/exports/{export_id}/download",
     operation_id="dataset-exports-download",
     responses={
-        **error_responses(401, 403, 404, 409, 503),
+        **error_responses(401, 403, 404, 409, 422, 503),
         200: {"content": {"text/csv": {}, "application/x-ndjson": {}}, "description": "The file"},
     },
     response_class=StreamingResponse,

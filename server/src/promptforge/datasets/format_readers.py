@@ -172,8 +172,10 @@ class CsvParser(_LineParser):
 
     def _record(self, raw: bytes, line: int, out: list[ParsedRow]) -> None:
         text = _text(raw, line)
-        if not text.strip():
-            return  # blank lines carry nothing (also before the header)
+        if not text.rstrip("\r\n"):
+            # Only empty lines are blank: a cell of spaces or a form feed is a value (the export
+            # writes such cells unquoted, and they must come back).
+            return
         if self._header is None:
             # A header of a million empty names would cost far more memory than its bytes.
             if raw.count(b",") >= self.limits.max_columns:

@@ -61,6 +61,8 @@ class _Run:
     strict: bool
     key: str
     rows_done: int = 0
+    bytes_done: int = 0
+    size_bytes: int = 0
     staged: int = 0
     error_count: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
@@ -82,7 +84,12 @@ class _Run:
             raise Superseded()
 
     def _progress(self) -> dict[str, Any]:
-        return {"rows_done": self.rows_done, "error_count": self.error_count, "errors": self.errors}
+        return {
+            "rows_done": self.rows_done,
+            "bytes_done": self.bytes_done,
+            "error_count": self.error_count,
+            "errors": self.errors,
+        }
 
     async def flush(self, ctx: JobContext) -> None:
         """Hand the batch to a write in the background and go on parsing: the database works on one
@@ -110,8 +117,10 @@ class _Run:
             self.last_event = time.monotonic()
             data = {
                 "rows_done": progress["rows_done"],
-                "items_created": 0,
+                "items_created": self.staged,  # staged so far: they appear when the import completes
                 "error_count": progress["error_count"],
+                "bytes_done": progress["bytes_done"],
+                "size_bytes": self.size_bytes,
             }
             await self.event("dataset.import.progress", data)
 
@@ -138,6 +147,7 @@ class _Run:
         async for chunk in self.resources.storage.get(self.key):
             self.take(await asyncio.to_thread(parser.feed, chunk))
             self.batch_bytes += len(chunk)
+            self.bytes_done += len(chunk)
             due = time.monotonic() - self.last_commit >= COMMIT_SECONDS
             if len(self.batch) >= BATCH_ROWS or self.batch_bytes >= BATCH_BYTES or due:
                 await self.flush(ctx)
@@ -184,14 +194,16 @@ async def _claim(resources: Resources, import_id: uuid.UUID, token: uuid.UUID) -
         if row.status in FINISHED:
             return None
         row.status, row.attempt_token, row.started_at = "running", token, row.started_at or utcnow()
-        row.rows_done = row.items_created = row.error_count = 0
+        row.rows_done = row.bytes_done = row.items_created = row.error_count = 0
         row.errors, row.message = [], None
         await discard_staged(session, import_id)
         await session.commit()
         fmt: FileFormat = row.format  # type: ignore[assignment]
-        return _Run(
+        run = _Run(
             resources, import_id, token, row.project_id, row.dataset_id, name, fmt, row.strict, row.object_key
         )
+        run.size_bytes = row.size_bytes
+        return run
 
 
 async def _delete_upload(resources: Resources, key: str) -> None:

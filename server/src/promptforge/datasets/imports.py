@@ -40,6 +40,8 @@ def import_out(row: DatasetImport, dataset_name: str) -> schemas.DatasetImport:
             "strict": row.strict,
             "filename": row.filename,
             "rows_done": row.rows_done,
+            "size_bytes": row.size_bytes,
+            "bytes_done": row.bytes_done,
             "items_created": row.items_created,
             "error_count": row.error_count,
             "errors": row.errors[: schemas.ERRORS_SHOWN],

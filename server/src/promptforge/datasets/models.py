@@ -77,6 +77,7 @@ class DatasetImport(IdMixin, TimestampMixin, Base):
     object_key: Mapped[str] = mapped_column(String(1024))
     size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     rows_done: Mapped[int] = mapped_column(default=0)
+    bytes_done: Mapped[int] = mapped_column(BigInteger, default=0)  # of size_bytes: the progress bar
     items_created: Mapped[int] = mapped_column(default=0)
     error_count: Mapped[int] = mapped_column(default=0)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # the first 100

@@ -138,6 +138,10 @@ class DatasetImport(Schema):
     strict: bool = Field(description="All or nothing: any bad row fails the import and writes nothing")
     filename: str
     rows_done: int = Field(description="Records read so far (good and bad)")
+    size_bytes: int = Field(description="The uploaded file's size")
+    bytes_done: int = Field(
+        description="Bytes of the file parsed so far: bytes_done / size_bytes is the progress"
+    )
     items_created: int = Field(description="Items added to the dataset (once completed)")
     error_count: int = Field(description="Rejected rows in all; `errors` lists the first 100")
     errors: list[ImportRowError]
