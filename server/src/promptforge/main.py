@@ -26,7 +26,9 @@ from promptforge.core.logging import configure_logging
 from promptforge.core.middleware import RequestMiddleware
 from promptforge.core.openapi_errors import document_common_errors, document_text_rules
 from promptforge.core.spa import install_spa
+from promptforge.core.ws import EventHub
 from promptforge.datasets.routes import router as datasets_router
+from promptforge.live.routes import router as live_router
 from promptforge.prompts.rendering.renderer import Renderer
 from promptforge.prompts.resolve import PromptResolver
 from promptforge.prompts.routes import portability_router
@@ -81,9 +83,12 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
         app.state.resolver = PromptResolver(app.state.kv, app.state.sessionmaker, settings)
         app.state.renderer = Renderer(render_limits(settings), max_workers=settings.render_workers)
         app.state.provider_clients = ProviderClients()
+        app.state.event_hub = EventHub(app.state.kv, settings)
+        await app.state.event_hub.start()
         try:
             yield
         finally:
+            await app.state.event_hub.stop()
             await app.state.provider_clients.close()
             app.state.renderer.close()
             await app.state.resolver.counters.close()
@@ -121,6 +126,7 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
         run_providers_router,
         runs_router,
         datasets_router,
+        live_router,
     ):
         app.include_router(router)
     install_docs(app)

@@ -21,6 +21,7 @@ from promptforge.core.generations import bump_generation
 from promptforge.core.kv import KeyValueStore, StoreUnavailable
 from promptforge.core.pagination import PageParams, paginate
 from promptforge.core.security import new_secret, sha256_hex
+from promptforge.core.ws import publish_revocation
 from promptforge.workspaces.audit import record_audit
 from promptforge.workspaces.permissions import Action, authorize_project
 
@@ -101,8 +102,13 @@ async def revoke_api_key(
         await session.flush()
     await forget_api_key(kv, project_id, key.secret_hash)
     # Again once committed: a request racing this one may have re-cached the key meanwhile.
-    secret_hash = key.secret_hash
-    after_commit(session, lambda: forget_api_key(kv, project_id, secret_hash))
+    secret_hash, key_id = key.secret_hash, key.id
+
+    async def forget() -> None:
+        await forget_api_key(kv, project_id, secret_hash)
+        await publish_revocation(kv, "key", key_id)  # its open WebSockets close now
+
+    after_commit(session, forget)
 
 
 async def forget_keys_of_projects(
@@ -111,13 +117,14 @@ async def forget_keys_of_projects(
     """Deleting projects deletes their keys (cascade); drop those keys from every cache once committed."""
     keys = (
         await session.execute(
-            select(ApiKey.project_id, ApiKey.secret_hash).where(ApiKey.project_id.in_(project_ids))
+            select(ApiKey.project_id, ApiKey.secret_hash, ApiKey.id).where(ApiKey.project_id.in_(project_ids))
         )
     ).all()
 
     async def forget() -> None:
-        for project_id, secret_hash in keys:
+        for project_id, secret_hash, key_id in keys:
             await forget_api_key(kv, project_id, secret_hash)
+            await publish_revocation(kv, "key", key_id)
 
     after_commit(session, forget)
 

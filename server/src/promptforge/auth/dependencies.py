@@ -6,6 +6,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
+from starlette.datastructures import State
 
 from promptforge.api_keys.service import authenticate_api_key
 from promptforge.auth.principal import Principal
@@ -37,14 +38,17 @@ SettingsDep = Annotated[Settings, Depends(app_settings)]
 KVDep = Annotated[KeyValueStore, Depends(get_kv)]
 
 
+def origin_allowed(origin: str, own_origin: str, settings: Settings) -> bool:
+    """Whether a browser's `Origin` is the app's own (scheme://host[:port]) or one of PF_CORS_ORIGINS."""
+    parts = urlsplit(origin)
+    return f"{parts.scheme}://{parts.netloc}" in {own_origin, *settings.cors_origins}
+
+
 def check_csrf(request: Request, settings: Settings, session_id: str) -> None:
     """Signed double submit: header == cookie == HMAC(session), and a same-origin Origin if sent."""
     origin = request.headers.get("origin")
-    if origin:
-        allowed = {f"{request.url.scheme}://{request.url.netloc}", *settings.cors_origins}
-        parts = urlsplit(origin)
-        if f"{parts.scheme}://{parts.netloc}" not in allowed:
-            raise Forbidden("Cross-origin request refused.", code="bad_origin")
+    if origin and not origin_allowed(origin, f"{request.url.scheme}://{request.url.netloc}", settings):
+        raise Forbidden("Cross-origin request refused.", code="bad_origin")
     header = request.headers.get(CSRF_HEADER, "")
     cookie = request.cookies.get(CSRF_COOKIE, "")
     expected = csrf_token_for(settings.secret_key, session_id)
@@ -52,10 +56,13 @@ def check_csrf(request: Request, settings: Settings, session_id: str) -> None:
         raise Forbidden("Missing or invalid X-CSRF-Token header.", code="csrf_failed")
 
 
-async def get_principal(request: Request) -> Principal:
-    """Authenticate by `Authorization: Bearer pf_...` or by the `pf_access` cookie (+ CSRF)."""
-    state = request.app.state
-    authorization = request.headers.get("authorization")
+async def authenticate_credentials(
+    state: State, authorization: str | None, access_token: str | None
+) -> Principal:
+    """The principal of `Authorization: Bearer pf_...` or else of an access token; 401 otherwise.
+
+    Shared by every route and the WebSocket, which also re-runs it to notice revoked credentials.
+    """
     if authorization:
         scheme, _, secret = authorization.partition(" ")
         principal = None
@@ -64,13 +71,20 @@ async def get_principal(request: Request) -> Principal:
         if principal is None:
             raise Unauthorized("Invalid, expired or revoked API key.", code="invalid_api_key")
         return principal
-    token = request.cookies.get(ACCESS_COOKIE)
-    if not token:
+    if not access_token:
         raise Unauthorized("Sign in or send an API key.", code="not_authenticated")
-    principal = await authenticate_access_token(state.kv, state.sessionmaker, state.settings, token)
+    principal = await authenticate_access_token(state.kv, state.sessionmaker, state.settings, access_token)
     if principal is None:
         raise Unauthorized("Session expired; sign in again.", code="invalid_session")
-    if request.method not in SAFE_METHODS:
+    return principal
+
+
+async def get_principal(request: Request) -> Principal:
+    """Authenticate by `Authorization: Bearer pf_...` or by the `pf_access` cookie (+ CSRF)."""
+    state = request.app.state
+    authorization = request.headers.get("authorization")
+    principal = await authenticate_credentials(state, authorization, request.cookies.get(ACCESS_COOKIE))
+    if not authorization and request.method not in SAFE_METHODS:
         assert principal.session_id is not None
         check_csrf(request, state.settings, principal.session_id)
     return principal

@@ -25,6 +25,7 @@ from promptforge.core.security import (
     sha256_hex,
     verify_password,
 )
+from promptforge.core.ws import publish_revocation
 from promptforge.workspaces.service import create_personal_workspace
 
 # How long a user's active/inactive state is cached. Changes through the API or the CLI (with Redis)
@@ -160,6 +161,7 @@ async def _revoke_family(
     )
     # Access tokens of the family stay valid at most this long; remember the revocation that long.
     await kv.set(f"revoked:sid:{family_id}", b"1", ttl=settings.access_token_minutes * 60 + 60)
+    await publish_revocation(kv, "session", family_id)  # its open WebSockets close now
 
 
 async def refresh(
@@ -268,3 +270,4 @@ async def set_user_state(kv: KeyValueStore, user_id: uuid.UUID, *, active: bool)
         await kv.delete(user_state_key(user_id))
     else:
         await kv.set(user_state_key(user_id), USER_INACTIVE, ttl=USER_STATE_TTL)
+        await publish_revocation(kv, "user", user_id)

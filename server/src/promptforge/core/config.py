@@ -76,6 +76,21 @@ class Settings(BaseSettings):
     # A near cache in each process in front of Redis; see docs/performance.md.
     near_cache_ttl_seconds: float = 30.0
     cors_origins: list[str] = Field(default_factory=list)
+
+    # Live events over WebSocket (`GET /api/v1/ws`, core/ws.py); see docs/api.md "Live events".
+    ws_ping_seconds: float = Field(default=20.0, gt=0)
+    # How often each connection re-checks its credential (revocation notices act at once; this is
+    # the safety net) and re-authorizes its project subscriptions.
+    ws_recheck_seconds: float = Field(default=5.0, gt=0)
+    ws_reauthorize_seconds: float = Field(default=60.0, gt=0)
+    ws_max_message_bytes: int = Field(default=4096, ge=256, le=1024 * 1024)
+    ws_max_subscriptions: int = Field(default=20, ge=1, le=1000)
+    ws_client_messages_per_second: float = Field(default=10.0, gt=0)
+    ws_client_message_burst: int = Field(default=30, ge=1)
+    # Per api process, per user or API key.
+    ws_max_connections_per_principal: int = Field(default=20, ge=1)
+    ws_send_queue_size: int = Field(default=256, ge=1)
+    ws_send_timeout_seconds: float = Field(default=10.0, gt=0)
     # The built web app served at `/`; None means client/dist in this checkout (when it is built).
     spa_dir: Path | None = None
 

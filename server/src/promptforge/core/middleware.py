@@ -119,7 +119,16 @@ class RequestMiddleware:
             scope["client"] = (ip, 0)
         client_ip_var.set(ip)
 
+    def _locate_websocket_client(self, scope: Scope) -> None:
+        """The same for a WebSocket handshake, whose scheme is `ws` / `wss` (the Origin check needs it)."""
+        default = "https" if scope.get("scheme") in ("wss", "https") else "http"
+        scope["scheme"] = default
+        self._locate_client(scope)
+        scope["scheme"] = "wss" if scope["scheme"] == "https" else "ws"
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            self._locate_websocket_client(scope)
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -29,6 +29,7 @@ from promptforge.prompts import schemas
 from promptforge.prompts.models import Label, Prompt, PromptVersion
 from promptforge.prompts.service import (
     LATEST,
+    VERSION_CREATED,
     _after_prompt_change,
     _set_tags,
     add_version,
@@ -357,9 +358,15 @@ async def _apply(
         session.add(prompt)
         await session.flush()
         await _set_tags(session, prompt, item.tags)
+    # The same live events as the single-prompt routes, so a client watching the project sees each.
+    events: list[tuple[str, dict[str, Any]]] = []
     for version, prepared in plan.new_versions:
         # Numbers are kept: stored and file versions are both numbered 1..n, so appending continues it.
-        await add_version(session, settings, principal, prompt, version, prepared)
+        added, created = await add_version(session, settings, principal, prompt, version, prepared)
+        if created:
+            events.append((VERSION_CREATED, {"version": added.number}))
     for label, number in sorted(plan.label_moves.items()):
-        await set_label(session, principal, prompt, label, number)
-    _after_prompt_change(session, kv, prompt, "prompts.imported", {})
+        _, previous = await set_label(session, principal, prompt, label, number)
+        if previous != number:
+            events.append(("label.moved", {"label": label, "from_version": previous, "to_version": number}))
+    _after_prompt_change(session, kv, prompt, "prompts.imported", {}, *events)

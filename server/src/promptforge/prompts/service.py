@@ -35,6 +35,7 @@ from promptforge.workspaces.permissions import (
 )
 
 LATEST = "latest"
+VERSION_CREATED = "prompt.version.created"
 
 
 def render_limits(settings: Settings) -> RenderLimits:
@@ -237,14 +238,24 @@ async def diff_versions(
 
 
 def _after_prompt_change(
-    session: AsyncSession, kv: KeyValueStore, prompt: Prompt, event_type: str, data: dict[str, Any]
+    session: AsyncSession,
+    kv: KeyValueStore,
+    prompt: Prompt,
+    event_type: str,
+    data: dict[str, Any],
+    *more: tuple[str, dict[str, Any]],
 ) -> None:
-    """Once committed: invalidate the prompt's cached payloads and publish the event."""
+    """Once committed: invalidate the prompt's cached payloads and publish the event(s), in order.
+
+    Events are live WebSocket messages (docs/api.md "Live events"): `{"prompt": name, **data}`.
+    """
     project_id, name = prompt.project_id, prompt.name
+    events = [(event_type, data), *more]
 
     async def run() -> None:
         await invalidate_prompt(kv, project_id, name)
-        await publish_event(kv, project_id, event_type, {"prompt": name, **data})
+        for kind, payload in events:
+            await publish_event(kv, project_id, kind, {"prompt": name, **payload})
 
     after_commit(session, run)
 
@@ -325,7 +336,14 @@ async def create_prompt(
         target_id=prompt.name,
         data={"kind": prompt.kind},
     )
-    _after_prompt_change(session, kv, prompt, "prompt.created", {"version": version.number})
+    _after_prompt_change(
+        session,
+        kv,
+        prompt,
+        "prompt.created",
+        {"version": version.number},
+        (VERSION_CREATED, {"version": version.number}),
+    )
     return schemas.PromptWithVersion(
         **prompt_out(prompt, {}).model_dump(), version=schemas.Version.model_validate(version)
     )
@@ -354,7 +372,7 @@ async def create_version(
             target_id=name,
             data={"version": version.number},
         )
-        _after_prompt_change(session, kv, prompt, "prompt.version_created", {"version": version.number})
+        _after_prompt_change(session, kv, prompt, VERSION_CREATED, {"version": version.number})
     return version, created
 
 
