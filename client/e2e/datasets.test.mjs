@@ -109,6 +109,7 @@ describe('datasets', { timeout: 300_000 }, () => {
     // Someone else took the name meanwhile: the 409 lands on the field.
     await api(dee, 'POST', `/projects/${scope.projectId}/datasets`, { name: 'taken' });
     await dialog.getByLabel('Dataset name').fill('taken');
+    dee.allowConsoleError(/status of 409/); // Chromium logs every 4xx answer
     await dialog.getByRole('button', { name: 'Create dataset' }).click();
     await expectText(dialog, 'A dataset named “taken” already exists in this project.');
     await dialog.getByLabel('Dataset name').fill(DATASET);
@@ -217,7 +218,7 @@ describe('datasets', { timeout: 300_000 }, () => {
     await expectText(page.getByLabel('Output of variant 1'), 'You said: Greet Grace warmly.');
     await page.getByRole('button', { name: 'Add variant 1 to a dataset' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add run to a dataset' });
-    await dialog.getByLabel('Dataset').selectOption(DATASET);
+    await dialog.getByLabel('Dataset', { exact: true }).selectOption(DATASET);
     await screenshot(page, 'playground-add-to-dataset');
     await dialog.getByRole('button', { name: 'Add to dataset' }).click();
     const toastLink = page.getByRole('link', { name: 'Open dataset' });
@@ -245,6 +246,7 @@ describe('datasets', { timeout: 300_000 }, () => {
     const vic = await newSession(browser, stack.baseURL);
     try {
       await api(vic, 'POST', '/auth/register', { email: viewer.email, password: viewer.password, display_name: viewer.name });
+      await api(vic, 'POST', '/auth/login', { email: viewer.email, password: viewer.password });
       await api(vic, 'POST', `/invitations/${invitation.id}/accept`);
       const { page } = vic;
       await page.goto(`/w/${scope.workspaceId}/p/${scope.projectId}/datasets`);
