@@ -26,6 +26,7 @@ from promptforge.core.logging import configure_logging
 from promptforge.core.middleware import RequestMiddleware
 from promptforge.core.openapi_errors import document_common_errors, document_text_rules
 from promptforge.core.spa import install_spa
+from promptforge.core.storage import create_storage
 from promptforge.core.ws import EventHub
 from promptforge.datasets.routes import router as datasets_router
 from promptforge.live.routes import router as live_router
@@ -83,12 +84,14 @@ def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> F
         app.state.resolver = PromptResolver(app.state.kv, app.state.sessionmaker, settings)
         app.state.renderer = Renderer(render_limits(settings), max_workers=settings.render_workers)
         app.state.provider_clients = ProviderClients()
+        app.state.storage = create_storage(settings)
         app.state.event_hub = EventHub(app.state.kv, settings)
         await app.state.event_hub.start()
         try:
             yield
         finally:
             await app.state.event_hub.stop()
+            await app.state.storage.close()
             await app.state.provider_clients.close()
             app.state.renderer.close()
             await app.state.resolver.counters.close()

@@ -29,7 +29,14 @@ class Settings(BaseSettings):
     # Fail fast while PostgreSQL is down (503 database_unavailable) instead of queueing requests.
     database_connect_timeout_seconds: float = Field(default=2.0, gt=0)
     database_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    # "" or file:///path (a local folder, default PF_DATA_DIR/storage) or s3://bucket/prefix.
     storage_url: str = ""
+    # S3-compatible servers (MinIO, Ceph, R2); credentials and region come from the AWS_* variables.
+    s3_endpoint_url: str = ""
+    s3_connect_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    s3_read_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # Lifetime of presigned download links (S3); SigV4 allows at most 7 days.
+    storage_url_expiry_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)
     secret_key: str = ""
     encryption_key: str = ""
     # Comma-separated earlier values of PF_ENCRYPTION_KEY: they still decrypt (key rotation).
@@ -71,6 +78,10 @@ class Settings(BaseSettings):
 
     # Datasets (docs/datasets.md): current items per dataset, and the JSON size of one item.
     dataset_max_items: int = Field(default=1_000_000, ge=1)
+    # Dataset files (docs/datasets-formats.md): one CSV record / JSONL line / JSON array element, the
+    # columns of a CSV file, and one item as JSON (input, expected and metadata together).
+    dataset_file_max_record_bytes: int = Field(default=1024 * 1024, ge=1024)
+    dataset_file_max_columns: int = Field(default=256, ge=1, le=10_000)
     dataset_item_max_bytes: int = Field(default=64 * 1024, ge=1024)
 
     # A near cache in each process in front of Redis; see docs/performance.md.
@@ -93,6 +104,13 @@ class Settings(BaseSettings):
     ws_send_timeout_seconds: float = Field(default=10.0, gt=0)
     # The built web app served at `/`; None means client/dist in this checkout (when it is built).
     spa_dir: Path | None = None
+
+    @field_validator("storage_url")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        if value and not value.startswith(("file://", "s3://")):
+            raise ValueError("must be empty, file:///path or s3://bucket/prefix")
+        return value
 
     @field_validator("forwarded_allow_ips")
     @classmethod
