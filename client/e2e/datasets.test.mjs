@@ -63,7 +63,6 @@ async function api(session, method, path, data) {
   return response.status() === 204 ? null : response.json();
 }
 
-const datasetUrl = () => `/w/${scope.workspaceId}/p/${scope.projectId}/datasets/${DATASET}`;
 const itemsTable = () => dee.page.getByRole('table', { name: 'Items' });
 const itemRows = () => itemsTable().locator('tbody tr');
 
