@@ -158,6 +158,8 @@ describe('datasets', { timeout: 300_000 }, () => {
     const rejected = progress.getByRole('list', { name: 'Rejected rows' });
     await expectText(rejected, 'line 3');
     assert.equal(await rejected.getByRole('listitem').count(), 1);
+    await page.getByRole('heading', { name: 'Upload a file' }).scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, -60));
     await screenshot(page, 'dataset-import');
     // Progress came over the WebSocket: the import was read once, for its rejected rows.
     assert.ok(importGets.length <= 2, `the import was polled: ${importGets.length} GETs`);
@@ -175,6 +177,7 @@ describe('datasets', { timeout: 300_000 }, () => {
     await expectText(itemsTable(), `Hello Row ${GOOD_ROWS}`);
     await page.getByRole('button', { name: 'Previous' }).click();
     await expectText(page.getByRole('navigation', { name: 'Item pages' }), 'page 1');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'dataset-items');
 
     // Version 1: the item as first added (before the edit and the import).
