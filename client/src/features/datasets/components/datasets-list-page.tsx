@@ -89,6 +89,7 @@ export function DatasetsListPage() {
               ))}
             </tbody>
           </table>
+          {datasets.data.next_cursor && <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500">Showing the 100 most recent datasets; search to find the others.</p>}
         </div>
       )}
       <CreateDatasetDialog

@@ -36,7 +36,12 @@ export function AddToDatasetDialog({ workspaceId, projectId, runId, onClose }: A
 
   const add = useMutation({
     mutationFn: async ({ run, name, create }: { run: string; name: string; create: boolean }) => {
-      if (create) await createDataset(projectId, { name, description: '' });
+      if (create) {
+        await createDataset(projectId, { name, description: '' });
+        // If adding the run fails now, a retry goes to the dataset just made, not a second create.
+        await queryClient.invalidateQueries({ queryKey: datasetKeys.all(projectId) });
+        setChoice(name);
+      }
       const item = await addRunToDataset(projectId, name, run);
       return { name, version: item.version };
     },
