@@ -72,6 +72,13 @@ export async function startImport(projectId: string, name: string, file: File, s
 export const getImport = (projectId: string, name: string, importId: string, signal?: AbortSignal) =>
   apiRequest<DatasetImport>(`${base(projectId, name)}/imports/${encodeURIComponent(importId)}`, { signal });
 
+/** The dataset's most recent import, if any (to pick up one still running after a reload). */
+export async function latestImport(projectId: string, name: string, signal?: AbortSignal): Promise<DatasetImport | null> {
+  const page = await apiRequest<{ items: DatasetImport[] } | DatasetImport[]>(`${base(projectId, name)}/imports`, { query: { limit: 1 }, signal });
+  const items = Array.isArray(page) ? page : page.items;
+  return items[0] ?? null;
+}
+
 export const startExport = (projectId: string, name: string, format: ExportFormat) =>
   apiRequest<DatasetExport>(`${base(projectId, name)}/exports`, { method: 'POST', body: { format } });
 

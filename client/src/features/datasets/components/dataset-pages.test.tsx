@@ -40,7 +40,13 @@ const BASE = `*/api/v1/projects/${PID}/datasets`;
 const live = ws.link(`${window.location.origin.replace(/^http/, 'ws')}/api/v1/ws`);
 
 // Every page listens to live events: by default the socket connects and hears nothing.
-beforeEach(() => server.use(live.addEventListener('connection', () => {})));
+// An editor's page also asks for the latest import (to resume one still running): none by default.
+beforeEach(() =>
+  server.use(
+    live.addEventListener('connection', () => {}),
+    http.get(`${BASE}/:name/imports`, () => HttpResponse.json({ items: [], next_cursor: null })),
+  ),
+);
 afterEach(() => projectEvents.reset());
 
 function renderDataset(url = `/w/${WS}/p/${PID}/datasets/greetings`) {
@@ -288,5 +294,23 @@ describe('DatasetPage', () => {
     expect(await within(progress).findByText('Failed')).toBeInTheDocument();
     expect(within(progress).getByText('The file is not valid JSON (line 1).')).toBeInTheDocument();
     expect(within(progress).getByText('The import failed; nothing was added.')).toBeInTheDocument();
+  });
+
+  it('picks up an import still running after a reload and follows it live', async () => {
+    const liveEvents = liveServer();
+    const running = { id: 'imp3', dataset: 'greetings', status: 'running', format: 'jsonl', strict: false, filename: 'big.jsonl', rows_done: 500, items_created: 500, error_count: 0, errors: [], message: null, created_at: 'x', started_at: 'x', finished_at: null };
+    server.use(
+      http.get('*/api/v1/auth/me', () => HttpResponse.json(meAs('editor'))),
+      http.get(`${BASE}/greetings`, () => HttpResponse.json(dataset())),
+      http.get(`${BASE}/greetings/items`, () => HttpResponse.json({ items: [item(1)], next_cursor: null })),
+      http.get(`${BASE}/greetings/imports`, () => HttpResponse.json({ items: [running], next_cursor: null })),
+      http.get(`${BASE}/greetings/imports/imp3`, () => HttpResponse.json(running)),
+    );
+    renderDataset();
+    const progress = await screen.findByRole('region', { name: 'Import progress' });
+    expect(within(progress).getByTestId('rows-done')).toHaveTextContent('500');
+    await waitFor(() => expect(liveEvents.subscribed()).toBe(1));
+    liveEvents.emit('dataset.import.progress', { import_id: 'imp3', dataset: 'greetings', rows_done: 900, items_created: 900, error_count: 0 });
+    await waitFor(() => expect(within(progress).getByTestId('rows-done')).toHaveTextContent('900'));
   });
 });

@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { datasetKeys } from '@/api/dataset-queries';
 import type { ProjectEvent } from '@/api/project-events';
 import { useProjectEvents } from '@/hooks/use-project-events';
-import { getImport, startImport, type DatasetImport } from '../api/transfers-api';
+import { getImport, latestImport, startImport, type DatasetImport } from '../api/transfers-api';
 import { applyImportEvent, isImportEvent, isTerminal, mergeFetchedImport } from '../lib/import-progress';
 
 const FALLBACK_POLL_MS = 3000;
@@ -86,6 +86,17 @@ export function useDatasetImport(projectId: string, datasetName: string) {
   useEffect(() => {
     if (current && isTerminal(current.status) && !finished.current.has(current.id)) onFinished(current);
   }, [current, onFinished]);
+
+  // After a reload (or from another tab) an import may still be running: follow it.
+  useEffect(() => {
+    const controller = new AbortController();
+    latestImport(projectId, datasetName, controller.signal)
+      .then((imp) => {
+        if (imp && !isTerminal(imp.status) && currentRef.current === null) set(imp);
+      })
+      .catch(() => {}); // nothing to resume
+    return () => controller.abort();
+  }, [projectId, datasetName, set]);
 
   const start = useCallback(
     async (file: File, strict: boolean) => {
