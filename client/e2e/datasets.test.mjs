@@ -218,7 +218,7 @@ describe('datasets', { timeout: 300_000 }, () => {
     await page.getByLabel('name', { exact: true }).fill('Grace');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expectText(page.getByLabel('Output of variant 1'), 'You said: Greet Grace warmly.');
-    await page.getByRole('button', { name: 'Add variant 1 to a dataset' }).click();
+    await page.getByRole('button', { name: 'Add the run of variant 1 to a dataset' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add run to a dataset' });
     await dialog.getByLabel('Dataset', { exact: true }).selectOption(DATASET);
     await screenshot(page, 'playground-add-to-dataset');

@@ -130,7 +130,7 @@ export function VariantCard({ index, variant, sources, providers, result, paramE
           </dl>
         )}
         {run && result?.status === 'completed' && onAddToDataset && (
-          <Button variant="secondary" size="sm" className="self-start" onClick={() => onAddToDataset(run.id)} aria-label={`Add ${name.toLowerCase()} to a dataset`}>
+          <Button variant="secondary" size="sm" className="self-start" onClick={() => onAddToDataset(run.id)} aria-label={`Add the run of ${name.toLowerCase()} to a dataset`}>
             Add to dataset
           </Button>
         )}
