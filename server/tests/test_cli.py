@@ -1,4 +1,4 @@
-"""`promptforge create-user`, `deactivate-user`, `reactivate-user` and `serve` from the command line."""
+"""`promptforge create-user`, `(de|re)activate-user`, `serve` and `worker` from the command line."""
 
 from __future__ import annotations
 
@@ -134,3 +134,12 @@ async def test_deactivating_an_unknown_account_fails(run_cli: RunCli) -> None:
     result = await run_cli(["deactivate-user", "--email", "nobody@example.com"], "")
     assert result.exit_code == 1
     assert "No account uses nobody@example.com" in result.output
+
+
+def test_worker_without_redis_exits_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = {"PF_DATA_DIR": str(tmp_path / "data"), "PF_ENV": "development", "PF_REDIS_URL": ""}
+    result = CliRunner().invoke(cli.app, ["worker"], env=env)
+    assert result.exit_code == 1
+    assert "needs PF_REDIS_URL" in result.output
+    assert "`promptforge serve` runs every job" in result.output

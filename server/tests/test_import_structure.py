@@ -8,6 +8,7 @@ from pathlib import Path
 import promptforge
 
 PACKAGE_ROOT = Path(promptforge.__file__).parent
+TYPE_CHECKING_GUARDS = ("TYPE_CHECKING", "typing.TYPE_CHECKING")
 
 
 def _module_name(path: Path) -> str:
@@ -21,7 +22,11 @@ def _import_graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         targets: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for guard in ast.walk(tree):  # imports only for annotations do not run: no cycle at run time
+            if isinstance(guard, ast.If) and ast.unparse(guard.test) in TYPE_CHECKING_GUARDS:
+                guard.body = []
+        for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 targets.update(a.name for a in node.names if a.name in modules)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

@@ -1,10 +1,11 @@
-"""The `promptforge` command: serve, migrate, create-user, (de|re)activate-user, rotate-encryption-key."""
+"""The `promptforge` command: serve, worker, migrate, create-user, (de|re)activate-user, key rotation."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -12,6 +13,9 @@ from pydantic import ValidationError
 from promptforge.core.config import ConfigurationError, Settings
 from promptforge.core.config import load_settings as _load_settings
 from promptforge.core.migrations import alembic_config
+
+if TYPE_CHECKING:
+    from promptforge.core.queue import JobSpec
 
 app = typer.Typer(help="Prompt-Forge server tools.", no_args_is_help=True)
 ROOT = Path(__file__).resolve().parents[3]
@@ -63,6 +67,57 @@ def serve(
         # The app reads X-Forwarded-* itself, only from PF_FORWARDED_ALLOW_IPS (core/client_address.py).
         proxy_headers=False,
     )
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(min=1, max=256, help="Jobs run at once; defaults to PF_WORKER_CONCURRENCY")
+    ] = None,
+    metrics_port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Serve Prometheus /metrics on PF_HOST at this port")
+    ] = None,
+) -> None:
+    """Run background jobs from the Redis queue until SIGTERM or SIGINT (needs PF_REDIS_URL)."""
+    settings = load_settings()
+    if not settings.redis_url:
+        typer.echo(
+            "Error: `promptforge worker` needs PF_REDIS_URL. Without Redis there is no separate worker: "
+            "`promptforge serve` runs every job in its own process.",
+            err=True,
+        )
+        raise typer.Exit(1)
+    from promptforge.core.logging import configure_logging
+
+    configure_logging(settings.log_level, settings.log_json)
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr=settings.host)
+    asyncio.run(run_worker(settings, concurrency or settings.worker_concurrency))
+
+
+async def run_worker(
+    settings: Settings, concurrency: int, *, kv_prefix: str = "pf:", jobs: Sequence[JobSpec] | None = None
+) -> None:
+    """Open what jobs need, work until a stop signal, then let running jobs finish (or re-queue them)."""
+    import signal
+
+    from promptforge.core.resources import open_resources
+    from promptforge.jobs import ALL_JOBS
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    resources = await open_resources(settings, kv_prefix, ALL_JOBS if jobs is None else jobs)
+    try:
+        await resources.queue.start_worker(resources, concurrency)
+        typer.echo(f"Prompt-Forge worker running {concurrency} job(s) at once; stop with SIGTERM or Ctrl-C.")
+        await stop.wait()
+        typer.echo("Stopping: running jobs get PF_WORKER_SHUTDOWN_GRACE_SECONDS to finish.")
+    finally:
+        await resources.close()
 
 
 @app.command("create-user")

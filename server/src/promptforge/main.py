@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from promptforge import __version__
 from promptforge.api_keys.routes import router as keys_router
 from promptforge.auth.routes import router as auth_router
 from promptforge.core.client_address import ProxyTrust
-from promptforge.core.config import ConfigurationError, Settings, load_settings
-from promptforge.core.db import create_engine
+from promptforge.core.config import Settings, load_settings
 from promptforge.core.docs import install_docs
-from promptforge.core.encryption import SecretBox, check_encryption_key
 from promptforge.core.errors import install_error_handlers
 from promptforge.core.health import router as health_router
-from promptforge.core.kv import create_store
 from promptforge.core.logging import configure_logging
 from promptforge.core.middleware import RequestMiddleware
 from promptforge.core.openapi_errors import document_common_errors, document_text_rules
+from promptforge.core.queue import JobSpec
+from promptforge.core.resources import open_resources
 from promptforge.core.spa import install_spa
-from promptforge.core.storage import create_storage
 from promptforge.core.ws import EventHub
 from promptforge.datasets.routes import router as datasets_router
+from promptforge.jobs import ALL_JOBS
 from promptforge.live.routes import router as live_router
 from promptforge.prompts.rendering.renderer import Renderer
 from promptforge.prompts.resolve import PromptResolver
@@ -36,7 +34,6 @@ from promptforge.prompts.routes import portability_router
 from promptforge.prompts.routes import router as prompts_router
 from promptforge.prompts.schemas import RenderRequest
 from promptforge.prompts.service import render_limits
-from promptforge.providers.adapters import ProviderClients
 from promptforge.providers.routes import choices_router as run_providers_router
 from promptforge.providers.routes import router as providers_router
 from promptforge.runs.routes import router as runs_router
@@ -60,43 +57,40 @@ OPENAPI_TAGS = [
 ]
 
 
-def create_app(settings: Settings | None = None, *, kv_prefix: str = "pf:") -> FastAPI:
-    """Build the ASGI app; tests pass their own settings (database, Redis prefix)."""
+def create_app(
+    settings: Settings | None = None, *, kv_prefix: str = "pf:", jobs: Sequence[JobSpec] | None = None
+) -> FastAPI:
+    """Build the ASGI app; tests pass their own settings (database, Redis prefix) and may pass jobs."""
     settings = settings or load_settings()
     configure_logging(settings.log_level, settings.log_json)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(
-            settings.effective_database_url,
-            connect_timeout=settings.database_connect_timeout_seconds,
-            pool_timeout=settings.database_pool_timeout_seconds,
-        )
-        app.state.engine = engine
-        app.state.sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
-        app.state.secret_box = SecretBox.from_settings(settings)
-        try:  # a key that cannot read the stored secrets must stop the start, loudly
-            await check_encryption_key(app.state.sessionmaker, app.state.secret_box)
-        except ConfigurationError:
-            await engine.dispose()
-            raise
-        app.state.kv = create_store(settings.redis_url, kv_prefix)
-        app.state.resolver = PromptResolver(app.state.kv, app.state.sessionmaker, settings)
+        resources = await open_resources(settings, kv_prefix, ALL_JOBS if jobs is None else jobs)
+        app.state.resources = resources
+        # The attributes request handlers read; the same objects as resources.*.
+        app.state.engine = resources.engine
+        app.state.sessionmaker = resources.sessionmaker
+        app.state.secret_box = resources.secret_box
+        app.state.kv = resources.kv
+        app.state.provider_clients = resources.provider_clients
+        app.state.queue = resources.queue
+        app.state.storage = resources.storage
+        app.state.resolver = PromptResolver(resources.kv, resources.sessionmaker, settings)
         app.state.renderer = Renderer(render_limits(settings), max_workers=settings.render_workers)
-        app.state.provider_clients = ProviderClients()
-        app.state.storage = create_storage(settings)
-        app.state.event_hub = EventHub(app.state.kv, settings)
+        app.state.event_hub = EventHub(resources.kv, settings)
         await app.state.event_hub.start()
         try:
+            # Embedded, this process is the only worker there is; with Redis, PF_RUN_WORKER decides.
+            if settings.run_worker or resources.queue.embedded:
+                await resources.queue.start_worker(resources, settings.worker_concurrency)
             yield
         finally:
+            await resources.queue.stop_worker()  # first: running jobs still use what follows
             await app.state.event_hub.stop()
-            await app.state.storage.close()
-            await app.state.provider_clients.close()
             app.state.renderer.close()
             await app.state.resolver.counters.close()
-            await app.state.kv.close()
-            await engine.dispose()
+            await resources.close()
 
     app = FastAPI(
         title="Prompt-Forge API",

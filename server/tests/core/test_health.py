@@ -25,8 +25,8 @@ async def test_healthz_is_alive(client: httpx.AsyncClient) -> None:
 async def test_readyz_checks_database_and_redis(client: httpx.AsyncClient) -> None:
     response = await client.get("/readyz")
     assert response.status_code == 200
-    expected_redis = "embedded" if BACKEND == "embedded" else "ok"
-    assert response.json() == {"status": "ok", "database": "ok", "redis": expected_redis}
+    expected = "embedded" if BACKEND == "embedded" else "ok"
+    assert response.json() == {"status": "ok", "database": "ok", "redis": expected, "queue": expected}
 
 
 async def ready_with(settings: Settings) -> httpx.Response:
@@ -38,7 +38,12 @@ async def ready_with(settings: Settings) -> httpx.Response:
 async def test_readyz_is_degraded_but_serving_when_redis_is_down(settings: Settings) -> None:
     response = await ready_with(settings.model_copy(update={"redis_url": CLOSED_PORT_REDIS}))
     assert response.status_code == 200
-    assert response.json() == {"status": "degraded", "database": "ok", "redis": "unreachable"}
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "redis": "unreachable",
+        "queue": "unreachable",
+    }
 
 
 async def test_readyz_is_503_when_the_database_is_down(
@@ -62,6 +67,7 @@ async def test_readyz_is_503_when_migrations_are_pending(settings: Settings, tmp
         "status": "unavailable",
         "database": "migrations_pending",
         "redis": response.json()["redis"],
+        "queue": response.json()["queue"],
     }
 
 

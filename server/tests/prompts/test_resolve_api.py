@@ -161,7 +161,12 @@ if BACKEND == "postgres":  # two replicas need a shared Redis; the embedded defa
             assert response.json()["version"] == 1
             ready = await degraded.get("/readyz")
             assert ready.status_code == 200
-            assert ready.json() == {"status": "degraded", "database": "ok", "redis": "unreachable"}
+            assert ready.json() == {
+                "status": "degraded",
+                "database": "ok",
+                "redis": "unreachable",
+                "queue": "unreachable",
+            }
             rendered = await degraded.post(f"{url}/render", json={"variables": {"x": "ok"}})
             assert rendered.json()["text"] == "v1 ok"
 

@@ -273,16 +273,17 @@ export const healthLive = <ThrowOnError extends boolean = false>(options?: Optio
 /**
  * Readyz
  *
- * Checks the database (reachable and migrated) and Redis.
+ * Checks the database (reachable and migrated), Redis and the job queue.
  *
- * Without Redis the API still serves (`degraded`, 200); without a migrated database it does not (503).
+ * Without Redis or the queue the API still serves (`degraded`, 200); without a migrated database it
+ * does not (503). `embedded` means the in-process implementation (no PF_REDIS_URL).
  */
 export const healthReady = <ThrowOnError extends boolean = false>(options?: Options<HealthReadyData, ThrowOnError>) => (options?.client ?? client).get<HealthReadyResponses, HealthReadyErrors, ThrowOnError>({ url: '/readyz', ...options });
 
 /**
  * Metrics
  *
- * Prometheus metrics: request counts and latency histograms by route template and status.
+ * Prometheus metrics: requests by route and status, job durations, failures, retries, queue depth.
  */
 export const healthMetrics = <ThrowOnError extends boolean = false>(options?: Options<HealthMetricsData, ThrowOnError>) => (options?.client ?? client).get<HealthMetricsResponses, HealthMetricsErrors, ThrowOnError>({ url: '/metrics', ...options });
 

@@ -1536,6 +1536,10 @@ export type Readiness = {
      * Redis
      */
     redis: 'ok' | 'unreachable' | 'embedded';
+    /**
+     * Queue
+     */
+    queue: 'ok' | 'unreachable' | 'embedded';
 };
 
 /**

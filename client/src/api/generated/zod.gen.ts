@@ -694,6 +694,11 @@ export const zReadiness = z.object({
         'ok',
         'unreachable',
         'embedded'
+    ]),
+    queue: z.enum([
+        'ok',
+        'unreachable',
+        'embedded'
     ])
 });
 

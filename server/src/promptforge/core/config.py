@@ -84,6 +84,13 @@ class Settings(BaseSettings):
     dataset_file_max_columns: int = Field(default=256, ge=1, le=10_000)
     dataset_item_max_bytes: int = Field(default=64 * 1024, ge=1024)
 
+    # Background jobs (core/queue.py, docs/architecture.md). `serve` runs a worker in-process unless
+    # run_worker is false (then run `promptforge worker`); without Redis it always does.
+    run_worker: bool = True
+    worker_concurrency: int = Field(default=4, ge=1, le=256)
+    # On SIGTERM a worker lets running jobs finish this long, then cancels them (they run again).
+    worker_shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=3600)
+
     # A near cache in each process in front of Redis; see docs/performance.md.
     near_cache_ttl_seconds: float = 30.0
     cors_origins: list[str] = Field(default_factory=list)

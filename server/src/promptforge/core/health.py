@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
@@ -13,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from promptforge.core.migrations import head_revision
+from promptforge.core.queue import QUEUE_DEPTH, QueueUnavailable
 
 router = APIRouter(tags=["health"])
 
@@ -25,6 +27,7 @@ class Readiness(BaseModel):
     status: Literal["ok", "degraded", "unavailable"]
     database: Literal["ok", "unreachable", "migrations_pending"]
     redis: Literal["ok", "unreachable", "embedded"]
+    queue: Literal["ok", "unreachable", "embedded"]
 
 
 @router.get("/healthz", operation_id="health-live")
@@ -49,21 +52,26 @@ async def _database_state(engine: AsyncEngine) -> str:
 
 @router.get("/readyz", operation_id="health-ready", responses={503: {"model": Readiness}})
 async def readyz(request: Request) -> JSONResponse:
-    """Checks the database (reachable and migrated) and Redis.
+    """Checks the database (reachable and migrated), Redis and the job queue.
 
-    Without Redis the API still serves (`degraded`, 200); without a migrated database it does not (503).
+    Without Redis or the queue the API still serves (`degraded`, 200); without a migrated database it
+    does not (503). `embedded` means the in-process implementation (no PF_REDIS_URL).
     """
     state = request.app.state
     database = await _database_state(state.engine)
     redis = "embedded"
     if state.settings.redis_url:
         redis = "ok" if await state.kv.ping() else "unreachable"
-    status = "unavailable" if database != "ok" else ("degraded" if redis == "unreachable" else "ok")
-    body = Readiness(status=status, database=database, redis=redis)
+    queue = "embedded" if state.queue.embedded else ("ok" if await state.queue.ping() else "unreachable")
+    degraded = "unreachable" in (redis, queue)
+    status = "unavailable" if database != "ok" else ("degraded" if degraded else "ok")
+    body = Readiness(status=status, database=database, redis=redis, queue=queue)
     return JSONResponse(body.model_dump(), status_code=503 if status == "unavailable" else 200)
 
 
 @router.get("/metrics", operation_id="health-metrics", response_class=Response)
-async def metrics() -> Response:
-    """Prometheus metrics: request counts and latency histograms by route template and status."""
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics: requests by route and status, job durations, failures, retries, queue depth."""
+    with contextlib.suppress(QueueUnavailable):  # the gauge keeps its last value; /readyz tells why
+        QUEUE_DEPTH.set(await request.app.state.queue.depth())
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
