@@ -66,6 +66,10 @@ def serve(
         log_level="warning",
         # The app reads X-Forwarded-* itself, only from PF_FORWARDED_ALLOW_IPS (core/client_address.py).
         proxy_headers=False,
+        # WebSocket keep-alive and frame bound from the same settings as /api/v1/ws (core/ws.py).
+        ws_ping_interval=settings.ws_ping_seconds,
+        ws_ping_timeout=settings.ws_ping_seconds,
+        ws_max_size=settings.ws_max_message_bytes,
     )
 
 

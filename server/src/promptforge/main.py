@@ -78,8 +78,7 @@ def create_app(
         app.state.storage = resources.storage
         app.state.resolver = PromptResolver(resources.kv, resources.sessionmaker, settings)
         app.state.renderer = Renderer(render_limits(settings), max_workers=settings.render_workers)
-        app.state.event_hub = EventHub(resources.kv, settings)
-        await app.state.event_hub.start()
+        app.state.event_hub = EventHub(app.state.kv, settings)  # subscribes on the first WebSocket
         try:
             # Embedded, this process is the only worker there is; with Redis, PF_RUN_WORKER decides.
             if settings.run_worker or resources.queue.embedded:

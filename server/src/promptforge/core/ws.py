@@ -8,6 +8,8 @@ Credentials are re-checked periodically and revocation notices (`publish_revocat
 connections of a revoked key, an ended session or a deactivated user at once, on every replica.
 
 Authentication and authorization live outside core: the route hands in a `Credential`.
+Timeouts use `asyncio.timeout`, never `wait_for`: on Python 3.11 `wait_for` can swallow a
+cancellation that races the inner call's completion, leaving a loop task that never ends.
 """
 
 from __future__ import annotations
@@ -108,7 +110,10 @@ class EventHub:
         self._tasks: list[asyncio.Task[None]] = []
         self._ready = asyncio.Event()
 
-    async def start(self) -> None:
+    def ensure_started(self) -> None:
+        """Open the subscriptions on first use: a process that never serves a WebSocket holds none."""
+        if self._tasks:
+            return
         self._tasks = [
             asyncio.create_task(self._listen(EVENTS_PATTERN, self._on_event, probe=True)),
             asyncio.create_task(self._listen(REVOCATIONS_CHANNEL, self._on_revocation)),
@@ -126,7 +131,8 @@ class EventHub:
     async def wait_ready(self, within: float = 2.0) -> bool:
         """Whether the event subscription is live (so a `subscribed` reply means events will flow)."""
         try:
-            await asyncio.wait_for(self._ready.wait(), within)
+            async with asyncio.timeout(within):
+                await self._ready.wait()
         except TimeoutError:
             return False
         return True
@@ -135,8 +141,9 @@ class EventHub:
         """Keep a subscription open, re-opening it after a store failure (events meanwhile are lost)."""
         while True:
             prober = asyncio.create_task(self._probe()) if probe else None
+            stream = self.kv.subscribe(pattern)
             try:
-                async for channel, message in self.kv.subscribe(pattern):
+                async for channel, message in stream:
                     handle(channel, message)
             except asyncio.CancelledError:
                 raise
@@ -145,6 +152,13 @@ class EventHub:
             finally:
                 if prober is not None:
                     prober.cancel()
+                # Close the subscription now (not whenever the generator is collected): an open
+                # pub/sub connection left behind by a stopped app kept the store from closing.
+                close = getattr(stream, "aclose", None)
+                if close is not None:
+                    with contextlib.suppress(Exception):
+                        async with asyncio.timeout(2.0):
+                            await close()
                 if probe:
                     self._ready.clear()
             # Revocation notices may have been missed meanwhile: re-check every credential now.
@@ -286,16 +300,18 @@ class LiveConnection:
             CLOSES.labels(str(code)).inc()
             # The close frame waits behind what the client has not read yet: give it the send
             # timeout, then let the server drop the socket.
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(
-                    self.websocket.close(code, reason), self.settings.ws_send_timeout_seconds
-                )
+            try:
+                async with asyncio.timeout(self.settings.ws_send_timeout_seconds):
+                    await self.websocket.close(code, reason)
+            except Exception as exc:  # gone meanwhile, or still not reading: the server drops the socket
+                log.warning("ws_close_failed", code=code, error=repr(exc))
 
     async def _send_loop(self) -> None:
         while True:
             frame = await self._queue.get()
             try:
-                await asyncio.wait_for(self.websocket.send_text(frame), self.settings.ws_send_timeout_seconds)
+                async with asyncio.timeout(self.settings.ws_send_timeout_seconds):
+                    await self.websocket.send_text(frame)
             except TimeoutError:
                 self.request_close(CLOSE_TOO_SLOW, "client too slow: send timed out")
                 return
@@ -327,6 +343,7 @@ class LiveConnection:
                 self.request_close(CLOSE_TOO_BIG, "message too big")
                 return
             await self._handle(text)
+            await asyncio.sleep(0)  # frames arrive in batches: let the sender drain between them
 
     async def _handle(self, text: str) -> None:
         try:
@@ -382,7 +399,8 @@ class LiveConnection:
     async def _recheck_loop(self) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._recheck.wait(), self.settings.ws_recheck_seconds)
+                async with asyncio.timeout(self.settings.ws_recheck_seconds):
+                    await self._recheck.wait()
             self._recheck.clear()
             if await self.credential.still_valid() is False:  # None: cannot tell now, keep it
                 self.request_close(CLOSE_CREDENTIALS, "credentials expired or revoked")

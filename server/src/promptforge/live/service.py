@@ -76,6 +76,7 @@ async def serve_live_events(websocket: WebSocket) -> None:
     """Check the handshake before accepting it, then serve the connection until it closes."""
     state = websocket.app.state
     hub: EventHub = state.event_hub
+    hub.ensure_started()
     authorization = websocket.headers.get("authorization")
     token = websocket.cookies.get(ACCESS_COOKIE)
     try:
