@@ -6,5 +6,29 @@ A worker can run only the jobs listed here, and enqueue refuses names not listed
 from __future__ import annotations
 
 from promptforge.core.queue import JobSpec
+from promptforge.datasets.exports import EXPORT_JOB, export_failed, run_export, unfinished_exports
+from promptforge.datasets.import_job import import_failed, run_import, unfinished_imports
+from promptforge.datasets.imports import IMPORT_JOB
 
-ALL_JOBS: list[JobSpec] = []
+# A 200 MB file parses in well under a minute; the timeout only bounds a stuck attempt. A killed
+# worker's import is picked up again once its heartbeat (touched per batch) is 15 s old.
+DATASET_IMPORT = JobSpec(
+    IMPORT_JOB,
+    run_import,
+    timeout_seconds=1800,
+    heartbeat_seconds=15,
+    retries=3,
+    on_final_failure=import_failed,
+    resume=unfinished_imports,
+)
+DATASET_EXPORT = JobSpec(
+    EXPORT_JOB,
+    run_export,
+    timeout_seconds=1800,
+    heartbeat_seconds=15,
+    retries=3,
+    on_final_failure=export_failed,
+    resume=unfinished_exports,
+)
+
+ALL_JOBS: list[JobSpec] = [DATASET_IMPORT, DATASET_EXPORT]

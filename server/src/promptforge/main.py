@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,12 +20,14 @@ from promptforge.core.docs import install_docs
 from promptforge.core.errors import install_error_handlers
 from promptforge.core.health import router as health_router
 from promptforge.core.logging import configure_logging
-from promptforge.core.middleware import RequestMiddleware
+from promptforge.core.middleware import LargeBodyRoute, RequestMiddleware
+from promptforge.core.multipart_upload import FRAMING_BYTES
 from promptforge.core.openapi_errors import document_common_errors, document_text_rules
 from promptforge.core.queue import JobSpec
 from promptforge.core.resources import open_resources
 from promptforge.core.spa import install_spa
 from promptforge.core.ws import EventHub
+from promptforge.datasets.file_routes import router as dataset_files_router
 from promptforge.datasets.routes import router as datasets_router
 from promptforge.jobs import ALL_JOBS
 from promptforge.live.routes import router as live_router
@@ -107,6 +110,14 @@ def create_app(
         RequestMiddleware,
         max_body_bytes=settings.max_body_bytes,
         proxy_trust=ProxyTrust(settings.trusted_proxies),
+        large_body_routes=[
+            # Dataset file uploads, streamed into object storage (docs/datasets.md).
+            LargeBodyRoute(
+                "POST",
+                re.compile(r"/api/v1/projects/[^/]+/datasets/[^/]+/imports"),
+                settings.dataset_max_upload_bytes + FRAMING_BYTES,
+            )
+        ],
     )
     for router in (
         prompts_router,  # first: resolve is the hot path and routes are matched in order
@@ -122,6 +133,7 @@ def create_app(
         run_providers_router,
         runs_router,
         datasets_router,
+        dataset_files_router,
         live_router,
     ):
         app.include_router(router)

@@ -241,6 +241,152 @@ export type DatasetCreate = {
 };
 
 /**
+ * DatasetExport
+ */
+export type DatasetExport = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Dataset
+     *
+     * The dataset's name
+     */
+    dataset: string;
+    /**
+     * Status
+     */
+    status: 'queued' | 'running' | 'completed' | 'failed';
+    /**
+     * Format
+     */
+    format: 'csv' | 'jsonl';
+    /**
+     * Version
+     *
+     * The dataset version exported (pinned when it was requested)
+     */
+    version: number;
+    /**
+     * Item Count
+     *
+     * Items in the file (once completed)
+     */
+    item_count: number | null;
+    /**
+     * Size Bytes
+     *
+     * The file's size (once completed)
+     */
+    size_bytes: number | null;
+    /**
+     * Message
+     *
+     * Why the export failed, or null
+     */
+    message: string | null;
+    /**
+     * Download Url
+     *
+     * Once completed: a short-lived link (S3) or the API's download route
+     */
+    download_url: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+};
+
+/**
+ * DatasetImport
+ */
+export type DatasetImport = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Dataset
+     *
+     * The dataset's name
+     */
+    dataset: string;
+    /**
+     * Status
+     */
+    status: 'queued' | 'running' | 'completed' | 'failed';
+    /**
+     * Format
+     */
+    format: 'csv' | 'jsonl' | 'json';
+    /**
+     * Strict
+     *
+     * All or nothing: any bad row fails the import and writes nothing
+     */
+    strict: boolean;
+    /**
+     * Filename
+     */
+    filename: string;
+    /**
+     * Rows Done
+     *
+     * Records read so far (good and bad)
+     */
+    rows_done: number;
+    /**
+     * Items Created
+     *
+     * Items added to the dataset (once completed)
+     */
+    items_created: number;
+    /**
+     * Error Count
+     *
+     * Rejected rows in all; `errors` lists the first 100
+     */
+    error_count: number;
+    /**
+     * Errors
+     */
+    errors: Array<ImportRowError>;
+    /**
+     * Message
+     *
+     * Why the whole import failed, or null
+     */
+    message: string | null;
+    /**
+     * Version
+     *
+     * The dataset version the import created (once completed)
+     */
+    version: number | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+};
+
+/**
  * DatasetItem
  */
 export type DatasetItem = {
@@ -328,6 +474,16 @@ export type ErrorInfo = {
      * Message
      */
     message: string;
+};
+
+/**
+ * ExportCreate
+ */
+export type ExportCreate = {
+    /**
+     * Format
+     */
+    format?: 'csv' | 'jsonl';
 };
 
 /**
@@ -421,6 +577,16 @@ export type FieldError = {
 };
 
 /**
+ * HTTPValidationError
+ */
+export type HttpValidationError = {
+    /**
+     * Detail
+     */
+    detail?: Array<ValidationError>;
+};
+
+/**
  * Health
  */
 export type Health = {
@@ -468,6 +634,22 @@ export type ImportReport = {
      * Prompts
      */
     prompts: Array<ImportOutcome>;
+};
+
+/**
+ * ImportRowError
+ */
+export type ImportRowError = {
+    /**
+     * Line
+     *
+     * The file's line where the rejected record starts (1-based)
+     */
+    line: number;
+    /**
+     * Message
+     */
+    message: string;
 };
 
 /**
@@ -835,6 +1017,20 @@ export type PageAuditEvent = {
      * Items
      */
     items: Array<AuditEvent>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[DatasetImport]
+ */
+export type PageDatasetImport = {
+    /**
+     * Items
+     */
+    items: Array<DatasetImport>;
     /**
      * Next Cursor
      */
@@ -1924,6 +2120,34 @@ export type UserCreate = {
      * Display Name
      */
     display_name: string;
+};
+
+/**
+ * ValidationError
+ */
+export type ValidationError = {
+    /**
+     * Location
+     */
+    loc: Array<string | number>;
+    /**
+     * Message
+     */
+    msg: string;
+    /**
+     * Error Type
+     */
+    type: string;
+    /**
+     * Input
+     */
+    input?: unknown;
+    /**
+     * Context
+     */
+    ctx?: {
+        [key: string]: unknown;
+    };
 };
 
 /**
@@ -6434,3 +6658,430 @@ export type DatasetItemsUpdateResponses = {
 };
 
 export type DatasetItemsUpdateResponse = DatasetItemsUpdateResponses[keyof DatasetItemsUpdateResponses];
+
+export type DatasetImportsListData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/datasets/{name}/imports';
+};
+
+export type DatasetImportsListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetImportsListError = DatasetImportsListErrors[keyof DatasetImportsListErrors];
+
+export type DatasetImportsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageDatasetImport;
+};
+
+export type DatasetImportsListResponse = DatasetImportsListResponses[keyof DatasetImportsListResponses];
+
+export type DatasetImportsCreateData = {
+    body: {
+        /**
+         * A CSV file with a header row, JSONL, or a JSON array
+         */
+        file: Blob | File;
+    };
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+    };
+    query?: {
+        /**
+         * Format
+         *
+         * csv, jsonl or json (default: by file extension)
+         */
+        format?: string | null;
+        /**
+         * Strict
+         *
+         * All or nothing: any bad row fails the whole import
+         */
+        strict?: boolean;
+    };
+    url: '/api/v1/projects/{project_id}/datasets/{name}/imports';
+};
+
+export type DatasetImportsCreateErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetImportsCreateError = DatasetImportsCreateErrors[keyof DatasetImportsCreateErrors];
+
+export type DatasetImportsCreateResponses = {
+    /**
+     * Successful Response
+     */
+    202: DatasetImport;
+};
+
+export type DatasetImportsCreateResponse = DatasetImportsCreateResponses[keyof DatasetImportsCreateResponses];
+
+export type DatasetImportsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+        /**
+         * Import Id
+         *
+         * The import's id
+         */
+        import_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/datasets/{name}/imports/{import_id}';
+};
+
+export type DatasetImportsGetErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetImportsGetError = DatasetImportsGetErrors[keyof DatasetImportsGetErrors];
+
+export type DatasetImportsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: DatasetImport;
+};
+
+export type DatasetImportsGetResponse = DatasetImportsGetResponses[keyof DatasetImportsGetResponses];
+
+export type DatasetExportsCreateData = {
+    body: ExportCreate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/datasets/{name}/exports';
+};
+
+export type DatasetExportsCreateErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetExportsCreateError = DatasetExportsCreateErrors[keyof DatasetExportsCreateErrors];
+
+export type DatasetExportsCreateResponses = {
+    /**
+     * Successful Response
+     */
+    202: DatasetExport;
+};
+
+export type DatasetExportsCreateResponse = DatasetExportsCreateResponses[keyof DatasetExportsCreateResponses];
+
+export type DatasetExportsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+        /**
+         * Export Id
+         *
+         * The export's id
+         */
+        export_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/datasets/{name}/exports/{export_id}';
+};
+
+export type DatasetExportsGetErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetExportsGetError = DatasetExportsGetErrors[keyof DatasetExportsGetErrors];
+
+export type DatasetExportsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: DatasetExport;
+};
+
+export type DatasetExportsGetResponse = DatasetExportsGetResponses[keyof DatasetExportsGetResponses];
+
+export type DatasetExportsDownloadData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Name
+         *
+         * Dataset name
+         */
+        name: string;
+        /**
+         * Export Id
+         *
+         * The export's id
+         */
+        export_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/datasets/{name}/exports/{export_id}/download';
+};
+
+export type DatasetExportsDownloadErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable
+     */
+    503: ProblemDetails;
+};
+
+export type DatasetExportsDownloadError = DatasetExportsDownloadErrors[keyof DatasetExportsDownloadErrors];
+
+export type DatasetExportsDownloadResponses = {
+    /**
+     * The file
+     */
+    200: unknown;
+};

@@ -95,6 +95,29 @@ export const zDatasetCreate = z.object({
 });
 
 /**
+ * DatasetExport
+ */
+export const zDatasetExport = z.object({
+    id: z.uuid(),
+    dataset: z.string(),
+    status: z.enum([
+        'queued',
+        'running',
+        'completed',
+        'failed'
+    ]),
+    format: z.enum(['csv', 'jsonl']),
+    version: z.int(),
+    item_count: z.int().nullable(),
+    size_bytes: z.int().nullable(),
+    message: z.string().nullable(),
+    download_url: z.string().nullable(),
+    created_at: z.iso.datetime(),
+    started_at: z.iso.datetime().nullable(),
+    finished_at: z.iso.datetime().nullable()
+});
+
+/**
  * DatasetItem
  */
 export const zDatasetItem = z.object({
@@ -129,6 +152,13 @@ export const zDeactivateRequest = z.object({
 export const zErrorInfo = z.object({
     code: z.string(),
     message: z.string()
+});
+
+/**
+ * ExportCreate
+ */
+export const zExportCreate = z.object({
+    format: z.enum(['csv', 'jsonl']).optional()
 });
 
 /**
@@ -168,6 +198,44 @@ export const zImportReport = z.object({
     mode: z.enum(['merge', 'dry-run']),
     applied: z.boolean(),
     prompts: z.array(zImportOutcome)
+});
+
+/**
+ * ImportRowError
+ */
+export const zImportRowError = z.object({
+    line: z.int(),
+    message: z.string()
+});
+
+/**
+ * DatasetImport
+ */
+export const zDatasetImport = z.object({
+    id: z.uuid(),
+    dataset: z.string(),
+    status: z.enum([
+        'queued',
+        'running',
+        'completed',
+        'failed'
+    ]),
+    format: z.enum([
+        'csv',
+        'jsonl',
+        'json'
+    ]),
+    strict: z.boolean(),
+    filename: z.string(),
+    rows_done: z.int(),
+    items_created: z.int(),
+    error_count: z.int(),
+    errors: z.array(zImportRowError),
+    message: z.string().nullable(),
+    version: z.int().nullable(),
+    created_at: z.iso.datetime(),
+    started_at: z.iso.datetime().nullable(),
+    finished_at: z.iso.datetime().nullable()
 });
 
 /**
@@ -368,6 +436,14 @@ export const zPageApiKey = z.object({
  */
 export const zPageAuditEvent = z.object({
     items: z.array(zAuditEvent),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * Page[DatasetImport]
+ */
+export const zPageDatasetImport = z.object({
+    items: z.array(zDatasetImport),
     next_cursor: z.string().nullable()
 });
 
@@ -911,6 +987,24 @@ export const zUserCreate = z.object({
     email: z.email(),
     password: z.string().min(10).max(128).regex(/^[^\x00]*$/),
     display_name: z.string().min(1).max(100).regex(/^[^\x00]*$/)
+});
+
+/**
+ * ValidationError
+ */
+export const zValidationError = z.object({
+    loc: z.array(z.union([z.string(), z.int()])),
+    msg: z.string(),
+    type: z.string(),
+    input: z.unknown().optional(),
+    ctx: z.record(z.string(), z.unknown()).optional()
+});
+
+/**
+ * HTTPValidationError
+ */
+export const zHttpValidationError = z.object({
+    detail: z.array(zValidationError).optional()
 });
 
 /**
@@ -1811,3 +1905,77 @@ export const zDatasetItemsUpdatePath = z.object({
  * Successful Response
  */
 export const zDatasetItemsUpdateResponse = zDatasetItem;
+
+export const zDatasetImportsListPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+export const zDatasetImportsListQuery = z.object({
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.uuid().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetImportsListResponse = zPageDatasetImport;
+
+export const zDatasetImportsCreateBody = z.object({
+    file: z.string()
+});
+
+export const zDatasetImportsCreatePath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+export const zDatasetImportsCreateQuery = z.object({
+    format: z.string().max(16).nullish(),
+    strict: z.boolean().optional().default(false)
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetImportsCreateResponse = zDatasetImport;
+
+export const zDatasetImportsGetPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128),
+    import_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetImportsGetResponse = zDatasetImport;
+
+export const zDatasetExportsCreateBody = zExportCreate;
+
+export const zDatasetExportsCreatePath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128)
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetExportsCreateResponse = zDatasetExport;
+
+export const zDatasetExportsGetPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128),
+    export_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zDatasetExportsGetResponse = zDatasetExport;
+
+export const zDatasetExportsDownloadPath = z.object({
+    project_id: z.uuid(),
+    name: z.string().max(128),
+    export_id: z.uuid()
+});

@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     dataset_file_max_record_bytes: int = Field(default=1024 * 1024, ge=1024)
     dataset_file_max_columns: int = Field(default=256, ge=1, le=10_000)
     dataset_item_max_bytes: int = Field(default=64 * 1024, ge=1024)
+    # One uploaded import file (docs/datasets.md): larger is 413. The import route alone may receive
+    # a body this large (core/middleware.py); every other route keeps max_body_bytes.
+    dataset_max_upload_bytes: int = Field(default=200 * 1000 * 1000, ge=1024)
 
     # Background jobs (core/queue.py, docs/architecture.md). `serve` runs a worker in-process unless
     # run_worker is false (then run `promptforge worker`); without Redis it always does.

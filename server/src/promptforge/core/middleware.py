@@ -6,8 +6,11 @@ Pure ASGI (not BaseHTTPMiddleware) because it wraps the resolve hot path.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -92,6 +95,19 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
+@dataclass(frozen=True)
+class LargeBodyRoute:
+    """A route allowed a body above max_body_bytes: it streams the body itself and counts it.
+
+    Matched by method and path before routing (this middleware runs first). Kept to the upload
+    routes that need it (dataset imports), so every other route keeps the small global limit.
+    """
+
+    method: str
+    path: re.Pattern[str]
+    max_bytes: int
+
+
 def _route_template(scope: Scope) -> str:
     route = scope.get("route")
     path = getattr(route, "path", None)
@@ -99,9 +115,16 @@ def _route_template(scope: Scope) -> str:
 
 
 class RequestMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int, proxy_trust: ProxyTrust | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        proxy_trust: ProxyTrust | None = None,
+        large_body_routes: Sequence[LargeBodyRoute] = (),
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.large_body_routes = tuple(large_body_routes)
         self.proxy_trust = proxy_trust or ProxyTrust([])
 
     def _locate_client(self, scope: Scope) -> None:
@@ -178,13 +201,24 @@ class RequestMiddleware:
             client_ip=client_ip_var.get(),
         )
 
+    def _large_body_limit(self, scope: Scope) -> int | None:
+        for route in self.large_body_routes:
+            if scope["method"] == route.method and route.path.fullmatch(scope["path"]):
+                return route.max_bytes
+        return None
+
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send, declared: bytes | None) -> None:
+        large = self._large_body_limit(scope) if self.large_body_routes else None
+        limit = self.max_body_bytes if large is None else large
         if (part := _nul_in_url(scope)) is not None:
             error = {"loc": [part], "msg": NUL_CHARACTER, "type": "unstorable_value"}
             response = problem_response(422, f"{part}: {NUL_CHARACTER}", "validation_error", errors=[error])
             await response(scope, receive, send)
-        elif declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._too_large(scope, receive, send)
+        elif declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(scope, receive, send, limit)
+        elif large is not None:
+            # Never buffered here: the route streams the body into storage and counts it as it goes.
+            await self.app(scope, receive, send)
         elif declared is None and scope["method"] in BODY_METHODS:
             # No length announced (chunked): read up to the limit here, so an oversized body is a
             # 413 rather than a parse error inside the framework, then replay what was read.
@@ -211,8 +245,7 @@ class RequestMiddleware:
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Any) -> None:
-        response = problem_response(
-            413, f"Request body is larger than {self.max_body_bytes} bytes.", "payload_too_large"
-        )
+    async def _too_large(self, scope: Scope, receive: Receive, send: Any, limit: int | None = None) -> None:
+        limit = self.max_body_bytes if limit is None else limit
+        response = problem_response(413, f"Request body is larger than {limit} bytes.", "payload_too_large")
         await response(scope, receive, send)

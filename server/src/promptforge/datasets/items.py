@@ -11,7 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from promptforge.core.db import serialize_writers, utcnow, uuid7
@@ -175,6 +175,65 @@ async def add_items_staged(
     insert_items(session, dataset_id, items, version=None, import_id=import_id)
     await session.flush()
     return len(items)
+
+
+StagedRow = tuple[dict[str, Any], Any, dict[str, Any]]  # (input, expected, metadata), already checked
+_COPY_COLUMNS = [
+    "id",
+    "dataset_id",
+    "item_id",
+    "input",
+    "expected",
+    "metadata",
+    "import_id",
+    "item_created_at",
+    "created_at",
+]
+
+
+async def stage_rows(
+    session: AsyncSession, dataset_id: uuid.UUID, import_id: uuid.UUID, rows: Sequence[StagedRow]
+) -> int:
+    """Stage a batch of parsed file rows (checked by `item_problem`), as fast as the database allows.
+
+    PostgreSQL: one COPY on the session's own connection, so the batch is part of the caller's
+    transaction; an ORM insert costs several times more per row and the import must keep up with
+    the file (docs/performance.md). SQLite: one executemany.
+    """
+    if not rows:
+        return 0
+    now = utcnow()
+    ids = ordered_ids(len(rows))
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        records = [
+            (uuid7(), dataset_id, item_id, dumps(i), dumps(e), dumps(m), import_id, now, now)
+            for item_id, (i, e, m) in zip(ids, rows, strict=True)
+        ]
+        raw = await connection.get_raw_connection()
+        driver: Any = raw.driver_connection
+        await driver.copy_records_to_table("dataset_item", records=records, columns=_COPY_COLUMNS)
+        return len(rows)
+    values = [
+        {
+            "id": uuid7(),
+            "dataset_id": dataset_id,
+            "item_id": item_id,
+            "input": i,
+            "expected": e,
+            "item_metadata": m,
+            "valid_from": None,
+            "valid_to": None,
+            "import_id": import_id,
+            "source_run_id": None,
+            "item_created_at": now,
+            "created_at": now,
+        }
+        for item_id, (i, e, m) in zip(ids, rows, strict=True)
+    ]
+    await session.execute(insert(DatasetItem), values)
+    return len(rows)
 
 
 async def publish_staged(

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from promptforge.core.db import Base, IdMixin, TimestampMixin, utcnow
@@ -60,3 +60,49 @@ class DatasetItem(IdMixin, TimestampMixin, Base):
     import_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     source_run_id: Mapped[uuid.UUID | None]
     item_created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DatasetImport(IdMixin, TimestampMixin, Base):
+    """A file import: the uploaded object, the job's progress and its outcome (datasets/imports.py)."""
+
+    __tablename__ = "dataset_import"
+    __table_args__ = (Index("ix_dataset_import_dataset_id_id", "dataset_id", "id"),)
+
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    dataset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|running|completed|failed
+    format: Mapped[str] = mapped_column(String(8))
+    strict: Mapped[bool] = mapped_column(default=False)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    object_key: Mapped[str] = mapped_column(String(1024))
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    rows_done: Mapped[int] = mapped_column(default=0)
+    items_created: Mapped[int] = mapped_column(default=0)
+    error_count: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # the first 100
+    message: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int | None]  # the dataset version the import published
+    # Changed by every attempt that starts: a batch of an older attempt still running (a worker that
+    # was presumed dead) finds another token and is rolled back, so items are written once.
+    attempt_token: Mapped[uuid.UUID | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class DatasetExport(IdMixin, TimestampMixin, Base):
+    """A file export of one dataset version, written by a job into object storage (datasets/exports.py)."""
+
+    __tablename__ = "dataset_export"
+    __table_args__ = (Index("ix_dataset_export_dataset_id_id", "dataset_id", "id"),)
+
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    dataset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    format: Mapped[str] = mapped_column(String(8))
+    version: Mapped[int]  # pinned when requested: later changes are not in the file
+    object_key: Mapped[str] = mapped_column(String(1024))
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    item_count: Mapped[int | None]
+    message: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -113,3 +113,53 @@ class DatasetItem(Schema):
     source_run_id: uuid.UUID | None = Field(description="The playground run it was copied from")
     created_at: datetime
     updated_at: datetime
+
+
+# --- file imports and exports ---------------------------------------------------------------------
+
+JobStatus = Literal["queued", "running", "completed", "failed"]
+ERRORS_SHOWN = 100
+
+
+class ImportRowError(Schema):
+    line: int = Field(description="The file's line where the rejected record starts (1-based)")
+    message: str
+
+
+class DatasetImport(Schema):
+    id: uuid.UUID
+    dataset: str = Field(description="The dataset's name")
+    status: JobStatus
+    format: Literal["csv", "jsonl", "json"]
+    strict: bool = Field(description="All or nothing: any bad row fails the import and writes nothing")
+    filename: str
+    rows_done: int = Field(description="Records read so far (good and bad)")
+    items_created: int = Field(description="Items added to the dataset (once completed)")
+    error_count: int = Field(description="Rejected rows in all; `errors` lists the first 100")
+    errors: list[ImportRowError]
+    message: str | None = Field(description="Why the whole import failed, or null")
+    version: int | None = Field(description="The dataset version the import created (once completed)")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class ExportCreate(Schema):
+    format: Literal["csv", "jsonl"] = "jsonl"
+
+
+class DatasetExport(Schema):
+    id: uuid.UUID
+    dataset: str = Field(description="The dataset's name")
+    status: JobStatus
+    format: Literal["csv", "jsonl"]
+    version: int = Field(description="The dataset version exported (pinned when it was requested)")
+    item_count: int | None = Field(description="Items in the file (once completed)")
+    size_bytes: int | None = Field(description="The file's size (once completed)")
+    message: str | None = Field(description="Why the export failed, or null")
+    download_url: str | None = Field(
+        description="Once completed: a short-lived link (S3) or the API's download route"
+    )
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
