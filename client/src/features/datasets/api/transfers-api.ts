@@ -1,48 +1,19 @@
 /**
  * File imports and exports of a dataset (jobs on the server): upload a file (multipart), read an
- * import's progress and rejected rows, start an export and read its download link.
+ * import's progress and rejected rows, start an export and read its download link. Reads use the
+ * generated SDK; the upload goes through `apiFetch` with a `FormData` body, so it streams the file,
+ * carries the CSRF header and gets the refresh-on-401 retry like every request.
  */
 import { ApiError, toApiError } from '@/api/api-error';
-import { apiFetch, apiRequest, apiUrl } from '@/api/http';
+import { datasetExportsCreate, datasetExportsGet, datasetImportsGet, datasetImportsList } from '@/api/generated/sdk.gen';
+import type { DatasetExport, DatasetImport, ImportRowError } from '@/api/generated/types.gen';
+import { apiFetch, apiUrl } from '@/api/http';
 
-export type TransferStatus = 'queued' | 'running' | 'completed' | 'failed';
-export type ImportFormat = 'csv' | 'jsonl' | 'json';
-export type ExportFormat = 'csv' | 'jsonl';
+export type { DatasetExport, DatasetImport, ImportRowError };
+export type TransferStatus = DatasetImport['status'];
+export type ExportFormat = DatasetExport['format'];
 
-export interface ImportError {
-  line: number;
-  message: string;
-}
-
-export interface DatasetImport {
-  id: string;
-  dataset: string;
-  status: TransferStatus;
-  format: string | null;
-  strict: boolean;
-  filename: string | null;
-  rows_done: number;
-  items_created: number;
-  error_count: number;
-  errors: ImportError[];
-  message: string | null;
-  /** The dataset's version the import made (from the completion event). */
-  version?: number | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
-
-export interface DatasetExport {
-  id: string;
-  status: TransferStatus;
-  format: ExportFormat;
-  version: number | null;
-  download_url: string | null;
-  message?: string | null;
-}
-
-const base = (projectId: string, name: string) => `/projects/${projectId}/datasets/${encodeURIComponent(name)}`;
+const at = (projectId: string, name: string) => ({ project_id: projectId, name });
 
 /** Upload `file` (CSV, JSONL or JSON; format from its extension) → 202 with the queued import. */
 export async function startImport(projectId: string, name: string, file: File, strict: boolean): Promise<DatasetImport> {
@@ -50,7 +21,7 @@ export async function startImport(projectId: string, name: string, file: File, s
   form.append('file', file, file.name);
   let response: Response;
   try {
-    response = await apiFetch(apiUrl(`${base(projectId, name)}/imports`, { strict: strict ? 'true' : undefined }), {
+    response = await apiFetch(apiUrl(`/projects/${projectId}/datasets/${encodeURIComponent(name)}/imports`, { strict: strict ? 'true' : undefined }), {
       method: 'POST',
       headers: { Accept: 'application/json, application/problem+json' },
       body: form,
@@ -69,18 +40,15 @@ export async function startImport(projectId: string, name: string, file: File, s
   return body as DatasetImport;
 }
 
-export const getImport = (projectId: string, name: string, importId: string, signal?: AbortSignal) =>
-  apiRequest<DatasetImport>(`${base(projectId, name)}/imports/${encodeURIComponent(importId)}`, { signal });
+export const getImport = async (projectId: string, name: string, importId: string, signal?: AbortSignal) =>
+  (await datasetImportsGet({ signal, path: { ...at(projectId, name), import_id: importId }, throwOnError: true })).data;
 
 /** The dataset's most recent import, if any (to pick up one still running after a reload). */
-export async function latestImport(projectId: string, name: string, signal?: AbortSignal): Promise<DatasetImport | null> {
-  const page = await apiRequest<{ items: DatasetImport[] } | DatasetImport[]>(`${base(projectId, name)}/imports`, { query: { limit: 1 }, signal });
-  const items = Array.isArray(page) ? page : page.items;
-  return items[0] ?? null;
-}
+export const latestImport = async (projectId: string, name: string, signal?: AbortSignal) =>
+  (await datasetImportsList({ signal, path: at(projectId, name), query: { limit: 1 }, throwOnError: true })).data.items[0] ?? null;
 
-export const startExport = (projectId: string, name: string, format: ExportFormat) =>
-  apiRequest<DatasetExport>(`${base(projectId, name)}/exports`, { method: 'POST', body: { format } });
+export const startExport = async (projectId: string, name: string, format: ExportFormat) =>
+  (await datasetExportsCreate({ path: at(projectId, name), body: { format }, throwOnError: true })).data;
 
-export const getExport = (projectId: string, name: string, exportId: string, signal?: AbortSignal) =>
-  apiRequest<DatasetExport>(`${base(projectId, name)}/exports/${encodeURIComponent(exportId)}`, { signal });
+export const getExport = async (projectId: string, name: string, exportId: string, signal?: AbortSignal) =>
+  (await datasetExportsGet({ signal, path: { ...at(projectId, name), export_id: exportId }, throwOnError: true })).data;

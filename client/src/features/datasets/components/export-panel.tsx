@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '@/api/api-error';
 import { Alert } from '@/components/alert';
@@ -14,24 +14,29 @@ const FORMATS = [
 ] as const;
 
 /**
- * Export the dataset's current version to a file: the job runs on the server; until it ends
- * its state is re-read every second (an export is short, and it announces no progress events),
- * or at once when an export event for it arrives. Then a download link.
+ * Export the dataset's current version to a file: the job runs on the server and announces its end
+ * with `dataset.export.completed` / `failed` over the WebSocket; the export is read once when it
+ * starts (it may already be done), on that event and after a reconnect, and every second only while
+ * the socket is down. Then a download link.
  */
 export function ExportPanel({ projectId, datasetName }: { projectId: string; datasetName: string }) {
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [started, setStarted] = useState<DatasetExport | null>(null);
   const start = useMutation({ mutationFn: () => startExport(projectId, datasetName, format), onSuccess: setStarted });
+  const queryClient = useQueryClient();
+  const key = ['projects', projectId, 'datasets', 'detail', datasetName, 'exports', started?.id] as const;
+  const refetch = () => void queryClient.refetchQueries({ queryKey: key });
+  const live = useProjectEvents(projectId, {
+    onEvent: (event) => {
+      if (event.event.startsWith('dataset.export.') && started && event.data.export_id === started.id) refetch();
+    },
+    onLive: () => started && refetch(),
+  });
   const job = useQuery({
-    queryKey: ['projects', projectId, 'datasets', 'detail', datasetName, 'exports', started?.id],
+    queryKey: key,
     queryFn: ({ signal }) => getExport(projectId, datasetName, started!.id, signal),
     enabled: started !== null && started.status !== 'completed' && started.status !== 'failed',
-    refetchInterval: (query) => (query.state.data?.status === 'completed' || query.state.data?.status === 'failed' ? false : POLL_MS),
-  });
-  useProjectEvents(projectId, {
-    onEvent: (event) => {
-      if (event.event.startsWith('dataset.export.') && started && event.data.export_id === started.id) void job.refetch();
-    },
+    refetchInterval: (query) => (live === 'live' || query.state.data?.status === 'completed' || query.state.data?.status === 'failed' ? false : POLL_MS),
   });
   const current = job.data ?? started;
   const running = start.isPending || (current !== null && current.status !== 'completed' && current.status !== 'failed');
