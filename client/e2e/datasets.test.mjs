@@ -158,8 +158,7 @@ describe('datasets', { timeout: 300_000 }, () => {
     const rejected = progress.getByRole('list', { name: 'Rejected rows' });
     await expectText(rejected, 'line 3');
     assert.equal(await rejected.getByRole('listitem').count(), 1);
-    await page.getByRole('heading', { name: 'Upload a file' }).scrollIntoViewIfNeeded();
-    await page.evaluate(() => window.scrollBy(0, -60));
+    await progress.evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await screenshot(page, 'dataset-import');
     // Progress came over the WebSocket: the import was read once, for its rejected rows.
     assert.ok(importGets.length <= 2, `the import was polled: ${importGets.length} GETs`);
