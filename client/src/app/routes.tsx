@@ -4,6 +4,8 @@ import { ApiKeysPage } from '@/features/api-keys/components/api-keys-page';
 import { AccountPage } from '@/features/auth/components/account-page';
 import { SignInPage } from '@/features/auth/components/sign-in-page';
 import { SignUpPage } from '@/features/auth/components/sign-up-page';
+import { DatasetPage } from '@/features/datasets/components/dataset-page';
+import { DatasetsListPage } from '@/features/datasets/components/datasets-list-page';
 import { PromptsListPage } from '@/features/prompts/components/prompts-list-page';
 import { ProvidersPage } from '@/features/providers/components/providers-page';
 import { AuditLogPage } from '@/features/workspaces/components/audit-log-page';
@@ -43,7 +45,8 @@ export const routes: RouteObject[] = [
             path: 'playground',
             lazy: async () => ({ Component: (await import('@/features/playground/components/playground-page')).PlaygroundPage }),
           },
-          { path: 'datasets', element: <ComingSoon title="Datasets" /> },
+          { path: 'datasets', element: <DatasetsListPage /> },
+          { path: 'datasets/:datasetName', element: <DatasetPage /> },
           { path: 'evaluations', element: <ComingSoon title="Evaluations" /> },
           {
             path: 'settings',

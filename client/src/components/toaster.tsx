@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { useToastStore } from '@/stores/toast-store';
 import { cn } from '@/lib/cn';
 
@@ -15,7 +16,17 @@ export function Toaster() {
             t.tone === 'success' ? 'bg-emerald-50 text-emerald-900 ring-emerald-200' : 'bg-red-50 text-red-900 ring-red-200',
           )}
         >
-          <span>{t.message}</span>
+          <span>
+            {t.message}
+            {t.link && (
+              <>
+                {' '}
+                <Link to={t.link.to} className="font-medium underline" onClick={() => dismiss(t.id)}>
+                  {t.link.label}
+                </Link>
+              </>
+            )}
+          </span>
           <button type="button" className="text-xs opacity-70 hover:opacity-100" onClick={() => dismiss(t.id)} aria-label="Dismiss notification">
             ✕
           </button>

@@ -6,5 +6,7 @@ export const paths = {
   prompts: (workspaceId: string, projectId: string) => `/w/${workspaceId}/p/${projectId}/prompts`,
   newPrompt: (workspaceId: string, projectId: string) => `/w/${workspaceId}/p/${projectId}/prompts/new`,
   prompt: (workspaceId: string, projectId: string, name: string) => `/w/${workspaceId}/p/${projectId}/prompts/${encodeURIComponent(name)}`,
+  datasets: (workspaceId: string, projectId: string) => `/w/${workspaceId}/p/${projectId}/datasets`,
+  dataset: (workspaceId: string, projectId: string, name: string) => `/w/${workspaceId}/p/${projectId}/datasets/${encodeURIComponent(name)}`,
   settings: (workspaceId: string, projectId: string, tab = 'members') => `/w/${workspaceId}/p/${projectId}/settings/${tab}`,
 };

@@ -282,3 +282,54 @@ describe('PlaygroundPage', () => {
     expect(screen.getByRole('button', { name: 'Run' })).toBeDisabled();
   });
 });
+
+describe('Add to dataset', () => {
+  it('adds a completed run from the history to a new dataset; a taken name shows at the field', async () => {
+    const created: unknown[] = [];
+    const fromRun: { name: string; body: unknown }[] = [];
+    server.use(
+      ...baseHandlers({ runs: [run('r9', 'Bonjour'), run('r8', '', { status: 'failed', output: null })] }),
+      http.get(`*/api/v1/projects/${PID}/datasets`, () =>
+        HttpResponse.json({ items: [{ id: 'd1', project_id: PID, name: 'existing', description: '', item_count: 2, version: 2, created_at: 'x', updated_at: 'x' }], next_cursor: null }),
+      ),
+      http.post(`*/api/v1/projects/${PID}/datasets`, async ({ request }) => {
+        const body = (await request.json()) as { name: string };
+        created.push(body);
+        if (body.name === 'existing') {
+          return HttpResponse.json({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'exists', code: 'dataset_exists' }, { status: 409, headers: { 'Content-Type': 'application/problem+json' } });
+        }
+        return HttpResponse.json({ id: 'd2', project_id: PID, name: body.name, description: '', item_count: 0, version: 0, created_at: 'x', updated_at: 'x' }, { status: 201 });
+      }),
+      http.post(`*/api/v1/projects/${PID}/datasets/:name/items/from-run`, async ({ request, params }) => {
+        fromRun.push({ name: String(params.name), body: await request.json() });
+        return HttpResponse.json({ id: 'i1', input: {}, expected: 'Bonjour', metadata: {}, version: 1, source_run_id: 'r9', created_at: 'x', updated_at: 'x' }, { status: 201 });
+      }),
+    );
+    const user = userEvent.setup();
+    renderPage();
+    const history = await screen.findByRole('table', { name: 'Runs' });
+    const buttons = await within(history).findAllByRole('button', { name: /to a dataset$/ });
+    expect(buttons).toHaveLength(1); // the failed run has nothing to copy
+    await user.click(buttons[0]!);
+    const dialog = await screen.findByRole('dialog', { name: 'Add run to a dataset' });
+    const picker = await within(dialog).findByRole('combobox', { name: 'Dataset' });
+    await user.selectOptions(picker, 'New dataset…');
+    await user.type(within(dialog).getByLabelText('New dataset name'), 'existing');
+    await user.click(within(dialog).getByRole('button', { name: 'Add to dataset' }));
+    expect(await within(dialog).findByText('A dataset with this name already exists: pick it from the list.')).toBeInTheDocument();
+    await user.clear(within(dialog).getByLabelText('New dataset name'));
+    await user.type(within(dialog).getByLabelText('New dataset name'), 'fresh');
+    await user.click(within(dialog).getByRole('button', { name: 'Add to dataset' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(created).toEqual([{ name: 'existing', description: '' }, { name: 'fresh', description: '' }]);
+    expect(fromRun).toEqual([{ name: 'fresh', body: { run_id: 'r9' } }]);
+  });
+
+  it('is not offered to viewers', async () => {
+    server.use(...baseHandlers({ role: 'viewer', runs: [run('r9', 'Bonjour')] }));
+    renderPage();
+    const history = await screen.findByRole('table', { name: 'Runs' });
+    await within(history).findByText('Bonjour');
+    expect(within(history).queryByRole('button', { name: /to a dataset$/ })).not.toBeInTheDocument();
+  });
+});

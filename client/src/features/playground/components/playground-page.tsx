@@ -33,6 +33,7 @@ import {
   type ParamsForm,
   type Variant,
 } from '../lib/variants';
+import { AddToDatasetDialog } from './add-to-dataset-dialog';
 import { RunHistory } from './run-history';
 import { VariablesForm } from './variables-form';
 import { VariantCard } from './variant-card';
@@ -67,6 +68,7 @@ export function PlaygroundPage() {
   const [paramErrors, setParamErrors] = useState<Record<string, Partial<Record<keyof ParamsForm, string>>>>({});
   const [saveOpen, setSaveOpen] = useState(false);
   const [commitMessage, setCommitMessage] = useState('');
+  const [datasetRunId, setDatasetRunId] = useState<string | null>(null);
   const { runs, running, start, stop } = useVariantRuns(projectId);
 
   const providerList = useMemo(() => providers.data?.items ?? [], [providers.data]);
@@ -300,6 +302,7 @@ export function PlaygroundPage() {
               paramErrors={paramErrors[variant.id] ?? {}}
               onChange={(next) => setVariants((all) => all.map((v) => (v.id === next.id ? next : v)))}
               onRemove={variants.length > 1 && !running ? () => setVariants((all) => all.filter((v) => v.id !== variant.id)) : undefined}
+              onAddToDataset={canRun ? setDatasetRunId : undefined}
             />
           ))}
         </div>
@@ -307,7 +310,8 @@ export function PlaygroundPage() {
 
       {chartBars.length > 0 && <VariantChart bars={chartBars} formatLatency={formatMs} formatCost={formatCost} />}
 
-      <RunHistory key={promptName} projectId={projectId} promptNames={(prompts.data?.items ?? []).map((p) => p.name)} initialPrompt={promptName} />
+      <RunHistory key={promptName} projectId={projectId} promptNames={(prompts.data?.items ?? []).map((p) => p.name)} initialPrompt={promptName} onAddToDataset={canRun ? setDatasetRunId : undefined} />
+      <AddToDatasetDialog workspaceId={workspaceId} projectId={projectId} runId={datasetRunId} onClose={() => setDatasetRunId(null)} />
 
       <Dialog
         open={saveOpen}

@@ -17,7 +17,18 @@ const STATUS_TONE: Record<RunStatus, 'gray' | 'indigo' | 'green' | 'red' | 'ambe
 };
 
 /** The project's runs, newest first, filtered by prompt, a page at a time. */
-export function RunHistory({ projectId, promptNames, initialPrompt = '' }: { projectId: string; promptNames: string[]; initialPrompt?: string }) {
+export function RunHistory({
+  projectId,
+  promptNames,
+  initialPrompt = '',
+  onAddToDataset,
+}: {
+  projectId: string;
+  promptNames: string[];
+  initialPrompt?: string;
+  /** Offered on completed runs (editors): save the run as a dataset item. */
+  onAddToDataset?: (runId: string) => void;
+}) {
   const [prompt, setPrompt] = useState(initialPrompt);
   const runs = useInfiniteQuery(runsInfiniteQueryOptions(projectId, { prompt }));
   const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
@@ -56,6 +67,11 @@ export function RunHistory({ projectId, promptNames, initialPrompt = '' }: { pro
                 <th scope="col" className="px-3 py-2 text-right">Latency</th>
                 <th scope="col" className="px-3 py-2 text-right">TTFT</th>
                 <th scope="col" className="px-3 py-2">Output</th>
+                {onAddToDataset && (
+                  <th scope="col" className="px-3 py-2">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -80,6 +96,15 @@ export function RunHistory({ projectId, promptNames, initialPrompt = '' }: { pro
                   <td className="max-w-72 truncate px-3 py-2 font-mono text-xs text-slate-600" title={run.output ?? run.error?.message ?? ''}>
                     {run.output ?? run.error?.message ?? '—'}
                   </td>
+                  {onAddToDataset && (
+                    <td className="px-3 py-2 whitespace-nowrap">
+                      {run.status === 'completed' && (
+                        <Button variant="ghost" size="sm" onClick={() => onAddToDataset(run.id)} aria-label={`Add run of ${formatDateTime(run.created_at)} to a dataset`}>
+                          Add to dataset
+                        </Button>
+                      )}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

@@ -16,13 +16,15 @@ export interface VariantCardProps {
   paramErrors: Partial<Record<keyof ParamsForm, string>>;
   onChange: (variant: Variant) => void;
   onRemove?: () => void;
+  /** Offered on a completed run (editors): save it as a dataset item. */
+  onAddToDataset?: (runId: string) => void;
 }
 
 const STATUS_TONE = { streaming: 'indigo', completed: 'green', failed: 'red', cancelled: 'amber' } as const;
 const STATUS_TEXT = { streaming: 'Streaming…', completed: 'Completed', failed: 'Failed', cancelled: 'Stopped' } as const;
 
 /** One column of the comparison: what to run (source × provider × model × parameters) and its result. */
-export function VariantCard({ index, variant, sources, providers, result, paramErrors, onChange, onRemove }: VariantCardProps) {
+export function VariantCard({ index, variant, sources, providers, result, paramErrors, onChange, onRemove, onAddToDataset }: VariantCardProps) {
   const name = `Variant ${index + 1}`;
   const headingId = useId();
   const listId = useId();
@@ -126,6 +128,11 @@ export function VariantCard({ index, variant, sources, providers, result, paramE
             <dt className="text-slate-500">Time to first token</dt>
             <dd className="font-medium">{formatMs(run.time_to_first_token_ms)}</dd>
           </dl>
+        )}
+        {run && result?.status === 'completed' && onAddToDataset && (
+          <Button variant="secondary" size="sm" className="self-start" onClick={() => onAddToDataset(run.id)} aria-label={`Add the run of ${name.toLowerCase()} to a dataset`}>
+            Add to dataset
+          </Button>
         )}
       </div>
     </section>

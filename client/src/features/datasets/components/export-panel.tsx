@@ -1,0 +1,70 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { errorMessage } from '@/api/api-error';
+import { Alert } from '@/components/alert';
+import { Button } from '@/components/button';
+import { SelectField } from '@/components/form-field';
+import { useProjectEvents } from '@/hooks/use-project-events';
+import { getExport, startExport, type DatasetExport, type ExportFormat } from '../api/transfers-api';
+
+const POLL_MS = 1000;
+const FORMATS = [
+  { value: 'csv', label: 'CSV (promptfoo columns)' },
+  { value: 'jsonl', label: 'JSONL (one item per line)' },
+] as const;
+
+/**
+ * Export the dataset's current version to a file: the job runs on the server and announces its end
+ * with `dataset.export.completed` / `failed` over the WebSocket; the export is read once when it
+ * starts (it may already be done), on that event and after a reconnect, and every second only while
+ * the socket is down. Then a download link.
+ */
+export function ExportPanel({ projectId, datasetName }: { projectId: string; datasetName: string }) {
+  const [format, setFormat] = useState<ExportFormat>('csv');
+  const [started, setStarted] = useState<DatasetExport | null>(null);
+  const start = useMutation({ mutationFn: () => startExport(projectId, datasetName, format), onSuccess: setStarted });
+  const queryClient = useQueryClient();
+  const key = ['projects', projectId, 'datasets', 'detail', datasetName, 'exports', started?.id] as const;
+  const refetch = () => void queryClient.refetchQueries({ queryKey: key });
+  const live = useProjectEvents(projectId, {
+    onEvent: (event) => {
+      if (event.event.startsWith('dataset.export.') && started && event.data.export_id === started.id) refetch();
+    },
+    onLive: () => started && refetch(),
+  });
+  const job = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => getExport(projectId, datasetName, started!.id, signal),
+    enabled: started !== null && started.status !== 'completed' && started.status !== 'failed',
+    refetchInterval: (query) => (live === 'live' || query.state.data?.status === 'completed' || query.state.data?.status === 'failed' ? false : POLL_MS),
+  });
+  const current = job.data ?? started;
+  const running = start.isPending || (current !== null && current.status !== 'completed' && current.status !== 'failed');
+
+  return (
+    <section aria-labelledby="export-heading" className="space-y-3">
+      <h2 id="export-heading" className="text-base font-semibold text-slate-900">
+        Export
+      </h2>
+      <div className="flex flex-wrap items-end gap-3">
+        <SelectField label="Export format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)} options={FORMATS} containerClassName="w-64" disabled={running} />
+        <Button variant="secondary" onClick={() => start.mutate()} loading={running}>
+          {running ? 'Exporting…' : 'Export'}
+        </Button>
+        {current?.status === 'completed' && current.download_url && (
+          <a href={current.download_url} download className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
+            Download {current.format.toUpperCase()}
+          </a>
+        )}
+      </div>
+      {start.isError && <Alert>{errorMessage(start.error)}</Alert>}
+      {job.isError && <Alert>{errorMessage(job.error)}</Alert>}
+      {current?.status === 'failed' && <Alert title="The export failed.">{current.message ?? 'Try again.'}</Alert>}
+      {current?.status === 'completed' && (
+        <p className="text-xs text-slate-500" role="status">
+          Export ready{typeof current.version === 'number' ? ` (version ${current.version})` : ''}. The link is short-lived: export again if it expired.
+        </p>
+      )}
+    </section>
+  );
+}
