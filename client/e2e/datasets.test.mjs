@@ -176,7 +176,7 @@ describe('datasets', { timeout: 300_000 }, () => {
     await expectText(itemsTable(), `Hello Row ${GOOD_ROWS}`);
     await page.getByRole('button', { name: 'Previous' }).click();
     await expectText(page.getByRole('navigation', { name: 'Item pages' }), 'page 1');
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate(() => globalThis.scrollTo(0, 0));
     await screenshot(page, 'dataset-items');
 
     // Version 1: the item as first added (before the edit and the import).
