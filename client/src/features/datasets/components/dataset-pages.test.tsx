@@ -247,12 +247,12 @@ describe('DatasetPage', () => {
     expect(uploaded).toEqual({ strict: null, file: 'name,__expected\nAda,Hi Ada\n,oops\nBob,Hi Bob\n' });
     expect(within(progress).getByText('Queued')).toBeInTheDocument();
 
-    liveEvents.emit('dataset.import.progress', { import_id: 'imp1', dataset: 'greetings', rows_done: 2, items_created: 1, error_count: 1 });
+    liveEvents.emit('dataset.import.progress', { import_id: 'imp1', dataset: 'greetings', rows_done: 2, items_created: 1, error_count: 1, bytes_done: 30, size_bytes: 40 });
     await waitFor(() => expect(within(progress).getByTestId('rows-done')).toHaveTextContent('2'));
     expect(within(progress).getByText('Importing')).toBeInTheDocument();
     expect(within(progress).getByTestId('items-created')).toHaveTextContent('1');
     expect(within(progress).getByTestId('error-count')).toHaveTextContent('1');
-    expect(within(progress).getByRole('progressbar')).not.toHaveAttribute('aria-valuenow');
+    expect(within(progress).getByRole('progressbar')).toHaveAttribute('aria-valuenow', '75'); // bytes parsed of the file
     // Another import's events and an out-of-order older count change nothing.
     liveEvents.emit('dataset.import.progress', { import_id: 'other', dataset: 'greetings', rows_done: 99, items_created: 99, error_count: 0 });
     liveEvents.emit('dataset.import.progress', { import_id: 'imp1', dataset: 'greetings', rows_done: 1, items_created: 0, error_count: 0 });

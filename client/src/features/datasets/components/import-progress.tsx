@@ -13,12 +13,13 @@ const n = (value: number) => value.toLocaleString();
 
 /**
  * One import as it goes: a progress bar with rows read, items created and rejected rows, then the
- * outcome and the rejected rows by line. The total is unknown until the file is parsed, so the bar
- * is indeterminate while running.
+ * outcome and the rejected rows by line. The row total is unknown until the file is parsed, so the
+ * bar follows the bytes of the file parsed so far (bytes_done / size_bytes).
  */
 export function ImportProgress({ imp }: { imp: DatasetImport }) {
   const status = STATUS[imp.status];
   const done = imp.status === 'completed' || imp.status === 'failed';
+  const percent = done ? 100 : imp.size_bytes > 0 ? Math.min(99, Math.floor((100 * imp.bytes_done) / imp.size_bytes)) : 0;
   return (
     <section aria-label="Import progress" className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -33,7 +34,7 @@ export function ImportProgress({ imp }: { imp: DatasetImport }) {
         aria-label="Import progress"
         aria-valuemin={0}
         aria-valuemax={100}
-        aria-valuenow={done ? 100 : undefined}
+        aria-valuenow={percent}
         aria-valuetext={`${n(imp.rows_done)} rows read`}
         className="h-2 overflow-hidden rounded-full bg-slate-100"
       >
@@ -43,8 +44,9 @@ export function ImportProgress({ imp }: { imp: DatasetImport }) {
               ? 'h-full w-full bg-red-500'
               : done
                 ? 'h-full w-full bg-emerald-500 transition-all'
-                : 'h-full w-1/3 animate-pulse rounded-full bg-indigo-500'
+                : 'h-full rounded-full bg-indigo-500 transition-all'
           }
+          style={done ? undefined : { width: `${percent}%` }}
         />
       </div>
       <dl aria-label="Import counts" className="grid grid-cols-3 gap-2 text-sm">
