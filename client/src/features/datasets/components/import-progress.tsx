@@ -19,7 +19,7 @@ const n = (value: number) => value.toLocaleString();
 export function ImportProgress({ imp }: { imp: DatasetImport }) {
   const status = STATUS[imp.status];
   const done = imp.status === 'completed' || imp.status === 'failed';
-  const percent = done ? 100 : imp.size_bytes > 0 ? Math.min(99, Math.floor((100 * imp.bytes_done) / imp.size_bytes)) : 0;
+  const percent = done ? 100 : imp.size_bytes > 0 ? Math.min(99, Math.floor((100 * (imp.bytes_done || 0)) / imp.size_bytes)) : 0;
   return (
     <section aria-label="Import progress" className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200">
       <div className="flex flex-wrap items-center justify-between gap-2">

@@ -25,8 +25,8 @@ export function applyImportEvent(current: DatasetImport, event: ProjectEvent): D
     rows_done: Math.max(current.rows_done, count(event.data.rows_done, current.rows_done)),
     items_created: Math.max(current.items_created, count(event.data.items_created, current.items_created)),
     error_count: Math.max(current.error_count, count(event.data.error_count, current.error_count)),
-    bytes_done: Math.max(current.bytes_done, count(event.data.bytes_done, current.bytes_done)),
-    size_bytes: count(event.data.size_bytes, current.size_bytes),
+    bytes_done: Math.max(count(current.bytes_done, 0), count(event.data.bytes_done, 0)),
+    size_bytes: count(event.data.size_bytes, count(current.size_bytes, 0)),
   };
   switch (event.event) {
     case 'dataset.import.progress':
