@@ -33,7 +33,9 @@ def stack(postgres: PrivatePostgres, redis: PrivateRedis, tmp_path: Path) -> Ite
     asyncio.run(_admin(postgres, f'CREATE DATABASE "{database}"'))
     url = postgres.url.rsplit("/", 1)[0] + f"/{database}"
     env = {"PF_RUN_WORKER": "false", "PF_DATA_DIR": str(tmp_path / "data")}
-    api = ApiServer(url, redis.url, env=env)
+    # A Redis database of its own: the session's api (another database) serves the default queue
+    # name on db 0, and its in-process worker would take this import's job.
+    api = ApiServer(url, redis.url.rsplit("/", 1)[0] + "/3", env=env)
     yield api
     api.close()
 
