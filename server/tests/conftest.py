@@ -18,6 +18,7 @@ from alembic import command
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from fake_llm import fake_llm  # noqa: F401  (the local provider server fixture)
 from promptforge.auth import service as auth_service
@@ -110,12 +111,22 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
         return
     application: FastAPI = request.getfixturevalue("app")
     tables = [t.name for t in Base.metadata.sorted_tables]
-    async with application.state.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            await conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
-        else:
-            for table in reversed(tables):
-                await conn.execute(text(f'DELETE FROM "{table}"'))
+    # A background job the test started (an import, an evaluation) may still be writing: its row
+    # locks and the TRUNCATE's table locks can deadlock. PostgreSQL aborts one side; the job copes
+    # with its rows being gone, and the cleanup simply tries again.
+    for attempt in range(5):
+        try:
+            async with application.state.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    await conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
+                else:
+                    for table in reversed(tables):
+                        await conn.execute(text(f'DELETE FROM "{table}"'))
+            break
+        except DBAPIError as exc:
+            if attempt == 4 or "deadlock" not in str(exc).lower():
+                raise
+            await asyncio.sleep(0.1)
     kv = application.state.kv
     if isinstance(kv, RedisStore):
         keys = [k async for k in kv.client.scan_iter(f"{kv.prefix}*")]
