@@ -1,0 +1,1 @@
+"""Evaluations: prompt variants × models over a dataset, graded by promptfoo-style assertions."""
