@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     # a body this large (core/middleware.py); every other route keeps max_body_bytes.
     dataset_max_upload_bytes: int = Field(default=200 * 1000 * 1000, ge=1024)
 
+    # Evaluations (docs/evaluations.md): the most results (dataset items x variants) one may have.
+    eval_max_results: int = Field(default=200_000, ge=1)
+
     # Background jobs (core/queue.py, docs/architecture.md). `serve` runs a worker in-process unless
     # run_worker is false (then run `promptforge worker`); without Redis it always does.
     run_worker: bool = True
