@@ -29,6 +29,7 @@ from promptforge.core.spa import install_spa
 from promptforge.core.ws import EventHub
 from promptforge.datasets.file_routes import router as dataset_files_router
 from promptforge.datasets.routes import router as datasets_router
+from promptforge.evaluations.routes import router as evaluations_router
 from promptforge.jobs import ALL_JOBS
 from promptforge.live.routes import router as live_router
 from promptforge.prompts.resolve import PromptResolver
@@ -54,6 +55,7 @@ OPENAPI_TAGS = [
     {"name": "providers", "description": "LLM provider connections (OpenAI, Anthropic, compatible, echo)."},
     {"name": "runs", "description": "Playground runs against a provider, streamed or not."},
     {"name": "datasets", "description": "Datasets of test cases and their items, with history by version."},
+    {"name": "evaluations", "description": "Prompt variants run over a dataset and graded by assertions."},
     {"name": "health", "description": "Liveness, readiness and metrics."},
 ]
 
@@ -131,6 +133,7 @@ def create_app(
         runs_router,
         datasets_router,
         dataset_files_router,
+        evaluations_router,
         live_router,
     ):
         app.include_router(router)

@@ -176,12 +176,15 @@ class CellRunner:
             cost_usd=answer.cost_usd,
         )
         grade = await grade_case([*self.specs, *item.specs], case, item.threshold, self.calls, self.resources.renderer)
+        error = None
+        if grade.status == "error":  # an assertion could not be evaluated (e.g. its judge failed)
+            error = {"code": "assertion_error", "message": storable(grade.reason)[:2000]}
         return self._row(
             cell,
             status=grade.status,
             score=grade.score,
             assertions=[a.as_json() for a in grade.assertions],
-            grading_cost_usd=grade.cost_usd,
-            error=grade.error,
+            grading_cost_usd=grade.grading_cost_usd,
+            error=error,
             **call,
         )
