@@ -29,6 +29,10 @@ which must never reach a Prompt-Forge client:
     error-json      400 with a JSON error whose message is harmless and whose other fields are not
     redirect-away   307 to the same path on http://localhost:<port> (another host, same server)
     redirect-same   307 to the same path on this origin (followed)
+
+In-flight accounting: `fake.in_flight` is the number of chat/messages/embeddings requests being
+served right now (from the request's arrival until its last response byte, streams included) and
+`fake.max_in_flight` the highest it has been since `fake.reset_in_flight()`.
 """
 
 from __future__ import annotations
@@ -75,6 +79,22 @@ class FakeLLM:
     requests: list[dict[str, Any]] = field(default_factory=list)
     attempts: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    in_flight: int = 0
+    max_in_flight: int = 0
+
+    def reset_in_flight(self) -> None:
+        """Start a new high-water mark (the current in-flight count is kept: requests still run)."""
+        with self.lock:
+            self.max_in_flight = self.in_flight
+
+    def _enter_flight(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave_flight(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
 
     @property
     def openai_url(self) -> str:
@@ -208,7 +228,7 @@ def _sse(data: dict[str, Any], event: str | None = None) -> bytes:
     return f"{head}data: {json.dumps(data)}\n\n".encode()
 
 
-def build_app(fake: FakeLLM) -> Starlette:
+def build_app(fake: FakeLLM) -> Any:
     async def openai_chat(request: Request) -> Response:
         body = await request.json()
         seen = fake.record(request, body)
@@ -413,7 +433,7 @@ def build_app(fake: FakeLLM) -> Starlette:
             return Response(status_code=307, headers={"location": f"http://{host}:{fake.port}/{rest}"})
         return JSONResponse({"error": {"message": "no such mode"}}, status_code=404)
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/v1/chat/completions", openai_chat, methods=["POST"]),
             Route("/v1/messages", anthropic_messages, methods=["POST"]),
@@ -421,6 +441,28 @@ def build_app(fake: FakeLLM) -> Starlette:
             Route("/{mode}/{rest:path}", misbehaving, methods=["GET", "POST"]),
         ]
     )
+    return _CountInFlight(app, fake)
+
+
+MODEL_CALL_PATHS = ("/chat/completions", "/messages", "/embeddings")
+
+
+class _CountInFlight:
+    """ASGI wrapper counting model calls for the whole exchange: a streamed answer is in flight
+    until its last byte, which a counter inside the handler would miss."""
+
+    def __init__(self, app: Any, fake: FakeLLM) -> None:
+        self.app, self.fake = app, fake
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).endswith(MODEL_CALL_PATHS):
+            await self.app(scope, receive, send)
+            return
+        self.fake._enter_flight()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.fake._leave_flight()
 
 
 class ServerThread:
