@@ -31,7 +31,14 @@ class Setup:
         return {
             "name": "nightly",
             "dataset": {"name": self.dataset},
-            "variants": [{"name": "v1", "prompt": {"name": self.prompt}, "provider_id": self.provider_id, "model": model}],
+            "variants": [
+                {
+                    "name": "v1",
+                    "prompt": {"name": self.prompt},
+                    "provider_id": self.provider_id,
+                    "model": model,
+                }
+            ],
             "assertions": [{"type": "icontains", "value": "{{ q }}"}],
             **fields,
         }
@@ -87,7 +94,9 @@ async def evaluation_setup(
     """A text prompt (v1), a dataset holding `items` (default: 3 questions), an OpenAI connection."""
     project = f"/api/v1/projects/{owner.project_id}"
     prompt = f"p-{secrets.token_hex(3)}"
-    created = await owner.client.post(f"{project}/prompts", json={"name": prompt, "kind": "text", "template": template})
+    created = await owner.client.post(
+        f"{project}/prompts", json={"name": prompt, "kind": "text", "template": template}
+    )
     assert created.status_code == 201, created.text
     dataset = f"ds-{secrets.token_hex(3)}"
     made = await owner.client.post(f"{project}/datasets", json={"name": dataset})

@@ -13,11 +13,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import uvicorn
+from eval_setup import evaluation_setup, questions
 from fastapi import FastAPI
 from websockets.asyncio.client import connect as ws_connect
 
 from conftest import Factory
-from eval_setup import evaluation_setup, questions
 from fake_llm import FakeLLM, connect
 from promptforge.auth.dependencies import ACCESS_COOKIE
 
@@ -28,7 +28,7 @@ def unique(prefix: str) -> str:
 
 async def test_a_run_completes_with_counts_and_a_summary(factory: Factory, fake_llm: FakeLLM) -> None:
     owner = await factory.account()
-    items = questions(3) + [{"input": {"q": "the odd one"}, "expected": "contains: not in the answer"}]
+    items = [*questions(3), {"input": {"q": "the odd one"}, "expected": "contains: not in the answer"}]
     setup = await evaluation_setup(owner, fake_llm, items=items)
     created = await setup.create()
     finished = await setup.wait(created["id"])
@@ -88,7 +88,7 @@ async def test_item_errors_do_not_stop_the_run(factory: Factory, fake_llm: FakeL
     assert finished["status"] == "completed"
     # v1: 2 passed + 1 render error; broken: 2 provider errors + 1 render error
     assert finished["progress"] == {"done": 6, "total": 6, "passed": 2, "failed": 0, "errors": 4}
-    results = (await owner.client.get(f"{setup.url}/{created['id']}/results", params={"status": "error"}))
+    results = await owner.client.get(f"{setup.url}/{created['id']}/results", params={"status": "error"})
     if results.status_code == 200:  # the read side's route, when merged
         errors = results.json()["items"]
         codes = {r["error"]["code"] for r in errors}
@@ -137,10 +137,14 @@ async def test_retry_errors_reruns_only_error_cells(factory: Factory, fake_llm: 
     owner = await factory.account()
     setup = await evaluation_setup(owner, fake_llm)
     # a second connection that fails (400, not retried) until it is pointed at the right place
-    broken = await connect(owner, "openai", fake_llm, base_url=fake_llm.misbehaving_url("openai", "error-json"))
+    broken = await connect(
+        owner, "openai", fake_llm, base_url=fake_llm.misbehaving_url("openai", "error-json")
+    )
     good_model, flaky_model = unique("good"), unique("flaky")
     body = setup.body(model=good_model)
-    body["variants"].append({"name": "flaky", "prompt": {"name": setup.prompt}, "provider_id": broken["id"], "model": flaky_model})
+    body["variants"].append(
+        {"name": "flaky", "prompt": {"name": setup.prompt}, "provider_id": broken["id"], "model": flaky_model}
+    )
     created = (await owner.client.post(setup.url, json=body)).json()
     first = await setup.wait(created["id"])
     assert first["progress"] == {"done": 6, "total": 6, "passed": 3, "failed": 0, "errors": 3}
@@ -189,7 +193,9 @@ async def test_progress_and_completion_arrive_over_the_websocket(
     async with serve(app) as port:
         origin = f"http://127.0.0.1:{port}"
         headers = {"Cookie": f"{ACCESS_COOKIE}={token}"}
-        async with ws_connect(f"ws://127.0.0.1:{port}/api/v1/ws", origin=origin, additional_headers=headers) as ws:  # type: ignore[arg-type]
+        async with ws_connect(
+            f"ws://127.0.0.1:{port}/api/v1/ws", origin=origin, additional_headers=headers
+        ) as ws:  # type: ignore[arg-type]
             await ws.send(json.dumps({"type": "subscribe", "project_id": owner.project_id}))
             created = await setup.create(model=unique("slow-100ms"), concurrency=2)
             events: list[dict[str, Any]] = []

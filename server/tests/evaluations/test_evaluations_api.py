@@ -7,9 +7,9 @@ import uuid
 from typing import Any
 
 import pytest
+from eval_setup import evaluation_setup
 
 from conftest import Factory
-from eval_setup import evaluation_setup
 from fake_llm import FakeLLM, connect
 
 
@@ -25,8 +25,13 @@ async def test_create_answers_queued_with_the_pinned_matrix(factory: Factory, fa
     setup = await evaluation_setup(owner, fake_llm)
     body = setup.body()
     body["variants"].append(
-        {"name": "v2", "prompt": {"name": setup.prompt, "version": 1}, "provider_id": setup.provider_id,
-         "model": "gpt-4o", "params": {"temperature": 0}}
+        {
+            "name": "v2",
+            "prompt": {"name": setup.prompt, "version": 1},
+            "provider_id": setup.provider_id,
+            "model": "gpt-4o",
+            "params": {"temperature": 0},
+        }
     )
     response = await owner.client.post(setup.url, json=body)
     assert response.status_code == 202, response.text
@@ -49,10 +54,15 @@ async def test_labels_resolve_at_creation_and_are_recorded(factory: Factory, fak
     owner = await factory.account()
     setup = await evaluation_setup(owner, fake_llm)
     prompts = f"/api/v1/projects/{owner.project_id}/prompts/{setup.prompt}"
-    await owner.client.post(f"{prompts}/versions", json={"template": "v2 {{ q }}", "model_config": {"model": "gpt-4o", "temperature": 0.3}})
+    await owner.client.post(
+        f"{prompts}/versions",
+        json={"template": "v2 {{ q }}", "model_config": {"model": "gpt-4o", "temperature": 0.3}},
+    )
     assert (await owner.client.put(f"{prompts}/labels/staging", json={"version": 2})).status_code == 200
     body = setup.body()
-    body["variants"][0].update(prompt={"name": setup.prompt, "label": "staging"}, model=None, params={"max_tokens": 50})
+    body["variants"][0].update(
+        prompt={"name": setup.prompt, "label": "staging"}, model=None, params={"max_tokens": 50}
+    )
     created = (await owner.client.post(setup.url, json=body)).json()
     variant = created["variants"][0]
     assert variant["prompt"] == {"name": setup.prompt, "version": 2, "label": "staging"}
@@ -73,15 +83,34 @@ async def test_labels_resolve_at_creation_and_are_recorded(factory: Factory, fak
         (lambda s, b: b["dataset"].update(name="nope"), ["body", "dataset", "name"]),
         (lambda s, b: b["dataset"].update(version=9), ["body", "dataset", "version"]),
         (lambda s, b: b["dataset"].update(version=0), ["body", "dataset"]),
-        (lambda s, b: b["variants"][0]["prompt"].update(name="nope"), ["body", "variants", 0, "prompt", "name"]),
-        (lambda s, b: b["variants"][0]["prompt"].update(label="nope"), ["body", "variants", 0, "prompt", "label"]),
-        (lambda s, b: b["variants"][0]["prompt"].update(version=7), ["body", "variants", 0, "prompt", "version"]),
-        (lambda s, b: b["variants"][0].update(provider_id=str(uuid.uuid4())), ["body", "variants", 0, "provider_id"]),
+        (
+            lambda s, b: b["variants"][0]["prompt"].update(name="nope"),
+            ["body", "variants", 0, "prompt", "name"],
+        ),
+        (
+            lambda s, b: b["variants"][0]["prompt"].update(label="nope"),
+            ["body", "variants", 0, "prompt", "label"],
+        ),
+        (
+            lambda s, b: b["variants"][0]["prompt"].update(version=7),
+            ["body", "variants", 0, "prompt", "version"],
+        ),
+        (
+            lambda s, b: b["variants"][0].update(provider_id=str(uuid.uuid4())),
+            ["body", "variants", 0, "provider_id"],
+        ),
         (lambda s, b: b["assertions"].append({"type": "no-such-type"}), ["body", "assertions", 1, "type"]),
-        (lambda s, b: b["assertions"].append({"type": "regex", "value": "("}), ["body", "assertions", 1, "value"]),
+        (
+            lambda s, b: b["assertions"].append({"type": "regex", "value": "("}),
+            ["body", "assertions", 1, "value"],
+        ),
         (
             lambda s, b: b["assertions"].append(
-                {"type": "llm-rubric", "value": "polite", "provider": {"provider_id": str(uuid.uuid4()), "model": "m"}}
+                {
+                    "type": "llm-rubric",
+                    "value": "polite",
+                    "provider": {"provider_id": str(uuid.uuid4()), "model": "m"},
+                }
             ),
             ["body", "assertions", 1, "provider", "provider_id"],
         ),
@@ -134,7 +163,8 @@ async def test_list_pages_newest_first_and_filters(factory: Factory, fake_llm: F
     setup = await evaluation_setup(owner, fake_llm)
     other_prompt = "other-prompt"
     await owner.client.post(
-        f"/api/v1/projects/{owner.project_id}/prompts", json={"name": other_prompt, "kind": "text", "template": "{{ q }}"}
+        f"/api/v1/projects/{owner.project_id}/prompts",
+        json={"name": other_prompt, "kind": "text", "template": "{{ q }}"},
     )
     ids = [(await setup.create(name=f"e{i}"))["id"] for i in range(3)]
     body = setup.body(name="on-other")
@@ -168,7 +198,9 @@ async def test_another_tenants_evaluation_is_404_on_every_route(factory: Factory
         assert (await stranger.client.post(f"{url}/cancel")).status_code == 404
         assert (await stranger.client.post(f"{url}/retry-errors")).status_code == 404
     assert (await owner.client.get(f"{setup.url}/{uuid.uuid4()}")).status_code == 404
-    assert (await stranger.client.get(setup.url.replace(owner.project_id, stranger.project_id))).json()["items"] == []
+    assert (await stranger.client.get(setup.url.replace(owner.project_id, stranger.project_id))).json()[
+        "items"
+    ] == []
 
 
 async def test_viewers_read_but_may_not_write(factory: Factory, fake_llm: FakeLLM) -> None:
@@ -187,7 +219,9 @@ async def test_viewers_read_but_may_not_write(factory: Factory, fake_llm: FakeLL
     await setup.wait(evaluation_id)
 
 
-async def test_finished_evaluations_refuse_cancel_and_empty_retries(factory: Factory, fake_llm: FakeLLM) -> None:
+async def test_finished_evaluations_refuse_cancel_and_empty_retries(
+    factory: Factory, fake_llm: FakeLLM
+) -> None:
     owner = await factory.account()
     setup = await evaluation_setup(owner, fake_llm)
     evaluation_id = (await setup.create())["id"]

@@ -80,7 +80,9 @@ async def load_variant_plans(
             source = None
             if found is not None:
                 kind, template, variables = found
-                source = TemplateSource(variant.prompt_name, variant.prompt_version, kind, template, variables)
+                source = TemplateSource(
+                    variant.prompt_name, variant.prompt_version, kind, template, variables
+                )
             ref = ProviderRef(variant.provider_id, variant.model) if variant.provider_id else None
             plans.append(VariantPlan(variant.id, variant.position, variant.name, source, ref, variant.params))
     return plans
@@ -109,7 +111,9 @@ class CellRunner:
         key = (name, label, version)
         if key not in self._includes:
             async with self.resources.sessionmaker() as session:
-                payload = await build_payload(session, self.project_id, name, Selector.parse(label, version, "latest"))
+                payload = await build_payload(
+                    session, self.project_id, name, Selector.parse(label, version, "latest")
+                )
             self._includes[key] = payload.source()
         return self._includes[key]
 
@@ -140,7 +144,9 @@ class CellRunner:
         return row
 
     def _error(self, cell: Cell, code: str, message: str, **values: Any) -> dict[str, Any]:
-        return self._row(cell, status="error", error={"code": code, "message": storable(message)[:2000]}, **values)
+        return self._row(
+            cell, status="error", error={"code": code, "message": storable(message)[:2000]}, **values
+        )
 
     async def run(self, cell: Cell) -> dict[str, Any]:
         """The cell's result row (never raises for what one item or one call can get wrong)."""
@@ -148,11 +154,15 @@ class CellRunner:
         if item.problem is not None:
             return self._error(cell, "invalid_item_assertions", item.problem)
         if variant.source is None:
-            return self._error(cell, "prompt_version_gone", "The prompt version this variant pinned was deleted.")
+            return self._error(
+                cell, "prompt_version_gone", "The prompt version this variant pinned was deleted."
+            )
         if variant.ref is None:
             return self._error(cell, "provider_gone", "The variant's provider connection was deleted.")
         try:
-            rendered = await self.resources.renderer.render(variant.source, item.item.input, self._load_include)
+            rendered = await self.resources.renderer.render(
+                variant.source, item.item.input, self._load_include
+            )
         except AppError as exc:
             return self._error(cell, "render_failed", exc.detail)
         messages = as_messages(variant.source.kind, storable(rendered.text), storable(rendered.messages))
@@ -175,7 +185,9 @@ class CellRunner:
             latency_ms=answer.latency_ms,
             cost_usd=answer.cost_usd,
         )
-        grade = await grade_case([*self.specs, *item.specs], case, item.threshold, self.calls, self.resources.renderer)
+        grade = await grade_case(
+            [*self.specs, *item.specs], case, item.threshold, self.calls, self.resources.renderer
+        )
         error = None
         if grade.status == "error":  # an assertion could not be evaluated (e.g. its judge failed)
             error = {"code": "assertion_error", "message": storable(grade.reason)[:2000]}

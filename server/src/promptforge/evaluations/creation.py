@@ -44,7 +44,9 @@ async def pin_dataset(
         )
     ).first()
     if dataset is None:
-        raise Unprocessable.field(["body", "dataset", "name"], f"No dataset named '{ref.name}' in this project.")
+        raise Unprocessable.field(
+            ["body", "dataset", "name"], f"No dataset named '{ref.name}' in this project."
+        )
     version = dataset.version if ref.version is None else ref.version
     if version > dataset.version:
         raise Unprocessable.field(
@@ -52,11 +54,15 @@ async def pin_dataset(
             f"Dataset '{ref.name}' has no version {version} yet (its latest is {dataset.version}).",
         )
     items = await session.scalar(
-        select(func.count()).select_from(DatasetItem).where(DatasetItem.dataset_id == dataset.id, visible_at(version))
+        select(func.count())
+        .select_from(DatasetItem)
+        .where(DatasetItem.dataset_id == dataset.id, visible_at(version))
     )
     items = int(items or 0)
     if items == 0:
-        raise Unprocessable.field(["body", "dataset"], f"Dataset '{ref.name}' has no items at version {version}.")
+        raise Unprocessable.field(
+            ["body", "dataset"], f"Dataset '{ref.name}' has no items at version {version}."
+        )
     if items * variants > max_results:
         raise Unprocessable.field(
             ["body", "dataset"],
@@ -84,7 +90,9 @@ async def resolve_variant(
     ref = data.prompt
     label = ref.label if ref.label is not None or ref.version is not None else LATEST
     try:
-        payload = await build_payload(session, project_id, ref.name, Selector.parse(label, ref.version, LATEST))
+        payload = await build_payload(
+            session, project_id, ref.name, Selector.parse(label, ref.version, LATEST)
+        )
     except NotFound as exc:
         if exc.code == "label_not_found":
             field = "label"

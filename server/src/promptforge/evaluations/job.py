@@ -70,7 +70,9 @@ async def _publish_finished(resources: Resources, row: Evaluation) -> None:
 async def _recount(session: Any, row: Evaluation) -> set[tuple[uuid.UUID, int]]:
     """The cells already written, with the counters set from them (they agree after any crash)."""
     result = EvaluationResult
-    stmt = select(result.item_id, result.variant_position, result.status).where(result.evaluation_id == row.id)
+    stmt = select(result.item_id, result.variant_position, result.status).where(
+        result.evaluation_id == row.id
+    )
     counts = {"passed": 0, "failed": 0, "error": 0}
     done = set()
     for item_id, position, status in (await session.execute(stmt)).all():
@@ -166,7 +168,9 @@ class Attempt:
                 row = await self.runner.run(cell)
             except Exception as exc:  # a bug must cost one cell, not the evaluation
                 log.exception("evaluation_cell_failed", evaluation_id=str(self.plan.evaluation_id))
-                row = self.runner._error(cell, "internal_error", f"The cell failed unexpectedly ({type(exc).__name__}).")
+                row = self.runner._error(
+                    cell, "internal_error", f"The cell failed unexpectedly ({type(exc).__name__})."
+                )
             self.writer.add(row)
             if self.writer.due:
                 self.flush_now.set()
@@ -249,7 +253,9 @@ async def evaluation_failed(ctx: JobContext, kwargs: dict[str, Any], error: Base
         if row is None or row.status in FINISHED:
             return
         row.status, row.finished_at, row.attempt_token = "failed", utcnow(), None
-        row.message = "The evaluation stopped unexpectedly after several attempts; its results so far are kept."
+        row.message = (
+            "The evaluation stopped unexpectedly after several attempts; its results so far are kept."
+        )
         await write_summary(session, row)
         await session.commit()
     await _publish_finished(resources, row)
@@ -261,4 +267,3 @@ async def unfinished_evaluations(resources: Resources) -> list[tuple[str, dict[s
         stmt = select(Evaluation.id).where(Evaluation.status.in_(("queued", "running"))).limit(1000)
         ids = (await session.scalars(stmt)).all()
     return [(str(i), {"evaluation_id": str(i)}) for i in ids]
-

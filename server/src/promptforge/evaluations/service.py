@@ -41,7 +41,9 @@ async def _check_assertion_providers(
             await provider_of(session, project_id, ref.provider_id, loc)
 
 
-async def _audit(session: AsyncSession, access: ProjectAccess, action: str, row: Evaluation, **data: Any) -> None:
+async def _audit(
+    session: AsyncSession, access: ProjectAccess, action: str, row: Evaluation, **data: Any
+) -> None:
     await record_audit(
         session,
         access.principal,
@@ -75,7 +77,9 @@ async def create_evaluation(
     """Validate and pin everything the run needs, store the evaluation as queued and queue its job."""
     access = await authorize_project(session, principal, project_id, Action.WRITE)
     settings = resources.settings
-    pinned = await pin_dataset(session, project_id, data.dataset, len(data.variants), settings.eval_max_results)
+    pinned = await pin_dataset(
+        session, project_id, data.dataset, len(data.variants), settings.eval_max_results
+    )
     variants = [await resolve_variant(session, project_id, i, v) for i, v in enumerate(data.variants)]
     # Templated values are compiled to find syntax errors: milliseconds, off the event loop anyway.
     specs = await asyncio.to_thread(parse_assertions, data.assertions, ["body", "assertions"])
@@ -217,10 +221,13 @@ async def retry_errors(
     row = await load_evaluation(session, project_id, evaluation_id, for_update=True)
     if row.status not in FINISHED:
         raise Conflict(
-            f"The evaluation is {row.status}; retry-errors needs a finished one.", code="evaluation_not_finished"
+            f"The evaluation is {row.status}; retry-errors needs a finished one.",
+            code="evaluation_not_finished",
         )
     if row.error_count == 0 and row.done >= row.total:
-        raise Conflict("The evaluation has no error results and no cells left to run.", code="nothing_to_retry")
+        raise Conflict(
+            "The evaluation has no error results and no cells left to run.", code="nothing_to_retry"
+        )
     await session.execute(
         delete(EvaluationResult)
         .where(EvaluationResult.evaluation_id == row.id, EvaluationResult.status == "error")
@@ -234,7 +241,9 @@ async def retry_errors(
     variants = await load_variants(session, row.id)
     for variant in variants:
         variant.summary = None
-    await _audit(session, access, "evaluation.retry_errors", row, errors=retried, remaining=row.total - row.done)
+    await _audit(
+        session, access, "evaluation.retry_errors", row, errors=retried, remaining=row.total - row.done
+    )
     await session.commit()
     # SAQ keeps a key only while its job is pending: a fresh key per retry, never swallowed by an
     # earlier run's key. Two attempts at once are safe (job.py: the newest token wins).

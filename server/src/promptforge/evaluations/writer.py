@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Insert, select, update
+from sqlalchemy import Insert, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +27,7 @@ from promptforge.evaluations.models import Evaluation, EvaluationResult
 BATCH_RESULTS = 200  # a flush is due at this many results, or every FLUSH_SECONDS
 FLUSH_SECONDS = 0.25
 CELL = ["evaluation_id", "item_id", "variant_position"]
-RESULT_TABLE = EvaluationResult.__table__
+RESULT_TABLE = cast(Table, EvaluationResult.__table__)
 
 
 class Superseded(Exception):
@@ -79,7 +79,9 @@ class ResultWriter:
     async def poll(self) -> Status:
         """The row's status and token without a lock (the cheap check between flushes)."""
         async with self.resources.sessionmaker() as session:
-            stmt = select(Evaluation.status, Evaluation.attempt_token).where(Evaluation.id == self.evaluation_id)
+            stmt = select(Evaluation.status, Evaluation.attempt_token).where(
+                Evaluation.id == self.evaluation_id
+            )
             found = (await session.execute(stmt)).first()
         if found is None or found.attempt_token != self.token:
             raise Superseded()
