@@ -175,6 +175,22 @@ class World:
             self.cache["export"] = export["id"]
         return str(self.cache["export"])
 
+    async def evaluation(self) -> str:
+        """A finished evaluation of the owner's project (echo provider, the world's dataset and prompt)."""
+        if "evaluation" not in self.cache:
+            url = f"/api/v1/projects/{self.owner.project_id}/evaluations"
+            response = await self.owner.client.post(url, json=await _evaluation_body(self))
+            assert response.status_code == 202, response.text
+            evaluation = response.json()
+            for _ in range(600):
+                if evaluation["status"] not in ("queued", "running"):
+                    break
+                await asyncio.sleep(0.05)
+                evaluation = (await self.owner.client.get(f"{url}/{evaluation['id']}")).json()
+            assert evaluation["status"] == "completed", evaluation
+            self.cache["evaluation"] = evaluation["id"]
+        return str(self.cache["evaluation"])
+
 
 PATH_PARAMS: dict[str, Builder] = {
     "name": lambda w: w.prompt(),
@@ -190,6 +206,7 @@ PATH_PARAMS: dict[str, Builder] = {
     "item_id": lambda w: w.dataset_item(),
     "import_id": lambda w: w.dataset_import(),
     "export_id": lambda w: w.dataset_export(),
+    "evaluation_id": lambda w: w.evaluation(),
 }
 
 
@@ -216,8 +233,13 @@ DATASETS = "/api/v1/projects/{project_id}/datasets"
 DATASET = DATASETS + "/{name}"
 DATASET_ITEM = DATASET + "/items/{item_id:uuid}"
 ON_DATASET: dict[str, Builder] = {"name": lambda w: w.dataset()}
+EVALUATIONS = "/api/v1/projects/{project_id}/evaluations"
+EVALUATION = EVALUATIONS + "/{evaluation_id}"
 # Only the invitee may answer an invitation: every other signed-in user gets 404 (tests/workspaces).
 NOT_THE_INVITEE = {who: 404 for who in ("viewer", "editor", "admin", "owner", "outsider")}
+# The world's evaluation has finished: whoever may cancel it or retry its errors hears 409 (nothing
+# left to do), everyone else the usual denial.
+ALLOWED_BUT_FINISHED = {who: 409 for who in ("editor", "admin", "owner", "editor_key")}
 NO_REFRESH_COOKIE = {"anonymous": 401, "viewer_key": 401, "editor_key": 401, "other_project_key": 401}
 
 ROUTES: dict[tuple[str, str], RouteSpec] = {
@@ -362,7 +384,22 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("GET", f"{DATASET}/exports/{{export_id}}/download"): RouteSpec(
         "viewer", keys="viewer", params=ON_DATASET
     ),
+    # evaluations: viewers read, editors run; cancel of a finished one is a 409 for those allowed
+    ("POST", EVALUATIONS): RouteSpec("editor", keys="editor", body=lambda w: _evaluation_body(w)),
+    ("GET", EVALUATIONS): RouteSpec("viewer", keys="viewer"),
+    ("GET", EVALUATION): RouteSpec("viewer", keys="viewer"),
+    ("POST", f"{EVALUATION}/cancel"): RouteSpec("editor", keys="editor", expect=ALLOWED_BUT_FINISHED),
+    ("POST", f"{EVALUATION}/retry-errors"): RouteSpec("editor", keys="editor", expect=ALLOWED_BUT_FINISHED),
 }
+
+
+async def _evaluation_body(w: World) -> dict[str, Any]:
+    return {
+        "name": "perm",
+        "dataset": {"name": await w.dataset()},
+        "variants": [{"name": "v", "prompt": {"name": await w.prompt()}, "provider_id": await w.provider()}],
+        "assertions": [{"type": "contains", "value": "v"}],
+    }
 
 
 async def _from_run_body(w: World) -> dict[str, Any]:

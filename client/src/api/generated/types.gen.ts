@@ -447,6 +447,42 @@ export type DatasetItem = {
 };
 
 /**
+ * DatasetPin
+ */
+export type DatasetPin = {
+    /**
+     * Id
+     *
+     * None once the dataset was deleted
+     */
+    id: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
+ * DatasetRef
+ */
+export type DatasetRef = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Version
+     *
+     * Default: the dataset's current version
+     */
+    version?: number | null;
+};
+
+/**
  * DatasetUpdate
  */
 export type DatasetUpdate = {
@@ -486,6 +522,122 @@ export type ErrorInfo = {
      * Message
      */
     message: string;
+};
+
+/**
+ * Evaluation
+ */
+export type Evaluation = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Project Id
+     */
+    project_id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Status
+     */
+    status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+    dataset: DatasetPin;
+    /**
+     * Variants
+     */
+    variants: Array<Variant>;
+    /**
+     * Assertions
+     */
+    assertions: Array<{
+        [key: string]: unknown;
+    }>;
+    grader: ModelRef | null;
+    /**
+     * Concurrency
+     */
+    concurrency: number;
+    /**
+     * Pass Threshold
+     */
+    pass_threshold: number;
+    progress: Progress;
+    /**
+     * Passed
+     *
+     * Every variant's pass rate >= pass_threshold; null until completed
+     */
+    passed: boolean | null;
+    /**
+     * Summary
+     */
+    summary: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Message
+     *
+     * Why the evaluation failed
+     */
+    message: string | null;
+    /**
+     * Created By
+     */
+    created_by: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+};
+
+/**
+ * EvaluationCreate
+ */
+export type EvaluationCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    dataset: DatasetRef;
+    /**
+     * Variants
+     */
+    variants: Array<VariantCreate>;
+    /**
+     * Assertions
+     *
+     * promptfoo assertions: {type, value, threshold, weight, metric, provider}; may be empty when the items carry their own
+     */
+    assertions?: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Grades items whose `expected` is a model-graded shorthand (`llm-rubric: …`, `similar: …`); default: the first variant's provider and model
+     */
+    grader?: ModelRef | null;
+    /**
+     * Concurrency
+     *
+     * Provider calls in flight
+     */
+    concurrency?: number;
+    /**
+     * Pass Threshold
+     *
+     * The evaluation passes when every variant's pass rate reaches it
+     */
+    pass_threshold?: number;
 };
 
 /**
@@ -998,6 +1150,22 @@ export type ModelPrice = {
 };
 
 /**
+ * ModelRef
+ *
+ * A provider connection of the project and a model on it (judges, embeddings).
+ */
+export type ModelRef = {
+    /**
+     * Provider Id
+     */
+    provider_id: string;
+    /**
+     * Model
+     */
+    model: string;
+};
+
+/**
  * Page[ApiKey]
  */
 export type PageApiKey = {
@@ -1061,6 +1229,20 @@ export type PageDataset = {
      * Items
      */
     items: Array<Dataset>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[Evaluation]
+ */
+export type PageEvaluation = {
+    /**
+     * Items
+     */
+    items: Array<Evaluation>;
     /**
      * Next Cursor
      */
@@ -1281,6 +1463,32 @@ export type ProblemDetails = {
      * Errors
      */
     errors?: Array<FieldError> | null;
+};
+
+/**
+ * Progress
+ */
+export type Progress = {
+    /**
+     * Done
+     */
+    done: number;
+    /**
+     * Total
+     */
+    total: number;
+    /**
+     * Passed
+     */
+    passed: number;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Errors
+     */
+    errors: number;
 };
 
 /**
@@ -1769,50 +1977,6 @@ export type RenderedPrompt = {
 };
 
 /**
- * ResolvedPrompt
- *
- * The payload of the resolve hot path (documented here; served as cached bytes).
- */
-export type ResolvedPrompt = {
-    /**
-     * Name
-     */
-    name: string;
-    /**
-     * Version
-     */
-    version: number;
-    /**
-     * Kind
-     */
-    kind: 'text' | 'chat';
-    /**
-     * Template
-     */
-    template: string | Array<({
-        role: 'assistant' | 'system' | 'user';
-    } & ChatMessage) | ({
-        role: 'placeholder';
-    } & Placeholder)>;
-    /**
-     * Variables
-     */
-    variables: {
-        [key: string]: unknown;
-    };
-    /**
-     * Model Config
-     */
-    model_config: {
-        [key: string]: unknown;
-    };
-    /**
-     * Labels
-     */
-    labels: Array<string>;
-};
-
-/**
  * Run
  */
 export type Run = {
@@ -2125,6 +2289,70 @@ export type UserCreate = {
 };
 
 /**
+ * Variant
+ */
+export type Variant = {
+    /**
+     * Name
+     */
+    name: string;
+    prompt: PromptforgeEvaluationsSchemasResolvedPrompt;
+    /**
+     * Provider Id
+     */
+    provider_id: string | null;
+    /**
+     * Provider Name
+     */
+    provider_name: string;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Params
+     */
+    params: {
+        [key: string]: unknown;
+    };
+    /**
+     * Summary
+     *
+     * Written when the run ends (see docs/evaluations.md)
+     */
+    summary: {
+        [key: string]: unknown;
+    } | null;
+};
+
+/**
+ * VariantCreate
+ */
+export type VariantCreate = {
+    /**
+     * Name
+     *
+     * Unique in the evaluation; results name their variant by it
+     */
+    name: string;
+    /**
+     * A label (resolved to a version at creation) or a version
+     */
+    prompt: PromptRef;
+    /**
+     * Provider Id
+     */
+    provider_id: string;
+    /**
+     * Model
+     *
+     * Default: the version's model_config, then the provider's
+     */
+    model?: string | null;
+    params?: RunParams;
+};
+
+/**
  * Version
  */
 export type Version = {
@@ -2291,6 +2519,72 @@ export type WorkspaceUpdate = {
 };
 
 /**
+ * ResolvedPrompt
+ */
+export type PromptforgeEvaluationsSchemasResolvedPrompt = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Version
+     *
+     * The version run (a label is resolved at creation)
+     */
+    version: number;
+    /**
+     * Label
+     *
+     * The label asked for, if any
+     */
+    label: string | null;
+};
+
+/**
+ * ResolvedPrompt
+ *
+ * The payload of the resolve hot path (documented here; served as cached bytes).
+ */
+export type PromptforgePromptsSchemasResolvedPrompt = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Kind
+     */
+    kind: 'text' | 'chat';
+    /**
+     * Template
+     */
+    template: string | Array<({
+        role: 'assistant' | 'system' | 'user';
+    } & ChatMessage) | ({
+        role: 'placeholder';
+    } & Placeholder)>;
+    /**
+     * Variables
+     */
+    variables: {
+        [key: string]: unknown;
+    };
+    /**
+     * Model Config
+     */
+    model_config: {
+        [key: string]: unknown;
+    };
+    /**
+     * Labels
+     */
+    labels: Array<string>;
+};
+
+/**
  * RenderRequest
  */
 export type RenderRequest = {
@@ -2363,7 +2657,7 @@ export type PromptsResolveResponses = {
     /**
      * The resolved prompt; carries a strong ETag
      */
-    200: ResolvedPrompt;
+    200: PromptforgePromptsSchemasResolvedPrompt;
 };
 
 export type PromptsResolveResponse = PromptsResolveResponses[keyof PromptsResolveResponses];
@@ -7059,3 +7353,332 @@ export type DatasetExportsDownloadResponses = {
      */
     200: unknown;
 };
+
+export type EvaluationsListData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: {
+        /**
+         * Prompt
+         *
+         * Only those running this prompt
+         */
+        prompt?: string | null;
+        /**
+         * Status
+         *
+         * Only those in this status
+         */
+        status?: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | null;
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/evaluations';
+};
+
+export type EvaluationsListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsListError = EvaluationsListErrors[keyof EvaluationsListErrors];
+
+export type EvaluationsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageEvaluation;
+};
+
+export type EvaluationsListResponse = EvaluationsListResponses[keyof EvaluationsListResponses];
+
+export type EvaluationsCreateData = {
+    body: EvaluationCreate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/evaluations';
+};
+
+export type EvaluationsCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsCreateError = EvaluationsCreateErrors[keyof EvaluationsCreateErrors];
+
+export type EvaluationsCreateResponses = {
+    /**
+     * Successful Response
+     */
+    202: Evaluation;
+};
+
+export type EvaluationsCreateResponse = EvaluationsCreateResponses[keyof EvaluationsCreateResponses];
+
+export type EvaluationsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Evaluation Id
+         *
+         * The evaluation's id
+         */
+        evaluation_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}';
+};
+
+export type EvaluationsGetErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsGetError = EvaluationsGetErrors[keyof EvaluationsGetErrors];
+
+export type EvaluationsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Evaluation;
+};
+
+export type EvaluationsGetResponse = EvaluationsGetResponses[keyof EvaluationsGetResponses];
+
+export type EvaluationsCancelData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Evaluation Id
+         *
+         * The evaluation's id
+         */
+        evaluation_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/cancel';
+};
+
+export type EvaluationsCancelErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsCancelError = EvaluationsCancelErrors[keyof EvaluationsCancelErrors];
+
+export type EvaluationsCancelResponses = {
+    /**
+     * Successful Response
+     */
+    200: Evaluation;
+};
+
+export type EvaluationsCancelResponse = EvaluationsCancelResponses[keyof EvaluationsCancelResponses];
+
+export type EvaluationsRetryErrorsData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Evaluation Id
+         *
+         * The evaluation's id
+         */
+        evaluation_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/retry-errors';
+};
+
+export type EvaluationsRetryErrorsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsRetryErrorsError = EvaluationsRetryErrorsErrors[keyof EvaluationsRetryErrorsErrors];
+
+export type EvaluationsRetryErrorsResponses = {
+    /**
+     * Successful Response
+     */
+    202: Evaluation;
+};
+
+export type EvaluationsRetryErrorsResponse = EvaluationsRetryErrorsResponses[keyof EvaluationsRetryErrorsResponses];

@@ -132,6 +132,23 @@ export const zDatasetItem = z.object({
 });
 
 /**
+ * DatasetPin
+ */
+export const zDatasetPin = z.object({
+    id: z.uuid().nullable(),
+    name: z.string(),
+    version: z.int()
+});
+
+/**
+ * DatasetRef
+ */
+export const zDatasetRef = z.object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/),
+    version: z.int().gte(0).nullish()
+});
+
+/**
  * DatasetUpdate
  */
 export const zDatasetUpdate = z.object({
@@ -426,6 +443,16 @@ export const zModelPrice = z.object({
 });
 
 /**
+ * ModelRef
+ *
+ * A provider connection of the project and a model on it (judges, embeddings).
+ */
+export const zModelRef = z.object({
+    provider_id: z.uuid(),
+    model: z.string().min(1).max(200).regex(/^[^\x00]*$/)
+});
+
+/**
  * Page[ApiKey]
  */
 export const zPageApiKey = z.object({
@@ -561,6 +588,17 @@ export const zProblemDetails = z.object({
     detail: z.string(),
     code: z.string(),
     errors: z.array(zFieldError).nullish()
+});
+
+/**
+ * Progress
+ */
+export const zProgress = z.object({
+    done: z.int(),
+    total: z.int(),
+    passed: z.int(),
+    failed: z.int(),
+    errors: z.int()
 });
 
 /**
@@ -792,32 +830,6 @@ export const zRenderedPrompt = z.object({
 });
 
 /**
- * ResolvedPrompt
- *
- * The payload of the resolve hot path (documented here; served as cached bytes).
- */
-export const zResolvedPrompt = z.object({
-    name: z.string(),
-    version: z.int(),
-    kind: z.enum(['text', 'chat']),
-    template: z.union([
-        z.string(),
-        z.array(z.union([z.object({
-                role: z.union([
-                    z.literal('assistant'),
-                    z.literal('system'),
-                    z.literal('user')
-                ])
-            }).and(zChatMessage), z.object({
-                role: z.literal('placeholder')
-            }).and(zPlaceholder)]))
-    ]),
-    variables: z.record(z.string(), z.unknown()),
-    model_config: z.record(z.string(), z.unknown()),
-    labels: z.array(z.string())
-});
-
-/**
  * RunInput
  */
 export const zRunInput = z.object({
@@ -992,6 +1004,30 @@ export const zUserCreate = z.object({
 });
 
 /**
+ * VariantCreate
+ */
+export const zVariantCreate = z.object({
+    name: z.string().min(1).max(100).regex(/^[^\x00]*$/),
+    prompt: zPromptRef,
+    provider_id: z.uuid(),
+    model: z.string().max(200).regex(/^[^\x00]*$/).nullish(),
+    params: zRunParams.optional()
+});
+
+/**
+ * EvaluationCreate
+ */
+export const zEvaluationCreate = z.object({
+    name: z.string().min(1).max(200).regex(/^[^\x00]*$/),
+    dataset: zDatasetRef,
+    variants: z.array(zVariantCreate).min(1).max(8),
+    assertions: z.array(z.record(z.string(), z.unknown())).max(50).optional(),
+    grader: zModelRef.nullish(),
+    concurrency: z.int().gte(1).lte(50).optional().default(10),
+    pass_threshold: z.number().gte(0).lte(1).optional().default(1)
+});
+
+/**
  * Version
  */
 export const zVersion = z.object({
@@ -1117,6 +1153,92 @@ export const zWorkspaceUpdate = z.object({
 });
 
 /**
+ * ResolvedPrompt
+ */
+export const zPromptforgeEvaluationsSchemasResolvedPrompt = z.object({
+    name: z.string(),
+    version: z.int(),
+    label: z.string().nullable()
+});
+
+/**
+ * Variant
+ */
+export const zVariant = z.object({
+    name: z.string(),
+    prompt: zPromptforgeEvaluationsSchemasResolvedPrompt,
+    provider_id: z.uuid().nullable(),
+    provider_name: z.string(),
+    model: z.string(),
+    params: z.record(z.string(), z.unknown()),
+    summary: z.record(z.string(), z.unknown()).nullable()
+});
+
+/**
+ * Evaluation
+ */
+export const zEvaluation = z.object({
+    id: z.uuid(),
+    project_id: z.uuid(),
+    name: z.string(),
+    status: z.enum([
+        'queued',
+        'running',
+        'completed',
+        'failed',
+        'cancelled'
+    ]),
+    dataset: zDatasetPin,
+    variants: z.array(zVariant),
+    assertions: z.array(z.record(z.string(), z.unknown())),
+    grader: zModelRef.nullable(),
+    concurrency: z.int(),
+    pass_threshold: z.number(),
+    progress: zProgress,
+    passed: z.boolean().nullable(),
+    summary: z.record(z.string(), z.unknown()).nullable(),
+    message: z.string().nullable(),
+    created_by: z.string(),
+    created_at: z.iso.datetime(),
+    started_at: z.iso.datetime().nullable(),
+    finished_at: z.iso.datetime().nullable()
+});
+
+/**
+ * Page[Evaluation]
+ */
+export const zPageEvaluation = z.object({
+    items: z.array(zEvaluation),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * ResolvedPrompt
+ *
+ * The payload of the resolve hot path (documented here; served as cached bytes).
+ */
+export const zPromptforgePromptsSchemasResolvedPrompt = z.object({
+    name: z.string(),
+    version: z.int(),
+    kind: z.enum(['text', 'chat']),
+    template: z.union([
+        z.string(),
+        z.array(z.union([z.object({
+                role: z.union([
+                    z.literal('assistant'),
+                    z.literal('system'),
+                    z.literal('user')
+                ])
+            }).and(zChatMessage), z.object({
+                role: z.literal('placeholder')
+            }).and(zPlaceholder)]))
+    ]),
+    variables: z.record(z.string(), z.unknown()),
+    model_config: z.record(z.string(), z.unknown()),
+    labels: z.array(z.string())
+});
+
+/**
  * RenderRequest
  */
 export const zRenderRequest = z.object({
@@ -1138,7 +1260,7 @@ export const zPromptsResolveQuery = z.object({
 /**
  * The resolved prompt; carries a strong ETag
  */
-export const zPromptsResolveResponse = zResolvedPrompt;
+export const zPromptsResolveResponse = zPromptforgePromptsSchemasResolvedPrompt;
 
 export const zPromptsRenderBody = zRenderRequest;
 
@@ -1963,3 +2085,66 @@ export const zDatasetExportsDownloadPath = z.object({
     name: z.string().max(128),
     export_id: z.uuid()
 });
+
+export const zEvaluationsListPath = z.object({
+    project_id: z.uuid()
+});
+
+export const zEvaluationsListQuery = z.object({
+    prompt: z.string().max(128).regex(/^[a-z0-9][a-z0-9._-]{0,127}$/).nullish(),
+    status: z.enum([
+        'queued',
+        'running',
+        'completed',
+        'failed',
+        'cancelled'
+    ]).nullish(),
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.uuid().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zEvaluationsListResponse = zPageEvaluation;
+
+export const zEvaluationsCreateBody = zEvaluationCreate;
+
+export const zEvaluationsCreatePath = z.object({
+    project_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zEvaluationsCreateResponse = zEvaluation;
+
+export const zEvaluationsGetPath = z.object({
+    project_id: z.uuid(),
+    evaluation_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zEvaluationsGetResponse = zEvaluation;
+
+export const zEvaluationsCancelPath = z.object({
+    project_id: z.uuid(),
+    evaluation_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zEvaluationsCancelResponse = zEvaluation;
+
+export const zEvaluationsRetryErrorsPath = z.object({
+    project_id: z.uuid(),
+    evaluation_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zEvaluationsRetryErrorsResponse = zEvaluation;
