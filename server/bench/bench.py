@@ -206,6 +206,10 @@ def main() -> int:
     import bench_import
 
     bench_import.report(bench_import.run())
+    # An evaluation through a worker process against a provider answering in 100 ms (bench_eval.py).
+    import bench_eval
+
+    bench_eval.report(bench_eval.run())
     return 0
 
 
