@@ -150,7 +150,11 @@ async def test_rouge_n_scores_unigram_recall_and_not_rouge_scores_its_complement
 async def test_latency_and_cost_that_are_unknown_are_errors_not_failures(renderer: Renderer) -> None:
     result = await grade(
         renderer,
-        [{"type": "latency", "threshold": 1000}, {"type": "cost", "threshold": 1}, {"type": "contains", "value": "x"}],
+        [
+            {"type": "latency", "threshold": 1000},
+            {"type": "cost", "threshold": 1},
+            {"type": "contains", "value": "x"},
+        ],
         "x",
         latency_ms=None,
         cost_usd=None,
@@ -186,14 +190,16 @@ async def test_a_template_that_cannot_render_is_an_error(renderer: Renderer) -> 
 
 
 async def test_a_templated_regex_that_does_not_compile_is_an_error(renderer: Renderer) -> None:
-    result = await grade(renderer, [{"type": "regex", "value": "{{ pattern }}"}], "x", variables={"pattern": "(a"})
+    templated = [{"type": "regex", "value": "{{ pattern }}"}]
+    result = await grade(renderer, templated, "x", variables={"pattern": "(a"})
     assert result.status == "error" and "Invalid regular expression" in result.assertions[0].reason
 
 
 async def test_regex_bombs_run_in_linear_time(renderer: Renderer) -> None:
     output = "a" * 100_000 + "!"
     started = time.monotonic()
-    result = await grade(renderer, [{"type": "regex", "value": "^(a+)+$"}, {"type": "regex", "value": "(a|aa)*b"}], output)
+    bombs = [{"type": "regex", "value": "^(a+)+$"}, {"type": "regex", "value": "(a|aa)*b"}]
+    result = await grade(renderer, bombs, output)
     assert time.monotonic() - started < 2
     assert result.status == "failed"
 
