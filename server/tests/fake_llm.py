@@ -16,6 +16,18 @@ Failure modes are chosen by the model name (a unique suffix keeps `-once` state 
     cut-stream-...                          streams two words, then drops the connection
 An API key containing "bad" is refused with 401 (and the message echoes the key, as OpenAI's does).
 
+Embeddings (`POST /v1/embeddings`, OpenAI shape, `usage.prompt_tokens` = words): each text is a
+hashed bag of its lowercase words in EMBEDDING_DIMENSIONS dimensions, normalized, so the same text
+has cosine 1.0 and texts without a shared word about 0. The failure models above apply too.
+
+A judge: a chat request whose system prompt starts with JUDGE_MARKER (promptfoo's llm-rubric
+grading prompt) is answered with `{"reason", "pass", "score"}` read from its <Output> and <Rubric>:
+
+    rubric "score=<x> ..."     that score; pass when it is at least 0.5
+    any other rubric           pass (score 1) when the rubric's text appears in the output,
+                               case-insensitively; else fail (score 0)
+    model judge-invalid-...    an answer that is not JSON (the assertion is then an error)
+
 Misbehaving servers are chosen by a path prefix in front of the normal paths (base URL
 `{origin}/<mode>/v1` for OpenAI, `{origin}/<mode>` for Anthropic); bodies carry UPSTREAM_MARKER,
 which must never reach a Prompt-Forge client:
@@ -29,13 +41,19 @@ which must never reach a Prompt-Forge client:
     error-json      400 with a JSON error whose message is harmless and whose other fields are not
     redirect-away   307 to the same path on http://localhost:<port> (another host, same server)
     redirect-same   307 to the same path on this origin (followed)
+
+In-flight accounting: `fake.in_flight` is the number of chat/messages/embeddings requests being
+served right now (from the request's arrival until its last response byte, streams included) and
+`fake.max_in_flight` the highest it has been since `fake.reset_in_flight()`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime
+import hashlib
 import json
+import math
 import re
 import threading
 import time
@@ -64,6 +82,9 @@ MODELS_OPENAI = ["gpt-4o", "gpt-4o-mini", "fake-chat"]
 UPSTREAM_MARKER = "UPSTREAM-BODY-7f3a9c"
 MODELS_ANTHROPIC = ["claude-sonnet-4-5", "claude-haiku-4-5"]
 DRIP_WORDS = 40
+EMBEDDING_DIMENSIONS = 64
+JUDGE_MARKER = "You are grading output according to a user-specified rubric."
+_JUDGE_QUESTION = re.compile(r"<Output>\n(.*)\n</Output>\n<Rubric>\n(.*)\n</Rubric>", re.DOTALL)
 
 
 @dataclass
@@ -75,6 +96,22 @@ class FakeLLM:
     requests: list[dict[str, Any]] = field(default_factory=list)
     attempts: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    in_flight: int = 0
+    max_in_flight: int = 0
+
+    def reset_in_flight(self) -> None:
+        """Start a new high-water mark (the current in-flight count is kept: requests still run)."""
+        with self.lock:
+            self.max_in_flight = self.in_flight
+
+    def _enter_flight(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave_flight(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
 
     @property
     def openai_url(self) -> str:
@@ -110,6 +147,34 @@ def _reply(messages: list[dict[str, Any]], vendor: str) -> str:
     if isinstance(content, list):  # anthropic content blocks
         content = " ".join(b.get("text", "") for b in content if isinstance(b, dict))
     return f"Hello from fake {vendor}. You said: {content}"
+
+
+def _judge(system: str, messages: list[dict[str, Any]], model: str) -> str | None:
+    """The judge's answer when this is an llm-rubric grading request (see the module docstring)."""
+    if not system.startswith(JUDGE_MARKER):
+        return None
+    if model.startswith("judge-invalid"):
+        return "I think it passes, mostly."
+    last = next((m for m in reversed(messages) if m.get("role") == "user"), {"content": ""})
+    match = _JUDGE_QUESTION.search(str(last.get("content", "")))
+    output, rubric = match.groups() if match else ("", "")
+    asked = re.match(r"score=(\d+(?:\.\d+)?)", rubric.strip())
+    if asked:
+        score = float(asked.group(1))
+        return json.dumps({"reason": f"the rubric asked for {score}", "pass": score >= 0.5, "score": score})
+    passed = rubric.strip().lower() in output.lower()
+    reason = f"the output {'contains' if passed else 'lacks'} {rubric.strip()!r}"
+    return json.dumps({"reason": reason, "pass": passed, "score": 1.0 if passed else 0.0})
+
+
+def embedding(text: str) -> list[float]:
+    """A deterministic embedding: hashed bag of lowercase words, normalized (zero text: all zeros)."""
+    vector = [0.0] * EMBEDDING_DIMENSIONS
+    for word in re.findall(r"\w+", text.lower()):
+        bucket = int.from_bytes(hashlib.sha256(word.encode()).digest()[:4], "big") % EMBEDDING_DIMENSIONS
+        vector[bucket] += 1.0
+    norm = math.sqrt(sum(x * x for x in vector))
+    return [x / norm for x in vector] if norm else vector
 
 
 def _count(text: str) -> int:
@@ -208,7 +273,7 @@ def _sse(data: dict[str, Any], event: str | None = None) -> bytes:
     return f"{head}data: {json.dumps(data)}\n\n".encode()
 
 
-def build_app(fake: FakeLLM) -> Starlette:
+def build_app(fake: FakeLLM) -> Any:
     async def openai_chat(request: Request) -> Response:
         body = await request.json()
         seen = fake.record(request, body)
@@ -218,7 +283,9 @@ def build_app(fake: FakeLLM) -> Starlette:
         failure = _failure(model, seen, key, "openai")
         if failure is not None:
             return failure
-        text = _reply(body.get("messages", []), "OpenAI")
+        messages = body.get("messages", [])
+        system = next((str(m.get("content", "")) for m in messages if m.get("role") == "system"), "")
+        text = _judge(system, messages, model) or _reply(messages, "OpenAI")
         prompt_tokens = sum(_count(str(m.get("content", ""))) for m in body.get("messages", []))
         usage = {
             "prompt_tokens": prompt_tokens,
@@ -285,7 +352,11 @@ def build_app(fake: FakeLLM) -> Starlette:
         failure = _failure(model, seen, key, "anthropic")
         if failure is not None:
             return failure
-        text = _reply(body.get("messages", []), "Anthropic")
+        system = body.get("system", "")
+        if isinstance(system, list):  # system content blocks
+            system = " ".join(b.get("text", "") for b in system if isinstance(b, dict))
+        messages = body.get("messages", [])
+        text = _judge(str(system), messages, model) or _reply(messages, "Anthropic")
         input_tokens = sum(_count(str(m.get("content", ""))) for m in body.get("messages", []))
         input_tokens += _count(str(body.get("system", "")))
         message = {
@@ -343,6 +414,22 @@ def build_app(fake: FakeLLM) -> Starlette:
             yield _sse({"type": "message_stop"}, "message_stop")
 
         return StreamingResponse(events(), media_type="text/event-stream")
+
+    async def embeddings(request: Request) -> Response:
+        body = await request.json()
+        seen = fake.record(request, body)
+        model = body.get("model", "")
+        key = request.headers.get("authorization", "").removeprefix("Bearer ")
+        await asyncio.sleep(_milliseconds(model, "slow"))
+        failure = _failure(model, seen, key, "openai")
+        if failure is not None:
+            return failure
+        raw = body.get("input", [])
+        texts = [raw] if isinstance(raw, str) else [str(t) for t in raw]
+        data = [{"object": "embedding", "index": i, "embedding": embedding(t)} for i, t in enumerate(texts)]
+        tokens = sum(_count(t) for t in texts)
+        usage = {"prompt_tokens": tokens, "total_tokens": tokens}
+        return JSONResponse({"object": "list", "data": data, "model": model, "usage": usage})
 
     async def models(request: Request) -> Response:
         fake.record(request, None)
@@ -413,14 +500,37 @@ def build_app(fake: FakeLLM) -> Starlette:
             return Response(status_code=307, headers={"location": f"http://{host}:{fake.port}/{rest}"})
         return JSONResponse({"error": {"message": "no such mode"}}, status_code=404)
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/v1/chat/completions", openai_chat, methods=["POST"]),
             Route("/v1/messages", anthropic_messages, methods=["POST"]),
+            Route("/v1/embeddings", embeddings, methods=["POST"]),
             Route("/v1/models", models, methods=["GET"]),
             Route("/{mode}/{rest:path}", misbehaving, methods=["GET", "POST"]),
         ]
     )
+    return _CountInFlight(app, fake)
+
+
+MODEL_CALL_PATHS = ("/chat/completions", "/messages", "/embeddings")
+
+
+class _CountInFlight:
+    """ASGI wrapper counting model calls for the whole exchange: a streamed answer is in flight
+    until its last byte, which a counter inside the handler would miss."""
+
+    def __init__(self, app: Any, fake: FakeLLM) -> None:
+        self.app, self.fake = app, fake
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).endswith(MODEL_CALL_PATHS):
+            await self.app(scope, receive, send)
+            return
+        self.fake._enter_flight()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.fake._leave_flight()
 
 
 class ServerThread:

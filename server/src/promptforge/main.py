@@ -30,14 +30,13 @@ from promptforge.core.ws import EventHub
 from promptforge.datasets.file_routes import router as dataset_files_router
 from promptforge.datasets.routes import router as datasets_router
 from promptforge.evaluations.result_routes import router as evaluation_results_router
+from promptforge.evaluations.routes import router as evaluations_router
 from promptforge.jobs import ALL_JOBS
 from promptforge.live.routes import router as live_router
-from promptforge.prompts.rendering.renderer import Renderer
 from promptforge.prompts.resolve import PromptResolver
 from promptforge.prompts.routes import portability_router
 from promptforge.prompts.routes import router as prompts_router
 from promptforge.prompts.schemas import RenderRequest
-from promptforge.prompts.service import render_limits
 from promptforge.providers.routes import choices_router as run_providers_router
 from promptforge.providers.routes import router as providers_router
 from promptforge.runs.routes import router as runs_router
@@ -57,6 +56,7 @@ OPENAPI_TAGS = [
     {"name": "providers", "description": "LLM provider connections (OpenAI, Anthropic, compatible, echo)."},
     {"name": "runs", "description": "Playground runs against a provider, streamed or not."},
     {"name": "datasets", "description": "Datasets of test cases and their items, with history by version."},
+    {"name": "evaluations", "description": "Prompt variants run over a dataset and graded by assertions."},
     {"name": "health", "description": "Liveness, readiness and metrics."},
 ]
 
@@ -81,7 +81,7 @@ def create_app(
         app.state.queue = resources.queue
         app.state.storage = resources.storage
         app.state.resolver = PromptResolver(resources.kv, resources.sessionmaker, settings)
-        app.state.renderer = Renderer(render_limits(settings), max_workers=settings.render_workers)
+        app.state.renderer = resources.renderer
         app.state.event_hub = EventHub(app.state.kv, settings)  # subscribes on the first WebSocket
         try:
             # Embedded, this process is the only worker there is; with Redis, PF_RUN_WORKER decides.
@@ -91,7 +91,6 @@ def create_app(
         finally:
             await resources.queue.stop_worker()  # first: running jobs still use what follows
             await app.state.event_hub.stop()
-            app.state.renderer.close()
             await app.state.resolver.counters.close()
             await resources.close()
 
@@ -135,6 +134,7 @@ def create_app(
         runs_router,
         datasets_router,
         dataset_files_router,
+        evaluations_router,
         evaluation_results_router,
         live_router,
     ):

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     provider_max_attempts: int = Field(default=3, ge=1, le=10)
     provider_retry_base_seconds: float = 0.5
     provider_retry_max_wait_seconds: float = 20.0
+    # Evaluations wait out provider 429s (Retry-After) instead of failing the item, up to this long
+    # in total per call (evaluations/model_calls.py).
+    eval_rate_limit_max_wait_seconds: float = Field(default=300.0, ge=0)
     # Where provider base URLs may point (core/outbound.py, docs/security.md). Unset means: private,
     # loopback and link-local addresses are allowed outside production (local Ollama) and refused in it.
     allow_private_provider_urls: bool | None = None
@@ -86,6 +89,9 @@ class Settings(BaseSettings):
     # One uploaded import file (docs/datasets.md): larger is 413. The import route alone may receive
     # a body this large (core/middleware.py); every other route keeps max_body_bytes.
     dataset_max_upload_bytes: int = Field(default=200 * 1000 * 1000, ge=1024)
+
+    # Evaluations (docs/evaluations.md): the most results (dataset items x variants) one may have.
+    eval_max_results: int = Field(default=200_000, ge=1)
 
     # Background jobs (core/queue.py, docs/architecture.md). `serve` runs a worker in-process unless
     # run_worker is false (then run `promptforge worker`); without Redis it always does.

@@ -18,6 +18,8 @@ from promptforge.core.kv import KeyValueStore, create_store
 from promptforge.core.queue import JobQueue, JobSpec, LocalQueue, queue_name
 from promptforge.core.queue_saq import SaqQueue
 from promptforge.core.storage import ObjectStorage, create_storage
+from promptforge.prompts.rendering.renderer import Renderer
+from promptforge.prompts.rendering.templates import RenderLimits
 from promptforge.providers.adapters import ProviderClients
 
 
@@ -33,12 +35,14 @@ class Resources:
     provider_clients: ProviderClients
     queue: JobQueue
     storage: ObjectStorage
+    renderer: Renderer  # templates rendered off the event loop (requests and evaluation jobs alike)
 
     async def close(self) -> None:
         """Close in the reverse order of opening; the queue first, so no job outlives its database."""
         try:
             await self.queue.close()
         finally:
+            self.renderer.close()
             await self.storage.close()
             await self.provider_clients.close()
             await self.kv.close()
@@ -76,4 +80,5 @@ async def open_resources(settings: Settings, kv_prefix: str, jobs: Sequence[JobS
         provider_clients=ProviderClients(),
         queue=create_queue(settings, kv_prefix, jobs),
         storage=create_storage(settings),
+        renderer=Renderer(RenderLimits.from_settings(settings), max_workers=settings.render_workers),
     )

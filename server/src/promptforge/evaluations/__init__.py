@@ -1,1 +1,4 @@
-"""Evaluations: prompt variants × models over a dataset, graded by promptfoo-style assertions."""
+"""Evaluations: prompt variants and models over a dataset, graded by promptfoo's assertions.
+
+See docs/evaluations.md.
+"""

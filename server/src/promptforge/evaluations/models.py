@@ -1,4 +1,4 @@
-"""Evaluations: a pinned dataset version × prompt variants, graded by assertions, one result per
+"""Evaluations: a pinned dataset version x prompt variants, graded by assertions, one result per
 (item, variant).
 
 What an evaluation ran is copied onto its rows (dataset name and version, each variant's resolved
@@ -40,7 +40,7 @@ class Evaluation(IdMixin, TimestampMixin, Base):
     grader: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     concurrency: Mapped[int] = mapped_column(default=10)
     pass_threshold: Mapped[float] = mapped_column(Float, default=1.0)
-    # progress: results written so far (total = items × variants, fixed at creation)
+    # progress: results written so far (total = items x variants, fixed at creation)
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
     passed_count: Mapped[int] = mapped_column(default=0)

@@ -39,12 +39,7 @@ VERSION_CREATED = "prompt.version.created"
 
 
 def render_limits(settings: Settings) -> RenderLimits:
-    return RenderLimits(
-        template_max_bytes=settings.template_max_bytes,
-        template_max_messages=settings.template_max_messages,
-        output_max_bytes=settings.render_max_output_bytes,
-        timeout_seconds=settings.render_timeout_seconds,
-    )
+    return RenderLimits.from_settings(settings)
 
 
 def content_hash(kind: str, template: Any, variables: dict[str, Any], model_settings: dict[str, Any]) -> str:

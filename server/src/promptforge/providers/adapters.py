@@ -76,6 +76,13 @@ class Adapter(Protocol):
     async def complete(self, request: ChatRequest) -> Completion: ...
     async def open_stream(self, request: ChatRequest) -> ProviderStream: ...
     async def list_models(self) -> list[str]: ...
+    async def embed(self, model: str, texts: list[str]) -> tuple[list[list[float]], Usage]: ...
+
+
+class NoEmbeddings(ProviderError):
+    """The connection's kind has no embeddings endpoint (the `similar` assertion needs one)."""
+
+    status, code = 422, "provider_has_no_embeddings"
 
 
 SdkClient = openai.AsyncOpenAI | anthropic.AsyncAnthropic
@@ -214,6 +221,11 @@ class EchoAdapter:
     async def list_models(self) -> list[str]:
         return [ECHO_MODEL]
 
+    async def embed(self, model: str, texts: list[str]) -> tuple[list[list[float]], Usage]:
+        raise NoEmbeddings(
+            "The echo provider has no embeddings endpoint: use an OpenAI or OpenAI-compatible connection."
+        )
+
 
 # --------------------------------------------------------------------------- OpenAI and compatible
 
@@ -276,6 +288,16 @@ class OpenAIAdapter:
             return await answers.model_ids(page, self.connection.name)
 
         return await call_with_retries(call, self.policy, self._map(None))
+
+    async def embed(self, model: str, texts: list[str]) -> tuple[list[list[float]], Usage]:
+        """Embeddings of `texts` (one vector each, in order) and the input tokens they took."""
+
+        async def call() -> object:
+            # floats, not the SDK's default base64: OpenAI-compatible servers do not all speak it
+            return await self.client.embeddings.create(model=model, input=texts, encoding_format="float")
+
+        response = await call_with_retries(call, self.policy, self._map(model))
+        return answers.openai_embeddings(response, self.connection.name, len(texts))
 
 
 # --------------------------------------------------------------------------- Anthropic
@@ -364,6 +386,12 @@ class AnthropicAdapter:
             return await answers.model_ids(page, self.connection.name)
 
         return await call_with_retries(call, self.policy, self._map(None))
+
+    async def embed(self, model: str, texts: list[str]) -> tuple[list[list[float]], Usage]:
+        raise NoEmbeddings(
+            f"{self.connection.name} is an Anthropic connection, which has no embeddings endpoint: "
+            "use an OpenAI or OpenAI-compatible connection for `similar`."
+        )
 
 
 def adapter_for(

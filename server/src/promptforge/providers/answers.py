@@ -9,12 +9,14 @@ counts that would not fit their columns are dropped rather than stored.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, cast
 
 import anthropic
 import openai
 from anthropic.types import Message
+from openai.types import CreateEmbeddingResponse
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from promptforge.providers.calls import Completion, StreamItem, Usage
@@ -23,6 +25,7 @@ from promptforge.providers.errors import ProviderBadResponse
 MAX_TOKEN_COUNT = 2**31 - 1  # the run's token columns are 32-bit integers
 MAX_MODEL_PAGES = 20
 MAX_MODEL_ID = 200
+MAX_EMBEDDING_DIMENSIONS = 65_536
 
 
 def bad_response(provider: str, what: str) -> ProviderBadResponse:
@@ -99,6 +102,26 @@ async def openai_stream_items(stream: AsyncIterator[object], provider: str) -> A
     if chunks == 0:
         raise bad_response(provider, "an empty stream")
     yield usage
+
+
+def openai_embeddings(response: object, provider: str, count: int) -> tuple[list[list[float]], Usage]:
+    """One vector per input, in input order, all of one size, and the usage (input tokens only)."""
+    data = _field(response, "data")
+    if not isinstance(response, CreateEmbeddingResponse) or not isinstance(data, list) or len(data) != count:
+        raise bad_response(provider, "no embedding for every input")
+    vectors: list[list[float] | None] = [None] * count
+    for item in data:
+        index, vector = _field(item, "index"), _field(item, "embedding")
+        valid_index = isinstance(index, int) and not isinstance(index, bool) and 0 <= index < count
+        if not valid_index or not isinstance(vector, list) or not 0 < len(vector) <= MAX_EMBEDDING_DIMENSIONS:
+            raise bad_response(provider, "an embedding without an index or a vector")
+        if not all(type(x) in (int, float) and math.isfinite(x) for x in vector):
+            raise bad_response(provider, "an embedding that is not a list of numbers")
+        vectors[cast(int, index)] = [float(x) for x in vector]
+    if any(v is None for v in vectors):
+        raise bad_response(provider, "no embedding for every input")
+    usage = _field(response, "usage")
+    return cast(list[list[float]], vectors), Usage(token_count(_field(usage, "prompt_tokens")), 0)
 
 
 def anthropic_completion(response: object, provider: str) -> Completion:

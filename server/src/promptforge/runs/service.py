@@ -25,21 +25,20 @@ from promptforge.auth.principal import Principal
 from promptforge.core.config import Settings
 from promptforge.core.db import utcnow
 from promptforge.core.encryption import SecretBox
-from promptforge.core.errors import AppError, NotFound, Unprocessable
+from promptforge.core.errors import AppError, NotFound
 from promptforge.core.pagination import PageParams, paginate
 from promptforge.prompts.rendering.renderer import Renderer, TemplateSource
 from promptforge.prompts.rendering.templates import check_template
 from promptforge.prompts.resolve import PromptResolver, Selector
 from promptforge.prompts.service import render_limits, template_json
 from promptforge.providers.adapters import (
-    ECHO_MODEL,
-    PARAM_NAMES,
     Adapter,
     ProviderClients,
     adapter_for,
     as_messages,
 )
 from promptforge.providers.calls import ChatRequest, Usage
+from promptforge.providers.model_choice import choose_model, merged_params
 from promptforge.providers.pricing import Price, cost_usd, price_for
 from promptforge.providers.service import connection_of, load_provider
 from promptforge.runs import schemas
@@ -129,32 +128,6 @@ def _draft_source(settings: Settings, data: schemas.RunCreate) -> TemplateSource
     return TemplateSource(name=DRAFT_NAME, version=0, kind=kind, template=template, variables=None)
 
 
-def _model_for(
-    data: schemas.RunCreate, model_config: dict[str, Any], provider_kind: str, default: str | None
-) -> str:
-    """The run's model, else the version's (when written for this kind of provider), else the default."""
-    if data.model:
-        return data.model
-    configured = model_config.get("model")
-    meant_for = model_config.get("provider")
-    if isinstance(configured, str) and configured and meant_for in (None, provider_kind):
-        return configured
-    if default:
-        return default
-    if provider_kind == "echo":
-        return ECHO_MODEL
-    raise Unprocessable.field(
-        ["body", "model"],
-        "No model: give `model`, set it in the version's model_config, or set the provider's default model.",
-    )
-
-
-def _merged_params(model_config: dict[str, Any], params: schemas.RunParams) -> dict[str, Any]:
-    merged = {name: model_config[name] for name in PARAM_NAMES if model_config.get(name) is not None}
-    merged.update(params.model_dump(exclude_none=True))
-    return merged
-
-
 async def start_run(
     services: RunServices, principal: Principal, project_id: uuid.UUID, data: schemas.RunCreate
 ) -> PreparedRun:
@@ -180,8 +153,10 @@ async def start_run(
             return await resolver.load_source(project_id, include, Selector.parse(label, version, "latest"))
 
         rendered = await services.renderer.render(source, data.variables, load_include)
-        model = _model_for(data, model_config, provider.kind, provider.default_model)
-        params = _merged_params(model_config, data.params)
+        model = choose_model(
+            data.model, model_config, provider.kind, provider.default_model, ["body", "model"]
+        )
+        params = merged_params(model_config, data.params.model_dump(exclude_none=True))
         # rendering can produce NUL or lone surrogates: repaired before they are stored or sent
         text, rendered_messages = storable(rendered.text), storable(rendered.messages)
         messages = as_messages(source.kind, text, rendered_messages)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from jinja2 import meta, nodes
 from jinja2.environment import Template
@@ -19,6 +19,9 @@ from promptforge.prompts.names import LABEL_NAME, PROMPT_NAME
 from promptforge.prompts.rendering.errors import Loc, field_error
 from promptforge.prompts.rendering.sandbox import ENV, RESERVED_NAMES
 from promptforge.prompts.rendering.size_guard import with_guard
+
+if TYPE_CHECKING:
+    from promptforge.core.config import Settings
 
 Kind = Literal["text", "chat"]
 IncludeKey = tuple[str, str | None, int | None]
@@ -39,6 +42,16 @@ class RenderLimits:
     template_max_messages: int = 500
     output_max_bytes: int = 1_048_576
     timeout_seconds: float = 1.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RenderLimits:
+        """PF_TEMPLATE_* and PF_RENDER_* as limits."""
+        return cls(
+            template_max_bytes=settings.template_max_bytes,
+            template_max_messages=settings.template_max_messages,
+            output_max_bytes=settings.render_max_output_bytes,
+            timeout_seconds=settings.render_timeout_seconds,
+        )
 
 
 @dataclass(frozen=True)
