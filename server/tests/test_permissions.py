@@ -17,6 +17,7 @@ import asyncio
 import inspect
 import re
 import secrets
+import uuid
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from starlette.routing import compile_path
 
 from conftest import PASSWORD, Account, Factory, new_client
 from promptforge.core.config import Settings
+from promptforge.evaluations.models import Evaluation, EvaluationResult, EvaluationVariant
 from promptforge.main import create_app
 
 MinRole = Literal["public", "self", "viewer", "editor", "admin", "owner"]
@@ -175,6 +177,53 @@ class World:
             self.cache["export"] = export["id"]
         return str(self.cache["export"])
 
+    async def evaluation(self) -> str:
+        """A finished evaluation of the owner's project with one result, written as the job would."""
+        if "evaluation" not in self.cache:
+            async with self.factory.app.state.sessionmaker() as session:
+                evaluation = Evaluation(
+                    project_id=uuid.UUID(self.owner.project_id),
+                    name="nightly",
+                    dataset_name="qa",
+                    dataset_version=1,
+                    status="completed",
+                    total=1,
+                    done=1,
+                    passed_count=1,
+                    created_by=self.owner.email,
+                )
+                session.add(evaluation)
+                await session.flush()
+                variant = EvaluationVariant(
+                    evaluation_id=evaluation.id,
+                    project_id=evaluation.project_id,
+                    position=0,
+                    name="v1",
+                    prompt_name="p",
+                    prompt_version=1,
+                    provider_name="fake",
+                    provider_kind="openai",
+                    model="m",
+                )
+                session.add(variant)
+                await session.flush()
+                session.add(
+                    EvaluationResult(
+                        evaluation_id=evaluation.id,
+                        variant_id=variant.id,
+                        variant_position=0,
+                        item_id=uuid.uuid4(),
+                        item_position=0,
+                        input={"q": "x"},
+                        output="x",
+                        status="passed",
+                        score=1.0,
+                    )
+                )
+                await session.commit()
+                self.cache["evaluation"] = str(evaluation.id)
+        return str(self.cache["evaluation"])
+
 
 PATH_PARAMS: dict[str, Builder] = {
     "name": lambda w: w.prompt(),
@@ -190,6 +239,7 @@ PATH_PARAMS: dict[str, Builder] = {
     "item_id": lambda w: w.dataset_item(),
     "import_id": lambda w: w.dataset_import(),
     "export_id": lambda w: w.dataset_export(),
+    "evaluation_id": lambda w: w.evaluation(),
 }
 
 
@@ -202,7 +252,7 @@ class RouteSpec:
     keys: KeyRole | None = None
     body: Builder | None = None
     params: dict[str, Builder] = field(default_factory=dict)
-    query: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str | Builder] = field(default_factory=dict)  # a Builder gives a value per World
     files: dict[str, tuple[str, bytes]] | None = None  # a multipart body instead of `body`
     # Exact statuses for callers that deviate from the rules (e.g. refresh needs a refresh cookie).
     expect: dict[str, int] = field(default_factory=dict)
@@ -215,6 +265,7 @@ RUNS = "/api/v1/projects/{project_id}/runs"
 DATASETS = "/api/v1/projects/{project_id}/datasets"
 DATASET = DATASETS + "/{name}"
 DATASET_ITEM = DATASET + "/items/{item_id:uuid}"
+EVALUATION = "/api/v1/projects/{project_id}/evaluations/{evaluation_id}"
 ON_DATASET: dict[str, Builder] = {"name": lambda w: w.dataset()}
 # Only the invitee may answer an invitation: every other signed-in user gets 404 (tests/workspaces).
 NOT_THE_INVITEE = {who: 404 for who in ("viewer", "editor", "admin", "owner", "outsider")}
@@ -362,6 +413,11 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("GET", f"{DATASET}/exports/{{export_id}}/download"): RouteSpec(
         "viewer", keys="viewer", params=ON_DATASET
     ),
+    # evaluation results and compare: viewers read
+    ("GET", f"{EVALUATION}/results"): RouteSpec("viewer", keys="viewer", query={"format": "csv"}),
+    ("GET", f"{EVALUATION}/compare"): RouteSpec(
+        "viewer", keys="viewer", query={"against": lambda w: w.evaluation()}
+    ),
 }
 
 
@@ -488,12 +544,13 @@ async def test_permission_cell(factory: Factory, method: str, path: str, who: st
         assert builder is not None, f"no builder for path parameter {{{name}}}: add one to PATH_PARAMS"
         params[name] = str(await _build(builder, world))
     body = await _build(spec.body, world) if spec.body else None
+    query = {k: v if isinstance(v, str) else str(await _build(v, world)) for k, v in spec.query.items()}
     url = re.sub(r"\{(\w+):\w+\}", r"{\1}", path).format(**params)  # drop `{name:convertor}` types
 
     if spec.files is not None:
-        response = await caller.request(method, url, files=spec.files, params=spec.query)
+        response = await caller.request(method, url, files=spec.files, params=query)
     else:
-        response = await caller.request(method, url, json=body, params=spec.query)
+        response = await caller.request(method, url, json=body, params=query)
 
     expected = expected_status(spec, path, who)
     if expected is None:
