@@ -17,8 +17,8 @@ import asyncio
 import inspect
 import re
 import secrets
-import uuid
 import tempfile
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
