@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthDeactivateData, AuthDeactivateErrors, AuthDeactivateResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, DatasetExportsCreateData, DatasetExportsCreateErrors, DatasetExportsCreateResponses, DatasetExportsDownloadData, DatasetExportsDownloadErrors, DatasetExportsDownloadResponses, DatasetExportsGetData, DatasetExportsGetErrors, DatasetExportsGetResponses, DatasetImportsCreateData, DatasetImportsCreateErrors, DatasetImportsCreateResponses, DatasetImportsGetData, DatasetImportsGetErrors, DatasetImportsGetResponses, DatasetImportsListData, DatasetImportsListErrors, DatasetImportsListResponses, DatasetItemsCreateData, DatasetItemsCreateErrors, DatasetItemsCreateResponses, DatasetItemsDeleteData, DatasetItemsDeleteErrors, DatasetItemsDeleteResponses, DatasetItemsFromRunData, DatasetItemsFromRunErrors, DatasetItemsFromRunResponses, DatasetItemsListData, DatasetItemsListErrors, DatasetItemsListResponses, DatasetItemsUpdateData, DatasetItemsUpdateErrors, DatasetItemsUpdateResponses, DatasetsCreateData, DatasetsCreateErrors, DatasetsCreateResponses, DatasetsDeleteData, DatasetsDeleteErrors, DatasetsDeleteResponses, DatasetsGetData, DatasetsGetErrors, DatasetsGetResponses, DatasetsListData, DatasetsListErrors, DatasetsListResponses, DatasetsUpdateData, DatasetsUpdateErrors, DatasetsUpdateResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMetricsData, HealthMetricsErrors, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, InvitationsAcceptData, InvitationsAcceptErrors, InvitationsAcceptResponses, InvitationsCreateData, InvitationsCreateErrors, InvitationsCreateResponses, InvitationsDeclineData, InvitationsDeclineErrors, InvitationsDeclineResponses, InvitationsListData, InvitationsListErrors, InvitationsListMineData, InvitationsListMineErrors, InvitationsListMineResponses, InvitationsListResponses, InvitationsRevokeData, InvitationsRevokeErrors, InvitationsRevokeResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, ProvidersCreateData, ProvidersCreateErrors, ProvidersCreateResponses, ProvidersDeleteData, ProvidersDeleteErrors, ProvidersDeleteResponses, ProvidersGetData, ProvidersGetErrors, ProvidersGetResponses, ProvidersListData, ProvidersListErrors, ProvidersListResponses, ProvidersTestData, ProvidersTestErrors, ProvidersTestResponses, ProvidersUpdateData, ProvidersUpdateErrors, ProvidersUpdateResponses, RunsCreateData, RunsCreateErrors, RunsCreateResponses, RunsGetData, RunsGetErrors, RunsGetResponses, RunsListData, RunsListErrors, RunsListProvidersData, RunsListProvidersErrors, RunsListProvidersResponses, RunsListResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthDeactivateData, AuthDeactivateErrors, AuthDeactivateResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, DatasetExportsCreateData, DatasetExportsCreateErrors, DatasetExportsCreateResponses, DatasetExportsDownloadData, DatasetExportsDownloadErrors, DatasetExportsDownloadResponses, DatasetExportsGetData, DatasetExportsGetErrors, DatasetExportsGetResponses, DatasetImportsCreateData, DatasetImportsCreateErrors, DatasetImportsCreateResponses, DatasetImportsGetData, DatasetImportsGetErrors, DatasetImportsGetResponses, DatasetImportsListData, DatasetImportsListErrors, DatasetImportsListResponses, DatasetItemsCreateData, DatasetItemsCreateErrors, DatasetItemsCreateResponses, DatasetItemsDeleteData, DatasetItemsDeleteErrors, DatasetItemsDeleteResponses, DatasetItemsFromRunData, DatasetItemsFromRunErrors, DatasetItemsFromRunResponses, DatasetItemsListData, DatasetItemsListErrors, DatasetItemsListResponses, DatasetItemsUpdateData, DatasetItemsUpdateErrors, DatasetItemsUpdateResponses, DatasetsCreateData, DatasetsCreateErrors, DatasetsCreateResponses, DatasetsDeleteData, DatasetsDeleteErrors, DatasetsDeleteResponses, DatasetsGetData, DatasetsGetErrors, DatasetsGetResponses, DatasetsListData, DatasetsListErrors, DatasetsListResponses, DatasetsUpdateData, DatasetsUpdateErrors, DatasetsUpdateResponses, EvaluationsCancelData, EvaluationsCancelErrors, EvaluationsCancelResponses, EvaluationsCompareData, EvaluationsCompareErrors, EvaluationsCompareResponses, EvaluationsCreateData, EvaluationsCreateErrors, EvaluationsCreateResponses, EvaluationsGetData, EvaluationsGetErrors, EvaluationsGetResponses, EvaluationsListData, EvaluationsListErrors, EvaluationsListResponses, EvaluationsResultsData, EvaluationsResultsErrors, EvaluationsResultsResponses, EvaluationsRetryErrorsData, EvaluationsRetryErrorsErrors, EvaluationsRetryErrorsResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMetricsData, HealthMetricsErrors, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, InvitationsAcceptData, InvitationsAcceptErrors, InvitationsAcceptResponses, InvitationsCreateData, InvitationsCreateErrors, InvitationsCreateResponses, InvitationsDeclineData, InvitationsDeclineErrors, InvitationsDeclineResponses, InvitationsListData, InvitationsListErrors, InvitationsListMineData, InvitationsListMineErrors, InvitationsListMineResponses, InvitationsListResponses, InvitationsRevokeData, InvitationsRevokeErrors, InvitationsRevokeResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, ProvidersCreateData, ProvidersCreateErrors, ProvidersCreateResponses, ProvidersDeleteData, ProvidersDeleteErrors, ProvidersDeleteResponses, ProvidersGetData, ProvidersGetErrors, ProvidersGetResponses, ProvidersListData, ProvidersListErrors, ProvidersListResponses, ProvidersTestData, ProvidersTestErrors, ProvidersTestResponses, ProvidersUpdateData, ProvidersUpdateErrors, ProvidersUpdateResponses, RunsCreateData, RunsCreateErrors, RunsCreateResponses, RunsGetData, RunsGetErrors, RunsGetResponses, RunsListData, RunsListErrors, RunsListProvidersData, RunsListProvidersErrors, RunsListProvidersResponses, RunsListResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -1236,5 +1236,126 @@ export const datasetExportsDownload = <ThrowOnError extends boolean = false>(opt
             type: 'apiKey'
         }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/projects/{project_id}/datasets/{name}/exports/{export_id}/download',
+    ...options
+});
+
+/**
+ * List Evaluations
+ *
+ * Evaluations of a project, newest first.
+ */
+export const evaluationsList = <ThrowOnError extends boolean = false>(options: Options<EvaluationsListData, ThrowOnError>) => (options.client ?? client).get<EvaluationsListResponses, EvaluationsListErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/evaluations',
+    ...options
+});
+
+/**
+ * Create Evaluation
+ *
+ * Run prompt variants over a pinned dataset version and grade them; a job runs it (status `queued`).
+ *
+ * Labels are resolved to versions now and recorded; the dataset version is pinned. 422 names the
+ * field of an unknown dataset, prompt, label, version, provider, or a bad assertion.
+ */
+export const evaluationsCreate = <ThrowOnError extends boolean = false>(options: Options<EvaluationsCreateData, ThrowOnError>) => (options.client ?? client).post<EvaluationsCreateResponses, EvaluationsCreateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/evaluations',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Evaluation
+ *
+ * One evaluation: status, progress, the resolved versions and, once finished, the summary.
+ */
+export const evaluationsGet = <ThrowOnError extends boolean = false>(options: Options<EvaluationsGetData, ThrowOnError>) => (options.client ?? client).get<EvaluationsGetResponses, EvaluationsGetErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}',
+    ...options
+});
+
+/**
+ * Cancel Evaluation
+ *
+ * Stop a queued or running evaluation (status `cancelled` at once); finished results are kept.
+ *
+ * 409 when it has already finished.
+ */
+export const evaluationsCancel = <ThrowOnError extends boolean = false>(options: Options<EvaluationsCancelData, ThrowOnError>) => (options.client ?? client).post<EvaluationsCancelResponses, EvaluationsCancelErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/cancel',
+    ...options
+});
+
+/**
+ * Retry Errors
+ *
+ * Run again only the cells whose result is an error (and any a cancel left unrun); status `queued`.
+ *
+ * 409 while it is still queued or running, or when there is nothing to retry.
+ */
+export const evaluationsRetryErrors = <ThrowOnError extends boolean = false>(options: Options<EvaluationsRetryErrorsData, ThrowOnError>) => (options.client ?? client).post<EvaluationsRetryErrorsResponses, EvaluationsRetryErrorsErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/retry-errors',
+    ...options
+});
+
+/**
+ * List Results
+ *
+ * Results in dataset item order, then variant order; `?format=csv|junit` streams them all.
+ *
+ * Viewers may read. Columns of the CSV and the JUnit mapping: docs/evaluations.md.
+ */
+export const evaluationsResults = <ThrowOnError extends boolean = false>(options: Options<EvaluationsResultsData, ThrowOnError>) => (options.client ?? client).get<EvaluationsResultsResponses, EvaluationsResultsErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/results',
+    ...options
+});
+
+/**
+ * Compare Evaluations
+ *
+ * Regressions, fixes and the change of every summary figure from `against` to this evaluation.
+ *
+ * Cells are matched by dataset item id and variant name. A regression passed in `against` and
+ * does not pass now (failed or error); a fix is the reverse.
+ */
+export const evaluationsCompare = <ThrowOnError extends boolean = false>(options: Options<EvaluationsCompareData, ThrowOnError>) => (options.client ?? client).get<EvaluationsCompareResponses, EvaluationsCompareErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/compare',
     ...options
 });

@@ -183,6 +183,119 @@ export type ChatMessage = {
 };
 
 /**
+ * CompareChange
+ */
+export type CompareChange = {
+    /**
+     * Item Id
+     */
+    item_id: string;
+    /**
+     * Variant
+     */
+    variant: string;
+    /**
+     * Input
+     */
+    input: {
+        [key: string]: unknown;
+    };
+    /**
+     * The cell in `against`
+     */
+    before: CompareSide;
+    /**
+     * The cell in this evaluation
+     */
+    after: CompareSide;
+    /**
+     * Failed Assertions
+     *
+     * What did not pass now
+     */
+    failed_assertions: Array<FailedAssertion>;
+};
+
+/**
+ * CompareCounts
+ */
+export type CompareCounts = {
+    /**
+     * Regressions
+     *
+     * Cells that passed in `against` and do not pass now
+     */
+    regressions: number;
+    /**
+     * Fixes
+     *
+     * Cells that did not pass in `against` and pass now
+     */
+    fixes: number;
+    /**
+     * Unchanged
+     *
+     * Matched cells whose passing did not change
+     */
+    unchanged: number;
+    /**
+     * Unmatched
+     *
+     * Cells of either evaluation without a counterpart (item id + variant)
+     */
+    unmatched: number;
+};
+
+/**
+ * CompareSide
+ */
+export type CompareSide = {
+    /**
+     * Status
+     */
+    status: 'passed' | 'failed' | 'error';
+    /**
+     * Score
+     */
+    score: number | null;
+    /**
+     * Output
+     */
+    output: string | null;
+};
+
+/**
+ * Comparison
+ */
+export type Comparison = {
+    /**
+     * Evaluation Id
+     */
+    evaluation_id: string;
+    /**
+     * Against Id
+     */
+    against_id: string;
+    counts: CompareCounts;
+    /**
+     * Regressions
+     *
+     * The first 200, in matrix order
+     */
+    regressions: Array<CompareChange>;
+    /**
+     * Fixes
+     *
+     * The first 200, in matrix order
+     */
+    fixes: Array<CompareChange>;
+    /**
+     * Variants
+     */
+    variants: Array<VariantChanges>;
+};
+
+/**
  * Dataset
  */
 export type Dataset = {
@@ -447,6 +560,42 @@ export type DatasetItem = {
 };
 
 /**
+ * DatasetPin
+ */
+export type DatasetPin = {
+    /**
+     * Id
+     *
+     * None once the dataset was deleted
+     */
+    id: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
+ * DatasetRef
+ */
+export type DatasetRef = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Version
+     *
+     * Default: the dataset's current version
+     */
+    version?: number | null;
+};
+
+/**
  * DatasetUpdate
  */
 export type DatasetUpdate = {
@@ -486,6 +635,122 @@ export type ErrorInfo = {
      * Message
      */
     message: string;
+};
+
+/**
+ * Evaluation
+ */
+export type Evaluation = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Project Id
+     */
+    project_id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Status
+     */
+    status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+    dataset: DatasetPin;
+    /**
+     * Variants
+     */
+    variants: Array<Variant>;
+    /**
+     * Assertions
+     */
+    assertions: Array<{
+        [key: string]: unknown;
+    }>;
+    grader: ModelRef | null;
+    /**
+     * Concurrency
+     */
+    concurrency: number;
+    /**
+     * Pass Threshold
+     */
+    pass_threshold: number;
+    progress: Progress;
+    /**
+     * Passed
+     *
+     * Every variant's pass rate >= pass_threshold; null until completed
+     */
+    passed: boolean | null;
+    /**
+     * Summary
+     */
+    summary: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Message
+     *
+     * Why the evaluation failed
+     */
+    message: string | null;
+    /**
+     * Created By
+     */
+    created_by: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+};
+
+/**
+ * EvaluationCreate
+ */
+export type EvaluationCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    dataset: DatasetRef;
+    /**
+     * Variants
+     */
+    variants: Array<VariantCreate>;
+    /**
+     * Assertions
+     *
+     * promptfoo assertions: {type, value, threshold, weight, metric, provider}; may be empty when the items carry their own
+     */
+    assertions?: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Grades items whose `expected` is a model-graded shorthand (`llm-rubric: …`, `similar: …`); default: the first variant's provider and model
+     */
+    grader?: ModelRef | null;
+    /**
+     * Concurrency
+     *
+     * Provider calls in flight
+     */
+    concurrency?: number;
+    /**
+     * Pass Threshold
+     *
+     * The evaluation passes when every variant's pass rate reaches it
+     */
+    pass_threshold?: number;
 };
 
 /**
@@ -571,6 +836,20 @@ export type ExportedVersion = {
 };
 
 /**
+ * FailedAssertion
+ */
+export type FailedAssertion = {
+    /**
+     * Type
+     */
+    type: string;
+    /**
+     * Reason
+     */
+    reason: string;
+};
+
+/**
  * FieldError
  */
 export type FieldError = {
@@ -586,6 +865,26 @@ export type FieldError = {
      * Type
      */
     type: string;
+};
+
+/**
+ * FigureChange
+ */
+export type FigureChange = {
+    /**
+     * Before
+     */
+    before: number | null;
+    /**
+     * After
+     */
+    after: number | null;
+    /**
+     * Delta
+     *
+     * after - before; null when either is unknown
+     */
+    delta: number | null;
 };
 
 /**
@@ -998,6 +1297,22 @@ export type ModelPrice = {
 };
 
 /**
+ * ModelRef
+ *
+ * A provider connection of the project and a model on it (judges, embeddings).
+ */
+export type ModelRef = {
+    /**
+     * Provider Id
+     */
+    provider_id: string;
+    /**
+     * Model
+     */
+    model: string;
+};
+
+/**
  * Page[ApiKey]
  */
 export type PageApiKey = {
@@ -1061,6 +1376,20 @@ export type PageDataset = {
      * Items
      */
     items: Array<Dataset>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[Evaluation]
+ */
+export type PageEvaluation = {
+    /**
+     * Items
+     */
+    items: Array<Evaluation>;
     /**
      * Next Cursor
      */
@@ -1159,6 +1488,20 @@ export type PageProvider = {
      * Items
      */
     items: Array<Provider>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[Result]
+ */
+export type PageResult = {
+    /**
+     * Items
+     */
+    items: Array<Result>;
     /**
      * Next Cursor
      */
@@ -1281,6 +1624,32 @@ export type ProblemDetails = {
      * Errors
      */
     errors?: Array<FieldError> | null;
+};
+
+/**
+ * Progress
+ */
+export type Progress = {
+    /**
+     * Done
+     */
+    done: number;
+    /**
+     * Total
+     */
+    total: number;
+    /**
+     * Passed
+     */
+    passed: number;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Errors
+     */
+    errors: number;
 };
 
 /**
@@ -1769,47 +2138,114 @@ export type RenderedPrompt = {
 };
 
 /**
- * ResolvedPrompt
- *
- * The payload of the resolve hot path (documented here; served as cached bytes).
+ * Result
  */
-export type ResolvedPrompt = {
+export type Result = {
     /**
-     * Name
+     * Item Id
      */
-    name: string;
+    item_id: string;
     /**
-     * Version
+     * Variant
      */
-    version: number;
+    variant: string;
     /**
-     * Kind
+     * Input
      */
-    kind: 'text' | 'chat';
-    /**
-     * Template
-     */
-    template: string | Array<({
-        role: 'assistant' | 'system' | 'user';
-    } & ChatMessage) | ({
-        role: 'placeholder';
-    } & Placeholder)>;
-    /**
-     * Variables
-     */
-    variables: {
+    input: {
         [key: string]: unknown;
     };
     /**
-     * Model Config
+     * Expected
      */
-    model_config: {
-        [key: string]: unknown;
-    };
+    expected: unknown | null;
     /**
-     * Labels
+     * Output
      */
-    labels: Array<string>;
+    output: string | null;
+    /**
+     * Status
+     */
+    status: 'passed' | 'failed' | 'error';
+    /**
+     * Passed
+     */
+    passed: boolean;
+    /**
+     * Score
+     */
+    score: number | null;
+    /**
+     * Assertions
+     */
+    assertions: Array<ResultAssertion>;
+    /**
+     * Latency Ms
+     */
+    latency_ms: number | null;
+    tokens: ResultTokens;
+    /**
+     * Cost Usd
+     */
+    cost_usd: number | null;
+    /**
+     * Grading Cost Usd
+     */
+    grading_cost_usd: number | null;
+    /**
+     * Error
+     */
+    error: {
+        [key: string]: unknown;
+    } | null;
+};
+
+/**
+ * ResultAssertion
+ */
+export type ResultAssertion = {
+    /**
+     * Type
+     */
+    type: string;
+    /**
+     * Passed
+     */
+    passed: boolean;
+    /**
+     * Score
+     */
+    score: number;
+    /**
+     * Reason
+     */
+    reason: string;
+    /**
+     * Metric
+     */
+    metric?: string | null;
+    /**
+     * Weight
+     */
+    weight?: number;
+    /**
+     * Error
+     */
+    error?: boolean;
+};
+
+/**
+ * ResultTokens
+ */
+export type ResultTokens = {
+    /**
+     * Input
+     */
+    input: number | null;
+    /**
+     * Output
+     */
+    output: number | null;
 };
 
 /**
@@ -2125,6 +2561,88 @@ export type UserCreate = {
 };
 
 /**
+ * Variant
+ */
+export type Variant = {
+    /**
+     * Name
+     */
+    name: string;
+    prompt: PromptforgeEvaluationsSchemasResolvedPrompt;
+    /**
+     * Provider Id
+     */
+    provider_id: string | null;
+    /**
+     * Provider Name
+     */
+    provider_name: string;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Params
+     */
+    params: {
+        [key: string]: unknown;
+    };
+    /**
+     * Summary
+     *
+     * Written when the run ends (see docs/evaluations.md)
+     */
+    summary: {
+        [key: string]: unknown;
+    } | null;
+};
+
+/**
+ * VariantChanges
+ */
+export type VariantChanges = {
+    /**
+     * Variant
+     */
+    variant: string;
+    /**
+     * Changes
+     *
+     * Every summary figure: pass_rate, mean_score, results, passed, failed, errors, latency_p50_ms, latency_p95_ms, latency_mean_ms, input_tokens, output_tokens, cost_usd, grading_cost_usd
+     */
+    changes: {
+        [key: string]: FigureChange;
+    };
+};
+
+/**
+ * VariantCreate
+ */
+export type VariantCreate = {
+    /**
+     * Name
+     *
+     * Unique in the evaluation; results name their variant by it
+     */
+    name: string;
+    /**
+     * A label (resolved to a version at creation) or a version
+     */
+    prompt: PromptRef;
+    /**
+     * Provider Id
+     */
+    provider_id: string;
+    /**
+     * Model
+     *
+     * Default: the version's model_config, then the provider's
+     */
+    model?: string | null;
+    params?: RunParams;
+};
+
+/**
  * Version
  */
 export type Version = {
@@ -2291,6 +2809,72 @@ export type WorkspaceUpdate = {
 };
 
 /**
+ * ResolvedPrompt
+ */
+export type PromptforgeEvaluationsSchemasResolvedPrompt = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Version
+     *
+     * The version run (a label is resolved at creation)
+     */
+    version: number;
+    /**
+     * Label
+     *
+     * The label asked for, if any
+     */
+    label: string | null;
+};
+
+/**
+ * ResolvedPrompt
+ *
+ * The payload of the resolve hot path (documented here; served as cached bytes).
+ */
+export type PromptforgePromptsSchemasResolvedPrompt = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Kind
+     */
+    kind: 'text' | 'chat';
+    /**
+     * Template
+     */
+    template: string | Array<({
+        role: 'assistant' | 'system' | 'user';
+    } & ChatMessage) | ({
+        role: 'placeholder';
+    } & Placeholder)>;
+    /**
+     * Variables
+     */
+    variables: {
+        [key: string]: unknown;
+    };
+    /**
+     * Model Config
+     */
+    model_config: {
+        [key: string]: unknown;
+    };
+    /**
+     * Labels
+     */
+    labels: Array<string>;
+};
+
+/**
  * RenderRequest
  */
 export type RenderRequest = {
@@ -2363,7 +2947,7 @@ export type PromptsResolveResponses = {
     /**
      * The resolved prompt; carries a strong ETag
      */
-    200: ResolvedPrompt;
+    200: PromptforgePromptsSchemasResolvedPrompt;
 };
 
 export type PromptsResolveResponse = PromptsResolveResponses[keyof PromptsResolveResponses];
@@ -7059,3 +7643,486 @@ export type DatasetExportsDownloadResponses = {
      */
     200: unknown;
 };
+
+export type EvaluationsListData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: {
+        /**
+         * Prompt
+         *
+         * Only those running this prompt
+         */
+        prompt?: string | null;
+        /**
+         * Status
+         *
+         * Only those in this status
+         */
+        status?: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | null;
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/evaluations';
+};
+
+export type EvaluationsListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsListError = EvaluationsListErrors[keyof EvaluationsListErrors];
+
+export type EvaluationsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageEvaluation;
+};
+
+export type EvaluationsListResponse = EvaluationsListResponses[keyof EvaluationsListResponses];
+
+export type EvaluationsCreateData = {
+    body: EvaluationCreate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/evaluations';
+};
+
+export type EvaluationsCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsCreateError = EvaluationsCreateErrors[keyof EvaluationsCreateErrors];
+
+export type EvaluationsCreateResponses = {
+    /**
+     * Successful Response
+     */
+    202: Evaluation;
+};
+
+export type EvaluationsCreateResponse = EvaluationsCreateResponses[keyof EvaluationsCreateResponses];
+
+export type EvaluationsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Evaluation Id
+         *
+         * The evaluation's id
+         */
+        evaluation_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}';
+};
+
+export type EvaluationsGetErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsGetError = EvaluationsGetErrors[keyof EvaluationsGetErrors];
+
+export type EvaluationsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Evaluation;
+};
+
+export type EvaluationsGetResponse = EvaluationsGetResponses[keyof EvaluationsGetResponses];
+
+export type EvaluationsCancelData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Evaluation Id
+         *
+         * The evaluation's id
+         */
+        evaluation_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/cancel';
+};
+
+export type EvaluationsCancelErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsCancelError = EvaluationsCancelErrors[keyof EvaluationsCancelErrors];
+
+export type EvaluationsCancelResponses = {
+    /**
+     * Successful Response
+     */
+    200: Evaluation;
+};
+
+export type EvaluationsCancelResponse = EvaluationsCancelResponses[keyof EvaluationsCancelResponses];
+
+export type EvaluationsRetryErrorsData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Evaluation Id
+         *
+         * The evaluation's id
+         */
+        evaluation_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/retry-errors';
+};
+
+export type EvaluationsRetryErrorsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsRetryErrorsError = EvaluationsRetryErrorsErrors[keyof EvaluationsRetryErrorsErrors];
+
+export type EvaluationsRetryErrorsResponses = {
+    /**
+     * Successful Response
+     */
+    202: Evaluation;
+};
+
+export type EvaluationsRetryErrorsResponse = EvaluationsRetryErrorsResponses[keyof EvaluationsRetryErrorsResponses];
+
+export type EvaluationsResultsData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Evaluation Id
+         */
+        evaluation_id: string;
+    };
+    query?: {
+        /**
+         * Variant
+         *
+         * Only this variant (by name)
+         */
+        variant?: string | null;
+        /**
+         * Status
+         *
+         * Only results with this status
+         */
+        status?: 'passed' | 'failed' | 'error' | null;
+        /**
+         * Format
+         *
+         * json: pages; csv or junit: every matching result as a file
+         */
+        format?: 'json' | 'csv' | 'junit';
+        /**
+         * Limit
+         *
+         * Items per page (max 100; json only).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/results';
+};
+
+export type EvaluationsResultsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsResultsError = EvaluationsResultsErrors[keyof EvaluationsResultsErrors];
+
+export type EvaluationsResultsResponses = {
+    /**
+     * A page of results (JSON), or every matching result as a file
+     */
+    200: PageResult;
+};
+
+export type EvaluationsResultsResponse = EvaluationsResultsResponses[keyof EvaluationsResultsResponses];
+
+export type EvaluationsCompareData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Evaluation Id
+         */
+        evaluation_id: string;
+    };
+    query: {
+        /**
+         * Against
+         *
+         * The baseline evaluation ("before") of the same project
+         */
+        against: string;
+    };
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/compare';
+};
+
+export type EvaluationsCompareErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsCompareError = EvaluationsCompareErrors[keyof EvaluationsCompareErrors];
+
+export type EvaluationsCompareResponses = {
+    /**
+     * Successful Response
+     */
+    200: Comparison;
+};
+
+export type EvaluationsCompareResponse = EvaluationsCompareResponses[keyof EvaluationsCompareResponses];

@@ -73,6 +73,29 @@ export const zChatMessage = z.object({
 });
 
 /**
+ * CompareCounts
+ */
+export const zCompareCounts = z.object({
+    regressions: z.int(),
+    fixes: z.int(),
+    unchanged: z.int(),
+    unmatched: z.int()
+});
+
+/**
+ * CompareSide
+ */
+export const zCompareSide = z.object({
+    status: z.enum([
+        'passed',
+        'failed',
+        'error'
+    ]),
+    score: z.number().nullable(),
+    output: z.string().nullable()
+});
+
+/**
  * Dataset
  */
 export const zDataset = z.object({
@@ -132,6 +155,23 @@ export const zDatasetItem = z.object({
 });
 
 /**
+ * DatasetPin
+ */
+export const zDatasetPin = z.object({
+    id: z.uuid().nullable(),
+    name: z.string(),
+    version: z.int()
+});
+
+/**
+ * DatasetRef
+ */
+export const zDatasetRef = z.object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/),
+    version: z.int().gte(0).nullish()
+});
+
+/**
  * DatasetUpdate
  */
 export const zDatasetUpdate = z.object({
@@ -162,12 +202,41 @@ export const zExportCreate = z.object({
 });
 
 /**
+ * FailedAssertion
+ */
+export const zFailedAssertion = z.object({
+    type: z.string(),
+    reason: z.string()
+});
+
+/**
+ * CompareChange
+ */
+export const zCompareChange = z.object({
+    item_id: z.uuid(),
+    variant: z.string(),
+    input: z.record(z.string(), z.unknown()),
+    before: zCompareSide,
+    after: zCompareSide,
+    failed_assertions: z.array(zFailedAssertion)
+});
+
+/**
  * FieldError
  */
 export const zFieldError = z.object({
     loc: z.array(z.union([z.string(), z.int()])),
     msg: z.string(),
     type: z.string()
+});
+
+/**
+ * FigureChange
+ */
+export const zFigureChange = z.object({
+    before: z.number().nullable(),
+    after: z.number().nullable(),
+    delta: z.number().nullable()
 });
 
 /**
@@ -426,6 +495,16 @@ export const zModelPrice = z.object({
 });
 
 /**
+ * ModelRef
+ *
+ * A provider connection of the project and a model on it (judges, embeddings).
+ */
+export const zModelRef = z.object({
+    provider_id: z.uuid(),
+    model: z.string().min(1).max(200).regex(/^[^\x00]*$/)
+});
+
+/**
  * Page[ApiKey]
  */
 export const zPageApiKey = z.object({
@@ -561,6 +640,17 @@ export const zProblemDetails = z.object({
     detail: z.string(),
     code: z.string(),
     errors: z.array(zFieldError).nullish()
+});
+
+/**
+ * Progress
+ */
+export const zProgress = z.object({
+    done: z.int(),
+    total: z.int(),
+    passed: z.int(),
+    failed: z.int(),
+    errors: z.int()
 });
 
 /**
@@ -792,29 +882,56 @@ export const zRenderedPrompt = z.object({
 });
 
 /**
- * ResolvedPrompt
- *
- * The payload of the resolve hot path (documented here; served as cached bytes).
+ * ResultAssertion
  */
-export const zResolvedPrompt = z.object({
-    name: z.string(),
-    version: z.int(),
-    kind: z.enum(['text', 'chat']),
-    template: z.union([
-        z.string(),
-        z.array(z.union([z.object({
-                role: z.union([
-                    z.literal('assistant'),
-                    z.literal('system'),
-                    z.literal('user')
-                ])
-            }).and(zChatMessage), z.object({
-                role: z.literal('placeholder')
-            }).and(zPlaceholder)]))
+export const zResultAssertion = z.object({
+    type: z.string(),
+    passed: z.boolean(),
+    score: z.number(),
+    reason: z.string(),
+    metric: z.string().nullish(),
+    weight: z.number().optional().default(1),
+    error: z.boolean().optional().default(false)
+});
+
+/**
+ * ResultTokens
+ */
+export const zResultTokens = z.object({
+    input: z.int().nullable(),
+    output: z.int().nullable()
+});
+
+/**
+ * Result
+ */
+export const zResult = z.object({
+    item_id: z.uuid(),
+    variant: z.string(),
+    input: z.record(z.string(), z.unknown()),
+    expected: z.unknown().nullable(),
+    output: z.string().nullable(),
+    status: z.enum([
+        'passed',
+        'failed',
+        'error'
     ]),
-    variables: z.record(z.string(), z.unknown()),
-    model_config: z.record(z.string(), z.unknown()),
-    labels: z.array(z.string())
+    passed: z.boolean(),
+    score: z.number().nullable(),
+    assertions: z.array(zResultAssertion),
+    latency_ms: z.int().nullable(),
+    tokens: zResultTokens,
+    cost_usd: z.number().nullable(),
+    grading_cost_usd: z.number().nullable(),
+    error: z.record(z.string(), z.unknown()).nullable()
+});
+
+/**
+ * Page[Result]
+ */
+export const zPageResult = z.object({
+    items: z.array(zResult),
+    next_cursor: z.string().nullable()
 });
 
 /**
@@ -992,6 +1109,50 @@ export const zUserCreate = z.object({
 });
 
 /**
+ * VariantChanges
+ */
+export const zVariantChanges = z.object({
+    variant: z.string(),
+    changes: z.record(z.string(), zFigureChange)
+});
+
+/**
+ * Comparison
+ */
+export const zComparison = z.object({
+    evaluation_id: z.uuid(),
+    against_id: z.uuid(),
+    counts: zCompareCounts,
+    regressions: z.array(zCompareChange),
+    fixes: z.array(zCompareChange),
+    variants: z.array(zVariantChanges)
+});
+
+/**
+ * VariantCreate
+ */
+export const zVariantCreate = z.object({
+    name: z.string().min(1).max(100).regex(/^[^\x00]*$/),
+    prompt: zPromptRef,
+    provider_id: z.uuid(),
+    model: z.string().max(200).regex(/^[^\x00]*$/).nullish(),
+    params: zRunParams.optional()
+});
+
+/**
+ * EvaluationCreate
+ */
+export const zEvaluationCreate = z.object({
+    name: z.string().min(1).max(200).regex(/^[^\x00]*$/),
+    dataset: zDatasetRef,
+    variants: z.array(zVariantCreate).min(1).max(8),
+    assertions: z.array(z.record(z.string(), z.unknown())).max(50).optional(),
+    grader: zModelRef.nullish(),
+    concurrency: z.int().gte(1).lte(50).optional().default(10),
+    pass_threshold: z.number().gte(0).lte(1).optional().default(1)
+});
+
+/**
  * Version
  */
 export const zVersion = z.object({
@@ -1117,6 +1278,92 @@ export const zWorkspaceUpdate = z.object({
 });
 
 /**
+ * ResolvedPrompt
+ */
+export const zPromptforgeEvaluationsSchemasResolvedPrompt = z.object({
+    name: z.string(),
+    version: z.int(),
+    label: z.string().nullable()
+});
+
+/**
+ * Variant
+ */
+export const zVariant = z.object({
+    name: z.string(),
+    prompt: zPromptforgeEvaluationsSchemasResolvedPrompt,
+    provider_id: z.uuid().nullable(),
+    provider_name: z.string(),
+    model: z.string(),
+    params: z.record(z.string(), z.unknown()),
+    summary: z.record(z.string(), z.unknown()).nullable()
+});
+
+/**
+ * Evaluation
+ */
+export const zEvaluation = z.object({
+    id: z.uuid(),
+    project_id: z.uuid(),
+    name: z.string(),
+    status: z.enum([
+        'queued',
+        'running',
+        'completed',
+        'failed',
+        'cancelled'
+    ]),
+    dataset: zDatasetPin,
+    variants: z.array(zVariant),
+    assertions: z.array(z.record(z.string(), z.unknown())),
+    grader: zModelRef.nullable(),
+    concurrency: z.int(),
+    pass_threshold: z.number(),
+    progress: zProgress,
+    passed: z.boolean().nullable(),
+    summary: z.record(z.string(), z.unknown()).nullable(),
+    message: z.string().nullable(),
+    created_by: z.string(),
+    created_at: z.iso.datetime(),
+    started_at: z.iso.datetime().nullable(),
+    finished_at: z.iso.datetime().nullable()
+});
+
+/**
+ * Page[Evaluation]
+ */
+export const zPageEvaluation = z.object({
+    items: z.array(zEvaluation),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * ResolvedPrompt
+ *
+ * The payload of the resolve hot path (documented here; served as cached bytes).
+ */
+export const zPromptforgePromptsSchemasResolvedPrompt = z.object({
+    name: z.string(),
+    version: z.int(),
+    kind: z.enum(['text', 'chat']),
+    template: z.union([
+        z.string(),
+        z.array(z.union([z.object({
+                role: z.union([
+                    z.literal('assistant'),
+                    z.literal('system'),
+                    z.literal('user')
+                ])
+            }).and(zChatMessage), z.object({
+                role: z.literal('placeholder')
+            }).and(zPlaceholder)]))
+    ]),
+    variables: z.record(z.string(), z.unknown()),
+    model_config: z.record(z.string(), z.unknown()),
+    labels: z.array(z.string())
+});
+
+/**
  * RenderRequest
  */
 export const zRenderRequest = z.object({
@@ -1138,7 +1385,7 @@ export const zPromptsResolveQuery = z.object({
 /**
  * The resolved prompt; carries a strong ETag
  */
-export const zPromptsResolveResponse = zResolvedPrompt;
+export const zPromptsResolveResponse = zPromptforgePromptsSchemasResolvedPrompt;
 
 export const zPromptsRenderBody = zRenderRequest;
 
@@ -1963,3 +2210,106 @@ export const zDatasetExportsDownloadPath = z.object({
     name: z.string().max(128),
     export_id: z.uuid()
 });
+
+export const zEvaluationsListPath = z.object({
+    project_id: z.uuid()
+});
+
+export const zEvaluationsListQuery = z.object({
+    prompt: z.string().max(128).regex(/^[a-z0-9][a-z0-9._-]{0,127}$/).nullish(),
+    status: z.enum([
+        'queued',
+        'running',
+        'completed',
+        'failed',
+        'cancelled'
+    ]).nullish(),
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.uuid().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zEvaluationsListResponse = zPageEvaluation;
+
+export const zEvaluationsCreateBody = zEvaluationCreate;
+
+export const zEvaluationsCreatePath = z.object({
+    project_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zEvaluationsCreateResponse = zEvaluation;
+
+export const zEvaluationsGetPath = z.object({
+    project_id: z.uuid(),
+    evaluation_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zEvaluationsGetResponse = zEvaluation;
+
+export const zEvaluationsCancelPath = z.object({
+    project_id: z.uuid(),
+    evaluation_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zEvaluationsCancelResponse = zEvaluation;
+
+export const zEvaluationsRetryErrorsPath = z.object({
+    project_id: z.uuid(),
+    evaluation_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zEvaluationsRetryErrorsResponse = zEvaluation;
+
+export const zEvaluationsResultsPath = z.object({
+    project_id: z.uuid(),
+    evaluation_id: z.uuid()
+});
+
+export const zEvaluationsResultsQuery = z.object({
+    variant: z.string().min(1).max(100).nullish(),
+    status: z.enum([
+        'passed',
+        'failed',
+        'error'
+    ]).nullish(),
+    format: z.enum([
+        'json',
+        'csv',
+        'junit'
+    ]).optional(),
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.string().max(16).regex(/^[0-9]{1,9}\.[0-9]{1,2}$/).nullish()
+});
+
+/**
+ * A page of results (JSON), or every matching result as a file
+ */
+export const zEvaluationsResultsResponse = zPageResult;
+
+export const zEvaluationsComparePath = z.object({
+    project_id: z.uuid(),
+    evaluation_id: z.uuid()
+});
+
+export const zEvaluationsCompareQuery = z.object({
+    against: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zEvaluationsCompareResponse = zComparison;
