@@ -18,7 +18,6 @@ import inspect
 import re
 import secrets
 import tempfile
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -33,7 +32,6 @@ from starlette.routing import compile_path
 
 from conftest import PASSWORD, Account, Factory, new_client
 from promptforge.core.config import Settings
-from promptforge.evaluations.models import Evaluation, EvaluationResult, EvaluationVariant
 from promptforge.main import create_app
 
 MinRole = Literal["public", "self", "viewer", "editor", "admin", "owner"]
@@ -178,50 +176,19 @@ class World:
         return str(self.cache["export"])
 
     async def evaluation(self) -> str:
-        """A finished evaluation of the owner's project with one result, written as the job would."""
+        """A finished evaluation of the owner's project (echo provider, the world's dataset and prompt)."""
         if "evaluation" not in self.cache:
-            async with self.factory.app.state.sessionmaker() as session:
-                evaluation = Evaluation(
-                    project_id=uuid.UUID(self.owner.project_id),
-                    name="nightly",
-                    dataset_name="qa",
-                    dataset_version=1,
-                    status="completed",
-                    total=1,
-                    done=1,
-                    passed_count=1,
-                    created_by=self.owner.email,
-                )
-                session.add(evaluation)
-                await session.flush()
-                variant = EvaluationVariant(
-                    evaluation_id=evaluation.id,
-                    project_id=evaluation.project_id,
-                    position=0,
-                    name="v1",
-                    prompt_name="p",
-                    prompt_version=1,
-                    provider_name="fake",
-                    provider_kind="openai",
-                    model="m",
-                )
-                session.add(variant)
-                await session.flush()
-                session.add(
-                    EvaluationResult(
-                        evaluation_id=evaluation.id,
-                        variant_id=variant.id,
-                        variant_position=0,
-                        item_id=uuid.uuid4(),
-                        item_position=0,
-                        input={"q": "x"},
-                        output="x",
-                        status="passed",
-                        score=1.0,
-                    )
-                )
-                await session.commit()
-                self.cache["evaluation"] = str(evaluation.id)
+            url = f"/api/v1/projects/{self.owner.project_id}/evaluations"
+            response = await self.owner.client.post(url, json=await _evaluation_body(self))
+            assert response.status_code == 202, response.text
+            evaluation = response.json()
+            for _ in range(600):
+                if evaluation["status"] not in ("queued", "running"):
+                    break
+                await asyncio.sleep(0.05)
+                evaluation = (await self.owner.client.get(f"{url}/{evaluation['id']}")).json()
+            assert evaluation["status"] == "completed", evaluation
+            self.cache["evaluation"] = evaluation["id"]
         return str(self.cache["evaluation"])
 
 
@@ -265,10 +232,14 @@ RUNS = "/api/v1/projects/{project_id}/runs"
 DATASETS = "/api/v1/projects/{project_id}/datasets"
 DATASET = DATASETS + "/{name}"
 DATASET_ITEM = DATASET + "/items/{item_id:uuid}"
-EVALUATION = "/api/v1/projects/{project_id}/evaluations/{evaluation_id}"
 ON_DATASET: dict[str, Builder] = {"name": lambda w: w.dataset()}
+EVALUATIONS = "/api/v1/projects/{project_id}/evaluations"
+EVALUATION = EVALUATIONS + "/{evaluation_id}"
 # Only the invitee may answer an invitation: every other signed-in user gets 404 (tests/workspaces).
 NOT_THE_INVITEE = {who: 404 for who in ("viewer", "editor", "admin", "owner", "outsider")}
+# The world's evaluation has finished: whoever may cancel it or retry its errors hears 409 (nothing
+# left to do), everyone else the usual denial.
+ALLOWED_BUT_FINISHED = {who: 409 for who in ("editor", "admin", "owner", "editor_key")}
 NO_REFRESH_COOKIE = {"anonymous": 401, "viewer_key": 401, "editor_key": 401, "other_project_key": 401}
 
 ROUTES: dict[tuple[str, str], RouteSpec] = {
@@ -413,12 +384,27 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("GET", f"{DATASET}/exports/{{export_id}}/download"): RouteSpec(
         "viewer", keys="viewer", params=ON_DATASET
     ),
+    # evaluations: viewers read, editors run; cancel of a finished one is a 409 for those allowed
+    ("POST", EVALUATIONS): RouteSpec("editor", keys="editor", body=lambda w: _evaluation_body(w)),
+    ("GET", EVALUATIONS): RouteSpec("viewer", keys="viewer"),
+    ("GET", EVALUATION): RouteSpec("viewer", keys="viewer"),
+    ("POST", f"{EVALUATION}/cancel"): RouteSpec("editor", keys="editor", expect=ALLOWED_BUT_FINISHED),
+    ("POST", f"{EVALUATION}/retry-errors"): RouteSpec("editor", keys="editor", expect=ALLOWED_BUT_FINISHED),
     # evaluation results and compare: viewers read
     ("GET", f"{EVALUATION}/results"): RouteSpec("viewer", keys="viewer", query={"format": "csv"}),
     ("GET", f"{EVALUATION}/compare"): RouteSpec(
         "viewer", keys="viewer", query={"against": lambda w: w.evaluation()}
     ),
 }
+
+
+async def _evaluation_body(w: World) -> dict[str, Any]:
+    return {
+        "name": "perm",
+        "dataset": {"name": await w.dataset()},
+        "variants": [{"name": "v", "prompt": {"name": await w.prompt()}, "provider_id": await w.provider()}],
+        "assertions": [{"type": "contains", "value": "v"}],
+    }
 
 
 async def _from_run_body(w: World) -> dict[str, Any]:

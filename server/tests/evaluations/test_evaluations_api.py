@@ -74,7 +74,7 @@ async def test_labels_resolve_at_creation_and_are_recorded(factory: Factory, fak
     finished = await setup.wait(created["id"])
     assert finished["variants"][0]["prompt"]["version"] == 2
     calls = [c for c in fake_llm.calls("gpt-4o") if "v2 " in str(c["json"]["messages"])]
-    assert len(calls) == 3 and all(c["json"]["max_tokens"] == 50 for c in calls)
+    assert len(calls) == 3 and all(c["json"]["max_completion_tokens"] == 50 for c in calls)
 
 
 @pytest.mark.parametrize(
