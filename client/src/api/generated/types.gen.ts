@@ -8007,7 +8007,7 @@ export type EvaluationsResultsData = {
         /**
          * Limit
          *
-         * Items per page (max 100; json only).
+         * Items per page (max 100).
          */
         limit?: number;
         /**

@@ -2292,7 +2292,7 @@ export const zEvaluationsResultsQuery = z.object({
         'junit'
     ]).optional(),
     limit: z.int().gte(1).lte(100).optional().default(50),
-    cursor: z.string().max(16).regex(/^[0-9]{1,9}\.[0-9]{1,2}$/).nullish()
+    cursor: z.uuid().nullish()
 });
 
 /**

@@ -11,7 +11,7 @@ from starlette.responses import StreamingResponse
 from promptforge.auth.dependencies import PrincipalDep
 from promptforge.core.db import SessionDep
 from promptforge.core.errors import error_responses
-from promptforge.core.pagination import MAX_LIMIT
+from promptforge.core.pagination import PageDep
 from promptforge.core.schemas import Page
 from promptforge.core.storage import attachment_header
 from promptforge.evaluations import compare, results, schemas
@@ -42,6 +42,7 @@ async def list_results(
     evaluation_id: uuid.UUID,
     principal: PrincipalDep,
     session: SessionDep,
+    page: PageDep,
     variant: Annotated[
         str | None, Query(min_length=1, max_length=100, description="Only this variant (by name)")
     ] = None,
@@ -52,13 +53,6 @@ async def list_results(
         results.ResultFormat,
         Query(alias="format", description="json: pages; csv or junit: every matching result as a file"),
     ] = "json",
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page (max 100; json only).")] = 50,
-    cursor: Annotated[
-        str | None,
-        Query(
-            pattern=results.CURSOR_PATTERN, max_length=16, description="`next_cursor` of the previous page."
-        ),
-    ] = None,
 ) -> Any:
     """Results in dataset item order, then variant order; `?format=csv|junit` streams them all.
 
@@ -67,7 +61,7 @@ async def list_results(
     wanted = results.ResultFilter(variant=variant, status=result_status)
     if result_format == "json":
         items, next_cursor = await results.list_results(
-            session, principal, project_id, evaluation_id, wanted, limit, cursor
+            session, principal, project_id, evaluation_id, wanted, page
         )
         return Page(items=items, next_cursor=next_cursor)
     file = await results.export_results(

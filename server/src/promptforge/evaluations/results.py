@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from promptforge.auth.principal import Principal
 from promptforge.core.errors import Unprocessable
+from promptforge.core.pagination import PageParams
 from promptforge.evaluations import schemas
 from promptforge.evaluations.models import Evaluation, EvaluationResult, EvaluationVariant
 from promptforge.evaluations.queries import iter_result_batches, load_evaluation, load_variants, results_query
@@ -27,21 +28,21 @@ ResultFormat = Literal["json", "csv", "junit"]
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "junit": "application/xml; charset=utf-8"}
 EXTENSIONS = {"csv": "csv", "junit": "xml"}
 
-# `<item_position>.<variant_position>` of the last result of a page (opaque to clients).
-CURSOR_PATTERN = r"^[0-9]{1,9}\.[0-9]{1,2}$"
-_CURSOR = re.compile(CURSOR_PATTERN)
+# A results cursor is a UUID like every cursor of the API (core/pagination), carrying the last cell
+# of the page: item position in bits 16-47, variant position in bits 0-15, every other bit zero.
+_POSITION_BITS = 16
+_CURSOR_BITS = 48
 
 
 def make_cursor(result: EvaluationResult) -> str:
-    return f"{result.item_position}.{result.variant_position}"
+    return str(uuid.UUID(int=(result.item_position << _POSITION_BITS) | result.variant_position))
 
 
-def parse_cursor(cursor: str) -> tuple[int, int]:
-    """The cell a page starts after; anything but a cursor this API made is a 422 naming it."""
-    if not _CURSOR.match(cursor):
+def parse_cursor(cursor: uuid.UUID) -> tuple[int, int]:
+    """The cell a page starts after; a UUID this list did not make is a 422 naming the cursor."""
+    if cursor.int >> _CURSOR_BITS:
         raise Unprocessable.field(["query", "cursor"], "Not a cursor of this list: pass `next_cursor` as is.")
-    item, variant = cursor.split(".")
-    return int(item), int(variant)
+    return cursor.int >> _POSITION_BITS, cursor.int & ((1 << _POSITION_BITS) - 1)
 
 
 def result_out(result: EvaluationResult, variant_name: str) -> schemas.Result:
@@ -106,19 +107,18 @@ async def list_results(
     project_id: uuid.UUID,
     evaluation_id: uuid.UUID,
     wanted: ResultFilter,
-    limit: int,
-    cursor: str | None,
+    page: PageParams,
 ) -> tuple[list[schemas.Result], str | None]:
     """One page of results ordered by item (dataset order), then variant (creation order)."""
-    after = parse_cursor(cursor) if cursor is not None else None
     scope = await _scope(session, principal, project_id, evaluation_id, wanted)
+    after = parse_cursor(page.cursor) if page.cursor is not None else None
     stmt = results_query(
         evaluation_id, variant_position=scope.variant_position, status=wanted.status, after=after
     )
-    rows = list((await session.scalars(stmt.limit(limit + 1))).all())
+    rows = list((await session.scalars(stmt.limit(page.limit + 1))).all())
     next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
+    if len(rows) > page.limit:
+        rows = rows[: page.limit]
         next_cursor = make_cursor(rows[-1])
     return [result_out(r, scope.names.get(r.variant_position, "?")) for r in rows], next_cursor
 
