@@ -219,7 +219,7 @@ class RouteSpec:
     keys: KeyRole | None = None
     body: Builder | None = None
     params: dict[str, Builder] = field(default_factory=dict)
-    query: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str | Builder] = field(default_factory=dict)  # a Builder gives a value per World
     files: dict[str, tuple[str, bytes]] | None = None  # a multipart body instead of `body`
     # Exact statuses for callers that deviate from the rules (e.g. refresh needs a refresh cookie).
     expect: dict[str, int] = field(default_factory=dict)
@@ -390,6 +390,11 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("GET", EVALUATION): RouteSpec("viewer", keys="viewer"),
     ("POST", f"{EVALUATION}/cancel"): RouteSpec("editor", keys="editor", expect=ALLOWED_BUT_FINISHED),
     ("POST", f"{EVALUATION}/retry-errors"): RouteSpec("editor", keys="editor", expect=ALLOWED_BUT_FINISHED),
+    # evaluation results and compare: viewers read
+    ("GET", f"{EVALUATION}/results"): RouteSpec("viewer", keys="viewer", query={"format": "csv"}),
+    ("GET", f"{EVALUATION}/compare"): RouteSpec(
+        "viewer", keys="viewer", query={"against": lambda w: w.evaluation()}
+    ),
 }
 
 
@@ -525,12 +530,13 @@ async def test_permission_cell(factory: Factory, method: str, path: str, who: st
         assert builder is not None, f"no builder for path parameter {{{name}}}: add one to PATH_PARAMS"
         params[name] = str(await _build(builder, world))
     body = await _build(spec.body, world) if spec.body else None
+    query = {k: v if isinstance(v, str) else str(await _build(v, world)) for k, v in spec.query.items()}
     url = re.sub(r"\{(\w+):\w+\}", r"{\1}", path).format(**params)  # drop `{name:convertor}` types
 
     if spec.files is not None:
-        response = await caller.request(method, url, files=spec.files, params=spec.query)
+        response = await caller.request(method, url, files=spec.files, params=query)
     else:
-        response = await caller.request(method, url, json=body, params=spec.query)
+        response = await caller.request(method, url, json=body, params=query)
 
     expected = expected_status(spec, path, who)
     if expected is None:

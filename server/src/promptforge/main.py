@@ -29,6 +29,7 @@ from promptforge.core.spa import install_spa
 from promptforge.core.ws import EventHub
 from promptforge.datasets.file_routes import router as dataset_files_router
 from promptforge.datasets.routes import router as datasets_router
+from promptforge.evaluations.result_routes import router as evaluation_results_router
 from promptforge.evaluations.routes import router as evaluations_router
 from promptforge.jobs import ALL_JOBS
 from promptforge.live.routes import router as live_router
@@ -134,6 +135,7 @@ def create_app(
         datasets_router,
         dataset_files_router,
         evaluations_router,
+        evaluation_results_router,
         live_router,
     ):
         app.include_router(router)

@@ -183,6 +183,119 @@ export type ChatMessage = {
 };
 
 /**
+ * CompareChange
+ */
+export type CompareChange = {
+    /**
+     * Item Id
+     */
+    item_id: string;
+    /**
+     * Variant
+     */
+    variant: string;
+    /**
+     * Input
+     */
+    input: {
+        [key: string]: unknown;
+    };
+    /**
+     * The cell in `against`
+     */
+    before: CompareSide;
+    /**
+     * The cell in this evaluation
+     */
+    after: CompareSide;
+    /**
+     * Failed Assertions
+     *
+     * What did not pass now
+     */
+    failed_assertions: Array<FailedAssertion>;
+};
+
+/**
+ * CompareCounts
+ */
+export type CompareCounts = {
+    /**
+     * Regressions
+     *
+     * Cells that passed in `against` and do not pass now
+     */
+    regressions: number;
+    /**
+     * Fixes
+     *
+     * Cells that did not pass in `against` and pass now
+     */
+    fixes: number;
+    /**
+     * Unchanged
+     *
+     * Matched cells whose passing did not change
+     */
+    unchanged: number;
+    /**
+     * Unmatched
+     *
+     * Cells of either evaluation without a counterpart (item id + variant)
+     */
+    unmatched: number;
+};
+
+/**
+ * CompareSide
+ */
+export type CompareSide = {
+    /**
+     * Status
+     */
+    status: 'passed' | 'failed' | 'error';
+    /**
+     * Score
+     */
+    score: number | null;
+    /**
+     * Output
+     */
+    output: string | null;
+};
+
+/**
+ * Comparison
+ */
+export type Comparison = {
+    /**
+     * Evaluation Id
+     */
+    evaluation_id: string;
+    /**
+     * Against Id
+     */
+    against_id: string;
+    counts: CompareCounts;
+    /**
+     * Regressions
+     *
+     * The first 200, in matrix order
+     */
+    regressions: Array<CompareChange>;
+    /**
+     * Fixes
+     *
+     * The first 200, in matrix order
+     */
+    fixes: Array<CompareChange>;
+    /**
+     * Variants
+     */
+    variants: Array<VariantChanges>;
+};
+
+/**
  * Dataset
  */
 export type Dataset = {
@@ -723,6 +836,20 @@ export type ExportedVersion = {
 };
 
 /**
+ * FailedAssertion
+ */
+export type FailedAssertion = {
+    /**
+     * Type
+     */
+    type: string;
+    /**
+     * Reason
+     */
+    reason: string;
+};
+
+/**
  * FieldError
  */
 export type FieldError = {
@@ -738,6 +865,26 @@ export type FieldError = {
      * Type
      */
     type: string;
+};
+
+/**
+ * FigureChange
+ */
+export type FigureChange = {
+    /**
+     * Before
+     */
+    before: number | null;
+    /**
+     * After
+     */
+    after: number | null;
+    /**
+     * Delta
+     *
+     * after - before; null when either is unknown
+     */
+    delta: number | null;
 };
 
 /**
@@ -1341,6 +1488,20 @@ export type PageProvider = {
      * Items
      */
     items: Array<Provider>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[Result]
+ */
+export type PageResult = {
+    /**
+     * Items
+     */
+    items: Array<Result>;
     /**
      * Next Cursor
      */
@@ -1977,6 +2138,117 @@ export type RenderedPrompt = {
 };
 
 /**
+ * Result
+ */
+export type Result = {
+    /**
+     * Item Id
+     */
+    item_id: string;
+    /**
+     * Variant
+     */
+    variant: string;
+    /**
+     * Input
+     */
+    input: {
+        [key: string]: unknown;
+    };
+    /**
+     * Expected
+     */
+    expected: unknown | null;
+    /**
+     * Output
+     */
+    output: string | null;
+    /**
+     * Status
+     */
+    status: 'passed' | 'failed' | 'error';
+    /**
+     * Passed
+     */
+    passed: boolean;
+    /**
+     * Score
+     */
+    score: number | null;
+    /**
+     * Assertions
+     */
+    assertions: Array<ResultAssertion>;
+    /**
+     * Latency Ms
+     */
+    latency_ms: number | null;
+    tokens: ResultTokens;
+    /**
+     * Cost Usd
+     */
+    cost_usd: number | null;
+    /**
+     * Grading Cost Usd
+     */
+    grading_cost_usd: number | null;
+    /**
+     * Error
+     */
+    error: {
+        [key: string]: unknown;
+    } | null;
+};
+
+/**
+ * ResultAssertion
+ */
+export type ResultAssertion = {
+    /**
+     * Type
+     */
+    type: string;
+    /**
+     * Passed
+     */
+    passed: boolean;
+    /**
+     * Score
+     */
+    score: number;
+    /**
+     * Reason
+     */
+    reason: string;
+    /**
+     * Metric
+     */
+    metric?: string | null;
+    /**
+     * Weight
+     */
+    weight?: number;
+    /**
+     * Error
+     */
+    error?: boolean;
+};
+
+/**
+ * ResultTokens
+ */
+export type ResultTokens = {
+    /**
+     * Input
+     */
+    input: number | null;
+    /**
+     * Output
+     */
+    output: number | null;
+};
+
+/**
  * Run
  */
 export type Run = {
@@ -2323,6 +2595,24 @@ export type Variant = {
     summary: {
         [key: string]: unknown;
     } | null;
+};
+
+/**
+ * VariantChanges
+ */
+export type VariantChanges = {
+    /**
+     * Variant
+     */
+    variant: string;
+    /**
+     * Changes
+     *
+     * Every summary figure: pass_rate, mean_score, results, passed, failed, errors, latency_p50_ms, latency_p95_ms, latency_mean_ms, input_tokens, output_tokens, cost_usd, grading_cost_usd
+     */
+    changes: {
+        [key: string]: FigureChange;
+    };
 };
 
 /**
@@ -7682,3 +7972,157 @@ export type EvaluationsRetryErrorsResponses = {
 };
 
 export type EvaluationsRetryErrorsResponse = EvaluationsRetryErrorsResponses[keyof EvaluationsRetryErrorsResponses];
+
+export type EvaluationsResultsData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Evaluation Id
+         */
+        evaluation_id: string;
+    };
+    query?: {
+        /**
+         * Variant
+         *
+         * Only this variant (by name)
+         */
+        variant?: string | null;
+        /**
+         * Status
+         *
+         * Only results with this status
+         */
+        status?: 'passed' | 'failed' | 'error' | null;
+        /**
+         * Format
+         *
+         * json: pages; csv or junit: every matching result as a file
+         */
+        format?: 'json' | 'csv' | 'junit';
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/results';
+};
+
+export type EvaluationsResultsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsResultsError = EvaluationsResultsErrors[keyof EvaluationsResultsErrors];
+
+export type EvaluationsResultsResponses = {
+    /**
+     * A page of results (JSON), or every matching result as a file
+     */
+    200: PageResult;
+};
+
+export type EvaluationsResultsResponse = EvaluationsResultsResponses[keyof EvaluationsResultsResponses];
+
+export type EvaluationsCompareData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Evaluation Id
+         */
+        evaluation_id: string;
+    };
+    query: {
+        /**
+         * Against
+         *
+         * The baseline evaluation ("before") of the same project
+         */
+        against: string;
+    };
+    url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/compare';
+};
+
+export type EvaluationsCompareErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsCompareError = EvaluationsCompareErrors[keyof EvaluationsCompareErrors];
+
+export type EvaluationsCompareResponses = {
+    /**
+     * Successful Response
+     */
+    200: Comparison;
+};
+
+export type EvaluationsCompareResponse = EvaluationsCompareResponses[keyof EvaluationsCompareResponses];

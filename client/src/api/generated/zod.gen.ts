@@ -73,6 +73,29 @@ export const zChatMessage = z.object({
 });
 
 /**
+ * CompareCounts
+ */
+export const zCompareCounts = z.object({
+    regressions: z.int(),
+    fixes: z.int(),
+    unchanged: z.int(),
+    unmatched: z.int()
+});
+
+/**
+ * CompareSide
+ */
+export const zCompareSide = z.object({
+    status: z.enum([
+        'passed',
+        'failed',
+        'error'
+    ]),
+    score: z.number().nullable(),
+    output: z.string().nullable()
+});
+
+/**
  * Dataset
  */
 export const zDataset = z.object({
@@ -179,12 +202,41 @@ export const zExportCreate = z.object({
 });
 
 /**
+ * FailedAssertion
+ */
+export const zFailedAssertion = z.object({
+    type: z.string(),
+    reason: z.string()
+});
+
+/**
+ * CompareChange
+ */
+export const zCompareChange = z.object({
+    item_id: z.uuid(),
+    variant: z.string(),
+    input: z.record(z.string(), z.unknown()),
+    before: zCompareSide,
+    after: zCompareSide,
+    failed_assertions: z.array(zFailedAssertion)
+});
+
+/**
  * FieldError
  */
 export const zFieldError = z.object({
     loc: z.array(z.union([z.string(), z.int()])),
     msg: z.string(),
     type: z.string()
+});
+
+/**
+ * FigureChange
+ */
+export const zFigureChange = z.object({
+    before: z.number().nullable(),
+    after: z.number().nullable(),
+    delta: z.number().nullable()
 });
 
 /**
@@ -830,6 +882,59 @@ export const zRenderedPrompt = z.object({
 });
 
 /**
+ * ResultAssertion
+ */
+export const zResultAssertion = z.object({
+    type: z.string(),
+    passed: z.boolean(),
+    score: z.number(),
+    reason: z.string(),
+    metric: z.string().nullish(),
+    weight: z.number().optional().default(1),
+    error: z.boolean().optional().default(false)
+});
+
+/**
+ * ResultTokens
+ */
+export const zResultTokens = z.object({
+    input: z.int().nullable(),
+    output: z.int().nullable()
+});
+
+/**
+ * Result
+ */
+export const zResult = z.object({
+    item_id: z.uuid(),
+    variant: z.string(),
+    input: z.record(z.string(), z.unknown()),
+    expected: z.unknown().nullable(),
+    output: z.string().nullable(),
+    status: z.enum([
+        'passed',
+        'failed',
+        'error'
+    ]),
+    passed: z.boolean(),
+    score: z.number().nullable(),
+    assertions: z.array(zResultAssertion),
+    latency_ms: z.int().nullable(),
+    tokens: zResultTokens,
+    cost_usd: z.number().nullable(),
+    grading_cost_usd: z.number().nullable(),
+    error: z.record(z.string(), z.unknown()).nullable()
+});
+
+/**
+ * Page[Result]
+ */
+export const zPageResult = z.object({
+    items: z.array(zResult),
+    next_cursor: z.string().nullable()
+});
+
+/**
  * RunInput
  */
 export const zRunInput = z.object({
@@ -1001,6 +1106,26 @@ export const zUserCreate = z.object({
     email: z.email(),
     password: z.string().min(10).max(128).regex(/^[^\x00]*$/),
     display_name: z.string().min(1).max(100).regex(/^[^\x00]*$/)
+});
+
+/**
+ * VariantChanges
+ */
+export const zVariantChanges = z.object({
+    variant: z.string(),
+    changes: z.record(z.string(), zFigureChange)
+});
+
+/**
+ * Comparison
+ */
+export const zComparison = z.object({
+    evaluation_id: z.uuid(),
+    against_id: z.uuid(),
+    counts: zCompareCounts,
+    regressions: z.array(zCompareChange),
+    fixes: z.array(zCompareChange),
+    variants: z.array(zVariantChanges)
 });
 
 /**
@@ -2148,3 +2273,43 @@ export const zEvaluationsRetryErrorsPath = z.object({
  * Successful Response
  */
 export const zEvaluationsRetryErrorsResponse = zEvaluation;
+
+export const zEvaluationsResultsPath = z.object({
+    project_id: z.uuid(),
+    evaluation_id: z.uuid()
+});
+
+export const zEvaluationsResultsQuery = z.object({
+    variant: z.string().min(1).max(100).nullish(),
+    status: z.enum([
+        'passed',
+        'failed',
+        'error'
+    ]).nullish(),
+    format: z.enum([
+        'json',
+        'csv',
+        'junit'
+    ]).optional(),
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.uuid().nullish()
+});
+
+/**
+ * A page of results (JSON), or every matching result as a file
+ */
+export const zEvaluationsResultsResponse = zPageResult;
+
+export const zEvaluationsComparePath = z.object({
+    project_id: z.uuid(),
+    evaluation_id: z.uuid()
+});
+
+export const zEvaluationsCompareQuery = z.object({
+    against: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zEvaluationsCompareResponse = zComparison;

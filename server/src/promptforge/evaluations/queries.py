@@ -95,23 +95,36 @@ async def iter_result_batches(
     *,
     variant_position: int | None = None,
     status: str | None = None,
-    after: tuple[int, int] | None = None,
+    by_variant: bool = False,
     batch_size: int = RESULT_BATCH,
 ) -> AsyncIterator[list[EvaluationResult]]:
-    """The evaluation's results in matrix order (item, then variant), in batches.
+    """The evaluation's results in matrix order (item, then variant; `by_variant`: the other way
+    round), in batches.
 
-    Keyset pagination on (item_position, variant_position): each batch is one short query, so no
-    server-side cursor or long transaction is held while a caller streams a response.
+    Keyset pagination: each batch is one short query, so no server-side cursor or long transaction
+    is held while a caller streams a response.
     """
+    after: tuple[int, int] | None = None
     while True:
-        stmt = results_query(evaluation_id, variant_position=variant_position, status=status, after=after)
+        stmt = results_query(
+            evaluation_id,
+            variant_position=variant_position,
+            status=status,
+            after=after,
+            by_variant=by_variant,
+        )
         rows = list((await session.scalars(stmt.limit(batch_size))).all())
         if not rows:
             return
         yield rows
         if len(rows) < batch_size:
             return
-        after = (rows[-1].item_position, rows[-1].variant_position)
+        last = rows[-1]
+        after = (
+            (last.variant_position, last.item_position)
+            if by_variant
+            else (last.item_position, last.variant_position)
+        )
 
 
 def results_query(
@@ -120,19 +133,18 @@ def results_query(
     variant_position: int | None = None,
     status: str | None = None,
     after: tuple[int, int] | None = None,
+    by_variant: bool = False,
 ) -> Select[EvaluationResult]:
-    """Results of an evaluation in matrix order, filtered, starting after the cell `after`."""
+    """Results of an evaluation ordered by (item, variant) position (`by_variant`: (variant, item)),
+    filtered, starting after the cell `after` given in that same order."""
     stmt = select(EvaluationResult).where(EvaluationResult.evaluation_id == evaluation_id)
     if variant_position is not None:
         stmt = stmt.where(EvaluationResult.variant_position == variant_position)
     if status is not None:
         stmt = stmt.where(EvaluationResult.status == status)
+    first, second = EvaluationResult.item_position, EvaluationResult.variant_position
+    if by_variant:
+        first, second = second, first
     if after is not None:
-        item, variant = after
-        stmt = stmt.where(
-            or_(
-                EvaluationResult.item_position > item,
-                and_(EvaluationResult.item_position == item, EvaluationResult.variant_position > variant),
-            )
-        )
-    return stmt.order_by(EvaluationResult.item_position, EvaluationResult.variant_position)
+        stmt = stmt.where(or_(first > after[0], and_(first == after[0], second > after[1])))
+    return stmt.order_by(first, second)

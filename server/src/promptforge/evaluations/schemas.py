@@ -165,3 +165,57 @@ class Result(Schema):
     cost_usd: float | None
     grading_cost_usd: float | None
     error: dict[str, Any] | None
+
+
+# --- compare (GET .../evaluations/{id}/compare?against=) ------------------------------------------
+
+
+class CompareCounts(Schema):
+    regressions: int = Field(description="Cells that passed in `against` and do not pass now")
+    fixes: int = Field(description="Cells that did not pass in `against` and pass now")
+    unchanged: int = Field(description="Matched cells whose passing did not change")
+    unmatched: int = Field(description="Cells of either evaluation without a counterpart (item id + variant)")
+
+
+class CompareSide(Schema):
+    status: ResultStatus
+    score: float | None
+    output: str | None
+
+
+class FailedAssertion(Schema):
+    type: str
+    reason: str
+
+
+class CompareChange(Schema):
+    item_id: uuid.UUID
+    variant: str
+    input: dict[str, Any]
+    before: CompareSide = Field(description="The cell in `against`")
+    after: CompareSide = Field(description="The cell in this evaluation")
+    failed_assertions: list[FailedAssertion] = Field(description="What did not pass now")
+
+
+class FigureChange(Schema):
+    before: float | None
+    after: float | None
+    delta: float | None = Field(description="after - before; null when either is unknown")
+
+
+class VariantChanges(Schema):
+    variant: str
+    changes: dict[str, FigureChange] = Field(
+        description="Every summary figure: pass_rate, mean_score, results, passed, failed, errors, "
+        "latency_p50_ms, latency_p95_ms, latency_mean_ms, input_tokens, output_tokens, cost_usd, "
+        "grading_cost_usd"
+    )
+
+
+class Comparison(Schema):
+    evaluation_id: uuid.UUID
+    against_id: uuid.UUID
+    counts: CompareCounts
+    regressions: list[CompareChange] = Field(description="The first 200, in matrix order")
+    fixes: list[CompareChange] = Field(description="The first 200, in matrix order")
+    variants: list[VariantChanges]
