@@ -89,10 +89,14 @@ async def test_item_errors_do_not_stop_the_run(factory: Factory, fake_llm: FakeL
     # v1: 2 passed + 1 render error; broken: 2 provider errors + 1 render error
     assert finished["progress"] == {"done": 6, "total": 6, "passed": 2, "failed": 0, "errors": 4}
     results = await owner.client.get(f"{setup.url}/{created['id']}/results", params={"status": "error"})
-    if results.status_code == 200:  # the read side's route, when merged
-        errors = results.json()["items"]
-        codes = {r["error"]["code"] for r in errors}
-        assert "render_failed" in codes, errors
+    assert results.status_code == 200, results.text
+    errors = results.json()["items"]
+    by_variant: dict[str, list[str]] = {}
+    for result in errors:
+        by_variant.setdefault(result["variant"], []).append(result["error"]["code"])
+    assert sorted(by_variant["v1"]) == ["render_failed"]
+    assert sorted(by_variant["broken"]) == ["provider_unavailable", "provider_unavailable", "render_failed"]
+    assert all(r["error"]["message"] for r in errors)
 
 
 async def test_cancel_stops_within_two_seconds_and_keeps_results(factory: Factory, fake_llm: FakeLLM) -> None:
