@@ -8,6 +8,7 @@ import asyncio
 import json
 import secrets
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,11 +16,15 @@ from typing import Any
 import uvicorn
 from eval_setup import evaluation_setup, questions
 from fastapi import FastAPI
+from sqlalchemy import select
 from websockets.asyncio.client import connect as ws_connect
 
 from conftest import Factory
 from fake_llm import FakeLLM, connect
 from promptforge.auth.dependencies import ACCESS_COOKIE
+from promptforge.core.queue import JobContext
+from promptforge.evaluations.job import run_evaluation
+from promptforge.evaluations.models import EvaluationResult
 
 
 def unique(prefix: str) -> str:
@@ -222,3 +227,31 @@ async def test_progress_and_completion_arrive_over_the_websocket(
     # at most ~4 progress events per second
     seconds = [time.mktime(time.strptime(e["at"][:19], "%Y-%m-%dT%H:%M:%S")) for e in events]
     assert len(progress) <= 4 * (seconds[-1] - seconds[0] + 1) + 1
+
+
+async def test_a_second_attempt_takes_over_and_each_cell_is_written_once(
+    factory: Factory, fake_llm: FakeLLM, app: FastAPI
+) -> None:
+    """At-least-once delivery: an attempt presumed dead may still run while the next one starts."""
+    owner = await factory.account()
+    setup = await evaluation_setup(owner, fake_llm, items=questions(16))
+    model = unique("slow-150ms")
+    created = await setup.create(model=model, concurrency=2)
+    await setup.wait_done(created["id"], 2)
+    # the queue's retry of the same job, started while the first attempt is still running
+    ctx = JobContext(app.state.resources, key=created["id"], attempt=2)
+    await run_evaluation(ctx, created["id"])
+    finished = await setup.wait(created["id"])
+    assert finished["status"] == "completed"
+    assert finished["progress"] == {"done": 16, "total": 16, "passed": 16, "failed": 0, "errors": 0}
+    async with app.state.sessionmaker() as session:
+        cells = (
+            await session.execute(
+                select(EvaluationResult.item_id, EvaluationResult.variant_position).where(
+                    EvaluationResult.evaluation_id == uuid.UUID(created["id"])
+                )
+            )
+        ).all()
+    assert len(cells) == 16 and len(set(cells)) == 16
+    # the first attempt stopped at its next write: at most its calls in flight and unwritten were doubled
+    assert 16 <= len(fake_llm.calls(model)) <= 16 + 2 * 2

@@ -143,7 +143,7 @@ class CellRunner:
         row.update(values)
         return row
 
-    def _error(self, cell: Cell, code: str, message: str, **values: Any) -> dict[str, Any]:
+    def error_row(self, cell: Cell, code: str, message: str, **values: Any) -> dict[str, Any]:
         return self._row(
             cell, status="error", error={"code": code, "message": storable(message)[:2000]}, **values
         )
@@ -152,24 +152,24 @@ class CellRunner:
         """The cell's result row (never raises for what one item or one call can get wrong)."""
         variant, item = cell.variant, cell.item
         if item.problem is not None:
-            return self._error(cell, "invalid_item_assertions", item.problem)
+            return self.error_row(cell, "invalid_item_assertions", item.problem)
         if variant.source is None:
-            return self._error(
+            return self.error_row(
                 cell, "prompt_version_gone", "The prompt version this variant pinned was deleted."
             )
         if variant.ref is None:
-            return self._error(cell, "provider_gone", "The variant's provider connection was deleted.")
+            return self.error_row(cell, "provider_gone", "The variant's provider connection was deleted.")
         try:
             rendered = await self.resources.renderer.render(
                 variant.source, item.item.input, self._load_include
             )
         except AppError as exc:
-            return self._error(cell, "render_failed", exc.detail)
+            return self.error_row(cell, "render_failed", exc.detail)
         messages = as_messages(variant.source.kind, storable(rendered.text), storable(rendered.messages))
         try:
             answer = await self.calls.complete(variant.ref, messages, variant.params)
         except AppError as exc:
-            return self._error(cell, exc.code, exc.detail)
+            return self.error_row(cell, exc.code, exc.detail)
         output = storable(answer.text)
         call = {
             "output": output,

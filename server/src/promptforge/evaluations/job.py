@@ -168,7 +168,7 @@ class Attempt:
                 row = await self.runner.run(cell)
             except Exception as exc:  # a bug must cost one cell, not the evaluation
                 log.exception("evaluation_cell_failed", evaluation_id=str(self.plan.evaluation_id))
-                row = self.runner._error(
+                row = self.runner.error_row(
                     cell, "internal_error", f"The cell failed unexpectedly ({type(exc).__name__})."
                 )
             self.writer.add(row)
@@ -225,6 +225,11 @@ class Attempt:
                 raise Superseded()
             if row.status == "running" and outcome == "done":
                 row.status, row.finished_at = "completed", utcnow()
+                if row.done < row.total:  # its dataset (and items) were deleted meanwhile
+                    row.status = "failed"
+                    row.message = (
+                        f"Only {row.done} of {row.total} results could be made: the dataset is gone."
+                    )
             row.attempt_token = None
             await write_summary(session, row)
             await session.commit()
