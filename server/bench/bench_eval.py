@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,9 @@ def run() -> dict[str, float]:
         if result["status"] != "completed" or result["progress"]["passed"] != total:
             raise SystemExit(f"evaluation did not complete: {result}\n{worker.log_tail()}")
         job = datetime.fromisoformat(result["finished_at"]) - datetime.fromisoformat(result["started_at"])
+        first, last = asyncio.run(result_times(database, result["id"]))
+        ramp = (first - datetime.fromisoformat(result["started_at"])).total_seconds()
+        wrap = (datetime.fromisoformat(result["finished_at"]) - last).total_seconds()
     finally:
         worker.stop()
         api.close()
@@ -136,7 +140,24 @@ def run() -> dict[str, float]:
         "cpu_ms_per_result": cpu * 1000 / total,
         "latency_p50_ms": latency["p50"],
         "latency_p95_ms": latency["p95"],
+        "first_result_s": ramp,
+        "wrap_up_s": wrap,
     }
+
+
+async def result_times(database: str, evaluation_id: str) -> tuple[datetime, datetime]:
+    """When the first and the last result were made (the job's ramp-up and wrap-up around them)."""
+    conn = await asyncpg.connect(f"{PG}/{database}")
+    try:
+        row = await conn.fetchrow(
+            "SELECT min(created_at) AS first, max(created_at) AS last FROM evaluation_result"
+            " WHERE evaluation_id = $1",
+            uuid.UUID(evaluation_id),
+        )
+        assert row is not None
+        return row["first"], row["last"]
+    finally:
+        await conn.close()
 
 
 def _answers(url: str) -> bool:
@@ -158,6 +179,8 @@ def report(r: dict[str, float]) -> None:
     print(f"\nwall/ideal = {r['wall_s'] / IDEAL_S:.3f} (target <= 1.1, goal 1.05)")
     print(f"worker CPU = {r['cpu_ms_per_result']:.2f} ms per result")
     p50, p95 = r["latency_p50_ms"], r["latency_p95_ms"]
+    ramp, wrap = r["first_result_s"], r["wrap_up_s"]
+    print(f"job start -> first result {ramp:.2f} s; last result -> finished {wrap:.2f} s")
     print(f"provider call latency as the worker saw it: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib
 import math
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -42,6 +43,13 @@ ECHO_MODEL = "echo"
 ANTHROPIC_DEFAULT_MAX_TOKENS = 1024
 PARAM_NAMES = ("temperature", "max_tokens", "top_p", "stop", "seed", "response_format")
 CLIENT_POOL_SIZE = 64
+SDK_LAZY_MODULES = (
+    "anyio._backends._asyncio",
+    "openai.resources.chat.chat",
+    "openai.resources.chat.completions.completions",
+    "openai.resources.embeddings",
+    "anthropic.resources.messages",
+)
 
 
 class ProviderStream:
@@ -128,6 +136,10 @@ class ProviderClients:
     """
 
     def __init__(self, size: int = CLIENT_POOL_SIZE) -> None:
+        # The SDKs import their resource modules on the first call: ~100 ms that would otherwise
+        # stall the event loop of whatever makes that call (an evaluation's first cells).
+        for module in SDK_LAZY_MODULES:
+            importlib.import_module(module)
         self._clients = _ClientCache(size)
 
     @staticmethod
