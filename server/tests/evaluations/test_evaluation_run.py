@@ -255,3 +255,22 @@ async def test_a_second_attempt_takes_over_and_each_cell_is_written_once(
     assert len(cells) == 16 and len(set(cells)) == 16
     # the first attempt stopped at its next write: at most its calls in flight and unwritten were doubled
     assert 16 <= len(fake_llm.calls(model)) <= 16 + 2 * 2
+
+
+async def test_retry_errors_after_a_cancel_runs_the_cells_left(factory: Factory, fake_llm: FakeLLM) -> None:
+    owner = await factory.account()
+    setup = await evaluation_setup(owner, fake_llm, items=questions(12))
+    model = unique("slow-200ms")
+    created = await setup.create(model=model, concurrency=2)
+    await setup.wait_done(created["id"], 2)
+    assert (await owner.client.post(f"{setup.url}/{created['id']}/cancel")).status_code == 200
+    await asyncio.sleep(0.6)  # the job notices, keeps what finished, writes the summary
+    cancelled = (await owner.client.get(f"{setup.url}/{created['id']}")).json()
+    assert cancelled["status"] == "cancelled" and cancelled["progress"]["done"] < 12
+    resumed = await owner.client.post(f"{setup.url}/{created['id']}/retry-errors")
+    assert resumed.status_code == 202, resumed.text
+    finished = await setup.wait(created["id"])
+    assert finished["status"] == "completed"
+    assert finished["progress"] == {"done": 12, "total": 12, "passed": 12, "failed": 0, "errors": 0}
+    # the cells written before the cancel were not asked again
+    assert len(fake_llm.calls(model)) <= 12 + 2
