@@ -253,8 +253,9 @@ async def test_a_second_attempt_takes_over_and_each_cell_is_written_once(
             )
         ).all()
     assert len(cells) == 16 and len(set(cells)) == 16
-    # the first attempt stopped at its next write: at most its calls in flight and unwritten were doubled
-    assert 16 <= len(fake_llm.calls(model)) <= 16 + 2 * 2
+    # The first attempt stops at its next write or poll (every 0.25 s): only cells it had in flight,
+    # finished but unwritten, or started before it noticed were asked twice, never the whole run.
+    assert 16 <= len(fake_llm.calls(model)) < 2 * 16
 
 
 async def test_retry_errors_after_a_cancel_runs_the_cells_left(factory: Factory, fake_llm: FakeLLM) -> None:
