@@ -85,6 +85,11 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
     )
 
 
+def running(application: FastAPI) -> LifespanManager:
+    """The app's lifespan; a generous startup timeout, since a loaded CI machine can take over 5 s."""
+    return LifespanManager(application, startup_timeout=60, shutdown_timeout=60)
+
+
 @pytest.fixture(scope="session")
 def kv_prefix() -> str:
     return f"pftest:{secrets.token_hex(4)}:"
@@ -93,7 +98,7 @@ def kv_prefix() -> str:
 @pytest.fixture(scope="session")
 async def app(settings: Settings, kv_prefix: str) -> AsyncIterator[FastAPI]:
     application = create_app(settings, kv_prefix=kv_prefix)
-    async with LifespanManager(application):
+    async with running(application):
         yield application
     if settings.redis_url:
         store = RedisStore(settings.redis_url, kv_prefix)

@@ -9,10 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from conftest import PASSWORD, Account, Factory, new_client
+from conftest import PASSWORD, Account, Factory, new_client, running
 from promptforge.core.client_address import ProxyTrust
 from promptforge.core.config import Settings
 from promptforge.main import create_app
@@ -51,7 +50,7 @@ async def behind_proxy(settings: Settings, kv_prefix: str) -> AsyncIterator[Fast
     application = create_app(
         settings.model_copy(update={"forwarded_allow_ips": "10.0.0.0/8"}), kv_prefix=kv_prefix
     )
-    async with LifespanManager(application):
+    async with running(application):
         yield application
 
 

@@ -6,12 +6,11 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from conftest import Factory
+from conftest import Factory, running
 from fake_llm import FakeLLM, connect
 from promptforge import cli
 from promptforge.core.config import ConfigurationError, Settings
@@ -53,7 +52,7 @@ async def test_wrong_encryption_key_refuses_to_start(app: FastAPI, settings: Set
     await check_encryption_key(app.state.sessionmaker, app.state.secret_box)  # writes the canary
     wrong = create_app(settings.model_copy(update={"encryption_key": "w" * 48}), kv_prefix="pftest:enc:")
     with pytest.raises(ConfigurationError, match="PF_ENCRYPTION_KEY cannot decrypt"):
-        async with LifespanManager(wrong):
+        async with running(wrong):
             pass
     # the right key listed as an old one is enough to start (rotation in progress)
     rotating = create_app(
@@ -62,7 +61,7 @@ async def test_wrong_encryption_key_refuses_to_start(app: FastAPI, settings: Set
         ),
         kv_prefix="pftest:enc:",
     )
-    async with LifespanManager(rotating):
+    async with running(rotating):
         pass
 
 

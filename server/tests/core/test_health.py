@@ -7,9 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from conftest import BACKEND, Factory, new_client
+from conftest import BACKEND, Factory, new_client, running
 from promptforge.core.config import Settings
 from promptforge.main import create_app
 
@@ -31,7 +30,7 @@ async def test_readyz_checks_database_and_redis(client: httpx.AsyncClient) -> No
 
 async def ready_with(settings: Settings) -> httpx.Response:
     application = create_app(settings, kv_prefix="pftest:health:")
-    async with LifespanManager(application), new_client(application) as client:
+    async with running(application), new_client(application) as client:
         return await client.get("/readyz")
 
 

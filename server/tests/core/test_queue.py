@@ -15,10 +15,9 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from conftest import BACKEND, new_client
+from conftest import BACKEND, new_client, running
 from promptforge.core.config import Settings
 from promptforge.core.kv import KeyValueStore, RedisStore
 from promptforge.core.queue import JobContext, JobQueue, JobSpec, JobTimeout
@@ -261,7 +260,7 @@ async def test_an_app_with_run_worker_false_runs_no_worker_unless_embedded(setti
     t = token()
     prefix = f"pftest:{t}:"
     application = create_app(settings.model_copy(update={"run_worker": False}), kv_prefix=prefix, jobs=JOBS)
-    async with LifespanManager(application), new_client(application):
+    async with running(application), new_client(application):
         queue: JobQueue = application.state.queue
         await queue.enqueue("record", key=t, token=t)
         if BACKEND == "embedded":  # the in-process queue is the only worker there is

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from conftest import new_client
+from conftest import new_client, running
 from promptforge.core.config import Settings
 from promptforge.core.spa import IMMUTABLE
 from promptforge.main import create_app
@@ -31,7 +30,7 @@ def make_dist(folder: Path) -> Path:
 async def spa_client(settings: Settings, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     dist = make_dist(tmp_path / "dist")
     application = create_app(settings.model_copy(update={"spa_dir": dist}), kv_prefix="pftest:spa:")
-    async with LifespanManager(application), new_client(application) as client:
+    async with running(application), new_client(application) as client:
         yield client
 
 
@@ -118,7 +117,7 @@ async def test_without_a_build_there_is_no_fallback(settings: Settings, tmp_path
     application = create_app(
         settings.model_copy(update={"spa_dir": tmp_path / "empty"}), kv_prefix="pftest:spa:"
     )
-    async with LifespanManager(application), new_client(application) as client:
+    async with running(application), new_client(application) as client:
         response = await client.get("/sign-in")
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"

@@ -15,14 +15,13 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from test_datasets_api import add_items, datasets_url, make_dataset, problem
 from test_imports_api import contents, import_file, upload, wait_done
 from test_item_history import all_items
 from websockets.asyncio.client import connect
 
-from conftest import Account, Factory
+from conftest import Account, Factory, running
 from promptforge.auth.dependencies import ACCESS_COOKIE
 from promptforge.core.config import Settings
 from promptforge.main import create_app
@@ -162,7 +161,7 @@ async def test_import_and_export_on_s3(
     s3_settings = s3_server.settings(settings)
     # Its own queue (kv prefix), so only this app's worker, which writes to S3, runs its jobs.
     application = create_app(s3_settings, kv_prefix=f"{kv_prefix}s3{secrets.token_hex(2)}:")
-    async with LifespanManager(application):
+    async with running(application):
         s3_factory = Factory(application)
         try:
             owner = await s3_factory.account()

@@ -14,12 +14,11 @@ from typing import Any
 
 import pytest
 import uvicorn
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from conftest import BACKEND, Account, Factory
+from conftest import BACKEND, Account, Factory, running
 from promptforge.auth.dependencies import ACCESS_COOKIE
 from promptforge.core.config import Settings
 from promptforge.core.events import publish_event
@@ -78,7 +77,7 @@ class Live:
 async def live_app(app: FastAPI, settings: Settings, kv_prefix: str) -> AsyncIterator[tuple[FastAPI, int]]:
     """An app instance with short WebSocket timings, sharing the test database (and Redis prefix)."""
     application = create_app(settings.model_copy(update=LIVE_SETTINGS), kv_prefix=kv_prefix)
-    async with LifespanManager(application), serve(application) as port:
+    async with running(application), serve(application) as port:
         yield application, port
 
 
@@ -392,7 +391,7 @@ if BACKEND == "postgres":  # replicas share Redis; the embedded store lives insi
         owner = await live.factory.account()
         url = await create_prompt(owner)
         other = create_app(settings.model_copy(update=LIVE_SETTINGS), kv_prefix=kv_prefix)
-        async with LifespanManager(other), serve(other) as port:
+        async with running(other), serve(other) as port:
             token = owner.client.cookies.get(ACCESS_COOKIE)
             async with connect(
                 f"ws://127.0.0.1:{port}/api/v1/ws",

@@ -6,11 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import event
 
-from conftest import BACKEND, Account, Factory, new_client
+from conftest import BACKEND, Account, Factory, new_client, running
 from promptforge.core.config import Settings
 from promptforge.main import create_app
 
@@ -126,7 +125,7 @@ async def test_revoked_key_is_refused_at_once_even_when_cached(factory: Factory)
 async def second_instance(settings: Settings, kv_prefix: str) -> AsyncIterator[httpx.AsyncClient]:
     """Another replica of the app: its own process state and near cache, the same database and Redis."""
     replica = create_app(settings, kv_prefix=kv_prefix)
-    async with LifespanManager(replica), new_client(replica) as client:
+    async with running(replica), new_client(replica) as client:
         yield client
 
 
