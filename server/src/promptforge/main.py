@@ -30,6 +30,10 @@ from promptforge.core.ws import EventHub
 from promptforge.datasets.file_routes import router as dataset_files_router
 from promptforge.datasets.routes import router as datasets_router
 from promptforge.jobs import ALL_JOBS
+from promptforge.langfuse_compat.auth import BasicAuthenticator
+from promptforge.langfuse_compat.errors import PUBLIC_PREFIX, langfuse_error_response
+from promptforge.langfuse_compat.openapi import document_langfuse_api
+from promptforge.langfuse_compat.routes import router as langfuse_router
 from promptforge.live.routes import router as live_router
 from promptforge.prompts.rendering.renderer import Renderer
 from promptforge.prompts.resolve import PromptResolver
@@ -57,6 +61,11 @@ OPENAPI_TAGS = [
     {"name": "runs", "description": "Playground runs against a provider, streamed or not."},
     {"name": "datasets", "description": "Datasets of test cases and their items, with history by version."},
     {"name": "health", "description": "Liveness, readiness and metrics."},
+    {
+        "name": "langfuse",
+        "description": "Langfuse-compatible prompt API (HTTP Basic `pk-pf-...:pf_...`; Langfuse's shapes "
+        "and error bodies): point the Langfuse SDKs at this server. See docs/langfuse-compat.md.",
+    },
 ]
 
 
@@ -80,6 +89,7 @@ def create_app(
         app.state.queue = resources.queue
         app.state.storage = resources.storage
         app.state.resolver = PromptResolver(resources.kv, resources.sessionmaker, settings)
+        app.state.langfuse_auth = BasicAuthenticator(app.state.resolver, settings.near_cache_ttl_seconds)
         app.state.renderer = Renderer(render_limits(settings), max_workers=settings.render_workers)
         app.state.event_hub = EventHub(app.state.kv, settings)  # subscribes on the first WebSocket
         try:
@@ -105,7 +115,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    install_error_handlers(app)
+    install_error_handlers(app, shapes=[(PUBLIC_PREFIX, langfuse_error_response)])
     app.add_middleware(
         RequestMiddleware,
         max_body_bytes=settings.max_body_bytes,
@@ -135,6 +145,7 @@ def create_app(
         datasets_router,
         dataset_files_router,
         live_router,
+        langfuse_router,
     ):
         app.include_router(router)
     install_docs(app)
@@ -153,6 +164,7 @@ def _add_security_schemes(app: FastAPI) -> None:
         "/api/v1/auth/register",
         "/api/v1/auth/login",
         "/api/v1/auth/refresh",
+        "/api/public/health",
     }
 
     def openapi() -> dict[str, Any]:
@@ -183,6 +195,7 @@ def _add_security_schemes(app: FastAPI) -> None:
             for operation in operations.values():
                 operation["security"] = [] if path in public else [{"session": []}, {"apiKey": []}]
         document_common_errors(schema, public)
+        document_langfuse_api(schema, public)
         document_text_rules(schema)
         app.openapi_schema = schema
         return schema
