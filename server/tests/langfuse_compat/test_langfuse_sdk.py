@@ -15,7 +15,7 @@ from langfuse import Langfuse
 from langfuse.api import AccessDeniedError, NotFoundError, UnauthorizedError
 
 from conftest import Account, Factory
-from lf_server import Keys, live_url, new_key  # noqa: F401  (live_url is a fixture)
+from langfuse_server import Keys, new_key
 
 PROMPTS = "/api/v1/projects/{project}/prompts"
 

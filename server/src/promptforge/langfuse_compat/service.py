@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -50,6 +52,19 @@ def _ours(model: type[BaseModel], data: dict[str, Any]) -> Any:
         raise Unprocessable(f"{where}: {errors[0]['msg']}", errors=errors) from None
 
 
+@contextmanager
+def _langfuse_field_names() -> Iterator[None]:
+    """Business-rule errors of the prompts service (template syntax, ...) in Langfuse's field names."""
+    try:
+        yield
+    except Unprocessable as exc:
+        if exc.errors:
+            exc.errors = [
+                {**e, "loc": [FIELD_NAMES.get(str(p), p) for p in e.get("loc", [])]} for e in exc.errors
+            ]
+        raise
+
+
 def _project_of(principal: Principal) -> uuid.UUID:
     assert principal.api_key_project_id is not None  # /api/public authenticates API keys only
     return principal.api_key_project_id
@@ -85,12 +100,13 @@ async def create_prompt(
         create = _ours(
             prompt_schemas.PromptCreate, {**fields, "name": data.name, "kind": kind, "tags": data.tags or []}
         )
-        created = await prompts.create_prompt(session, kv, settings, principal, project_id, create)
+        with _langfuse_field_names():
+            created = await prompts.create_prompt(session, kv, settings, principal, project_id, create)
         number = created.version.number
     else:
         if existing.archived_at is not None:
             raise Conflict(
-                f"Prompt '{data.name}' was deleted (archived): restore it in the web app, or use another name.",
+                f"Prompt {data.name!r} is archived (deleted): restore it in the web app or use another name.",
                 code="prompt_archived",
             )
         if existing.kind != kind:

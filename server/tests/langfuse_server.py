@@ -10,15 +10,17 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from conftest import Account, Factory
 from promptforge.core.config import Settings
 from promptforge.main import create_app
+
+if TYPE_CHECKING:
+    from conftest import Account
 
 
 class LiveServer:
@@ -73,10 +75,3 @@ async def live_url(app: FastAPI, settings: Settings, kv_prefix: str) -> AsyncIte
         yield url
     finally:
         server.stop()
-
-
-def basic(keys: Keys) -> httpx.BasicAuth:
-    return httpx.BasicAuth(keys.public_key, keys.secret)
-
-
-__all__ = ["Factory", "Keys", "basic", "live_url", "new_key"]
