@@ -11,6 +11,7 @@ export const zApiKey = z.object({
     name: z.string(),
     role: z.enum(['viewer', 'editor']),
     prefix: z.string(),
+    public_key: z.string(),
     created_at: z.iso.datetime(),
     expires_at: z.iso.datetime().nullable(),
     last_used_at: z.iso.datetime().nullable(),
@@ -35,11 +36,13 @@ export const zApiKeyCreated = z.object({
     name: z.string(),
     role: z.enum(['viewer', 'editor']),
     prefix: z.string(),
+    public_key: z.string(),
     created_at: z.iso.datetime(),
     expires_at: z.iso.datetime().nullable(),
     last_used_at: z.iso.datetime().nullable(),
     revoked_at: z.iso.datetime().nullable(),
-    secret: z.string()
+    secret: z.string(),
+    langfuse_env: z.string()
 });
 
 /**
@@ -70,6 +73,19 @@ export const zChatMessage = z.object({
         'assistant'
     ]),
     content: z.string().regex(/^[^\x00]*$/)
+});
+
+/**
+ * ChatMessageIn
+ */
+export const zChatMessageIn = z.object({
+    role: z.enum([
+        'system',
+        'user',
+        'assistant'
+    ]),
+    content: z.string().regex(/^[^\x00]*$/),
+    type: z.literal('chatmessage').nullish()
 });
 
 /**
@@ -168,13 +184,6 @@ export const zFieldError = z.object({
     loc: z.array(z.union([z.string(), z.int()])),
     msg: z.string(),
     type: z.string()
-});
-
-/**
- * Health
- */
-export const zHealth = z.object({
-    status: z.literal('ok')
 });
 
 /**
@@ -348,6 +357,52 @@ export const zLabelMove = z.object({
 });
 
 /**
+ * LangfuseChatMessage
+ */
+export const zLangfuseChatMessage = z.object({
+    role: z.string(),
+    content: z.string()
+});
+
+/**
+ * LangfuseErrorBody
+ */
+export const zLangfuseErrorBody = z.object({
+    message: z.string(),
+    error: z.string(),
+    code: z.string(),
+    details: z.array(z.record(z.string(), z.unknown())).nullish().default(null)
+});
+
+/**
+ * LangfusePlaceholder
+ */
+export const zLangfusePlaceholder = z.object({
+    type: z.literal('placeholder'),
+    name: z.string()
+});
+
+/**
+ * LangfusePrompt
+ *
+ * Langfuse's prompt (documentation of the body; it is served from the resolve caches as bytes).
+ */
+export const zLangfusePrompt = z.object({
+    type: z.enum(['text', 'chat']),
+    name: z.string(),
+    version: z.int(),
+    prompt: z.union([
+        z.string(),
+        z.array(z.union([zLangfuseChatMessage, zLangfusePlaceholder]))
+    ]),
+    config: z.record(z.string(), z.unknown()),
+    labels: z.array(z.string()),
+    tags: z.array(z.string()),
+    commitMessage: z.string().nullable(),
+    resolutionGraph: z.record(z.string(), z.unknown()).nullish()
+});
+
+/**
  * LoginRequest
  */
 export const zLoginRequest = z.object({
@@ -423,6 +478,24 @@ export const zMeMembership = z.object({
 export const zModelPrice = z.object({
     input: z.number().gte(0).lte(10000),
     output: z.number().gte(0).lte(10000)
+});
+
+/**
+ * Organization
+ */
+export const zOrganization = z.object({
+    id: z.string(),
+    name: z.string()
+});
+
+/**
+ * PageMeta
+ */
+export const zPageMeta = z.object({
+    page: z.int(),
+    limit: z.int(),
+    totalItems: z.int(),
+    totalPages: z.int()
 });
 
 /**
@@ -550,6 +623,32 @@ export const zExportedPrompt = z.object({
 });
 
 /**
+ * PlaceholderIn
+ */
+export const zPlaceholderIn = z.object({
+    type: z.literal('placeholder'),
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/)
+});
+
+/**
+ * CreatePromptRequest
+ *
+ * Langfuse's create body: a new prompt, or a new version of an existing one.
+ */
+export const zCreatePromptRequest = z.object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/),
+    type: z.enum(['text', 'chat']).nullish(),
+    prompt: z.union([
+        z.string().regex(/^[^\x00]*$/),
+        z.array(z.union([zChatMessageIn, zPlaceholderIn]))
+    ]),
+    config: z.record(z.string(), z.unknown()).nullish(),
+    labels: z.array(z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)).max(20).nullish(),
+    tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/)).max(20).nullish(),
+    commitMessage: z.string().max(2000).regex(/^[^\x00]*$/).nullish()
+});
+
+/**
  * ProblemDetails
  *
  * RFC 9457 problem details.
@@ -561,26 +660,6 @@ export const zProblemDetails = z.object({
     detail: z.string(),
     code: z.string(),
     errors: z.array(zFieldError).nullish()
-});
-
-/**
- * Project
- */
-export const zProject = z.object({
-    id: z.uuid(),
-    workspace_id: z.uuid(),
-    name: z.string(),
-    slug: z.string(),
-    protected_labels: z.array(z.string()),
-    created_at: z.iso.datetime()
-});
-
-/**
- * Page[Project]
- */
-export const zPageProject = z.object({
-    items: z.array(zProject),
-    next_cursor: z.string().nullable()
 });
 
 /**
@@ -656,6 +735,27 @@ export const zPromptCreate = z.object({
     kind: z.enum(['text', 'chat']),
     description: z.string().max(2000).regex(/^[^\x00]*$/).optional().default(''),
     tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/)).max(20).optional()
+});
+
+/**
+ * PromptMeta
+ */
+export const zPromptMeta = z.object({
+    name: z.string(),
+    type: z.enum(['text', 'chat']),
+    versions: z.array(z.int()),
+    labels: z.array(z.string()),
+    tags: z.array(z.string()),
+    lastUpdatedAt: z.iso.datetime(),
+    lastConfig: z.record(z.string(), z.unknown())
+});
+
+/**
+ * PromptMetaList
+ */
+export const zPromptMetaList = z.object({
+    data: z.array(zPromptMeta),
+    meta: zPageMeta
 });
 
 /**
@@ -965,6 +1065,13 @@ export const zPageRun = z.object({
 });
 
 /**
+ * UpdatePromptVersionRequest
+ */
+export const zUpdatePromptVersionRequest = z.object({
+    newLabels: z.array(z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)).max(20)
+});
+
+/**
  * User
  */
 export const zUser = z.object({
@@ -989,6 +1096,24 @@ export const zUserCreate = z.object({
     email: z.email(),
     password: z.string().min(10).max(128).regex(/^[^\x00]*$/),
     display_name: z.string().min(1).max(100).regex(/^[^\x00]*$/)
+});
+
+/**
+ * ValidationError
+ */
+export const zValidationError = z.object({
+    loc: z.array(z.union([z.string(), z.int()])),
+    msg: z.string(),
+    type: z.string(),
+    input: z.unknown().optional(),
+    ctx: z.record(z.string(), z.unknown()).optional()
+});
+
+/**
+ * HTTPValidationError
+ */
+export const zHttpValidationError = z.object({
+    detail: z.array(zValidationError).optional()
 });
 
 /**
@@ -1114,6 +1239,58 @@ export const zWorkspaceCreate = z.object({
 export const zWorkspaceUpdate = z.object({
     name: z.string().min(1).max(100).regex(/^[^\x00]*$/).nullish(),
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).nullish()
+});
+
+/**
+ * Health
+ */
+export const zPromptforgeCoreHealthHealth = z.object({
+    status: z.literal('ok')
+});
+
+/**
+ * Health
+ */
+export const zPromptforgeLangfuseCompatSchemasHealth = z.object({
+    status: z.literal('OK'),
+    version: z.string()
+});
+
+/**
+ * Project
+ */
+export const zPromptforgeLangfuseCompatSchemasProject = z.object({
+    id: z.string(),
+    name: z.string(),
+    organization: zOrganization,
+    metadata: z.record(z.string(), z.unknown())
+});
+
+/**
+ * Projects
+ */
+export const zProjects = z.object({
+    data: z.array(zPromptforgeLangfuseCompatSchemasProject)
+});
+
+/**
+ * Project
+ */
+export const zPromptforgeWorkspacesSchemasProject = z.object({
+    id: z.uuid(),
+    workspace_id: z.uuid(),
+    name: z.string(),
+    slug: z.string(),
+    protected_labels: z.array(z.string()),
+    created_at: z.iso.datetime()
+});
+
+/**
+ * Page[Project]
+ */
+export const zPageProject = z.object({
+    items: z.array(zPromptforgeWorkspacesSchemasProject),
+    next_cursor: z.string().nullable()
 });
 
 /**
@@ -1319,7 +1496,7 @@ export const zPromptsLabelHistoryResponse = zPageLabelEvent;
 /**
  * Successful Response
  */
-export const zHealthLiveResponse = zHealth;
+export const zHealthLiveResponse = zPromptforgeCoreHealthHealth;
 
 export const zAuthRegisterBody = zUserCreate;
 
@@ -1532,7 +1709,7 @@ export const zProjectsCreatePath = z.object({
 /**
  * Successful Response
  */
-export const zProjectsCreateResponse = zProject;
+export const zProjectsCreateResponse = zPromptforgeWorkspacesSchemasProject;
 
 export const zProjectsDeletePath = z.object({
     project_id: z.uuid()
@@ -1550,7 +1727,7 @@ export const zProjectsGetPath = z.object({
 /**
  * Successful Response
  */
-export const zProjectsGetResponse = zProject;
+export const zProjectsGetResponse = zPromptforgeWorkspacesSchemasProject;
 
 export const zProjectsUpdateBody = zProjectUpdate;
 
@@ -1561,7 +1738,7 @@ export const zProjectsUpdatePath = z.object({
 /**
  * Successful Response
  */
-export const zProjectsUpdateResponse = zProject;
+export const zProjectsUpdateResponse = zPromptforgeWorkspacesSchemasProject;
 
 export const zApiKeysListPath = z.object({
     project_id: z.uuid()
@@ -1963,3 +2140,74 @@ export const zDatasetExportsDownloadPath = z.object({
     name: z.string().max(128),
     export_id: z.uuid()
 });
+
+export const zLangfuseDeletePromptPath = z.object({
+    name: z.string().max(128)
+});
+
+export const zLangfuseDeletePromptQuery = z.object({
+    label: z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish(),
+    version: z.int().gte(1).lte(2147483647).nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zLangfuseDeletePromptResponse = z.void();
+
+export const zLangfuseGetPromptPath = z.object({
+    name: z.string().max(128)
+});
+
+export const zLangfuseGetPromptQuery = z.object({
+    version: z.int().gte(1).lte(2147483647).nullish(),
+    label: z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish(),
+    resolve: z.boolean().optional().default(true)
+});
+
+/**
+ * Langfuse's prompt
+ */
+export const zLangfuseGetPromptResponse = zLangfusePrompt;
+
+export const zLangfuseListPromptsQuery = z.object({
+    name: z.string().max(128).nullish(),
+    label: z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish(),
+    tag: z.string().max(64).nullish(),
+    page: z.int().gte(1).lte(2147483647).optional().default(1),
+    limit: z.int().gte(1).lte(100).optional().default(50)
+});
+
+/**
+ * Successful Response
+ */
+export const zLangfuseListPromptsResponse = zPromptMetaList;
+
+export const zLangfuseCreatePromptBody = zCreatePromptRequest;
+
+/**
+ * Successful Response
+ */
+export const zLangfuseCreatePromptResponse = zLangfusePrompt;
+
+export const zLangfuseUpdatePromptVersionBody = zUpdatePromptVersionRequest;
+
+export const zLangfuseUpdatePromptVersionPath = z.object({
+    name: z.string().max(128),
+    version: z.int().gte(1).lte(2147483647)
+});
+
+/**
+ * Successful Response
+ */
+export const zLangfuseUpdatePromptVersionResponse = zLangfusePrompt;
+
+/**
+ * Successful Response
+ */
+export const zLangfuseProjectsResponse = zProjects;
+
+/**
+ * Successful Response
+ */
+export const zLangfuseHealthResponse = zPromptforgeLangfuseCompatSchemasHealth;
