@@ -201,72 +201,6 @@ export type ChatMessage = {
 };
 
 /**
- * ChatMessageIn
- */
-export type ChatMessageIn = {
-    /**
-     * Role
-     *
-     * Prompt-Forge stores these three roles (Langfuse allows any string)
-     */
-    role: 'system' | 'user' | 'assistant';
-    /**
-     * Content
-     */
-    content: string;
-    /**
-     * Type
-     */
-    type?: 'chatmessage' | null;
-};
-
-/**
- * CreatePromptRequest
- *
- * Langfuse's create body: a new prompt, or a new version of an existing one.
- */
-export type CreatePromptRequest = {
-    /**
-     * Name
-     *
-     * Prompt-Forge names: lowercase, digits, `._-`
-     */
-    name: string;
-    /**
-     * Type
-     *
-     * Default `text`
-     */
-    type?: 'text' | 'chat' | null;
-    /**
-     * Prompt
-     */
-    prompt: string | Array<ChatMessageIn | PlaceholderIn>;
-    /**
-     * Config
-     *
-     * Stored as the version's model_config
-     */
-    config?: {
-        [key: string]: unknown;
-    } | null;
-    /**
-     * Labels
-     */
-    labels?: Array<string> | null;
-    /**
-     * Tags
-     *
-     * null keeps the tags
-     */
-    tags?: Array<string> | null;
-    /**
-     * Commitmessage
-     */
-    commitMessage?: string | null;
-};
-
-/**
  * Dataset
  */
 export type Dataset = {
@@ -683,6 +617,16 @@ export type HttpValidationError = {
 };
 
 /**
+ * Health
+ */
+export type Health = {
+    /**
+     * Status
+     */
+    status: 'ok';
+};
+
+/**
  * ImportOutcome
  */
 export type ImportOutcome = {
@@ -974,6 +918,72 @@ export type LangfuseChatMessage = {
 };
 
 /**
+ * LangfuseChatMessageIn
+ */
+export type LangfuseChatMessageIn = {
+    /**
+     * Role
+     *
+     * Prompt-Forge stores these three roles (Langfuse allows any string)
+     */
+    role: 'system' | 'user' | 'assistant';
+    /**
+     * Content
+     */
+    content: string;
+    /**
+     * Type
+     */
+    type?: 'chatmessage' | null;
+};
+
+/**
+ * LangfuseCreatePromptRequest
+ *
+ * Langfuse's create body: a new prompt, or a new version of an existing one.
+ */
+export type LangfuseCreatePromptRequest = {
+    /**
+     * Name
+     *
+     * Prompt-Forge names: lowercase, digits, `._-`
+     */
+    name: string;
+    /**
+     * Type
+     *
+     * Default `text`
+     */
+    type?: 'text' | 'chat' | null;
+    /**
+     * Prompt
+     */
+    prompt: string | Array<LangfuseChatMessageIn | LangfusePlaceholderIn>;
+    /**
+     * Config
+     *
+     * Stored as the version's model_config
+     */
+    config?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Labels
+     */
+    labels?: Array<string> | null;
+    /**
+     * Tags
+     *
+     * null keeps the tags
+     */
+    tags?: Array<string> | null;
+    /**
+     * Commitmessage
+     */
+    commitMessage?: string | null;
+};
+
+/**
  * LangfuseErrorBody
  */
 export type LangfuseErrorBody = {
@@ -1002,6 +1012,56 @@ export type LangfuseErrorBody = {
 };
 
 /**
+ * LangfuseHealth
+ */
+export type LangfuseHealth = {
+    /**
+     * Status
+     */
+    status: 'OK';
+    /**
+     * Version
+     */
+    version: string;
+};
+
+/**
+ * LangfuseOrganization
+ */
+export type LangfuseOrganization = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * LangfusePageMeta
+ */
+export type LangfusePageMeta = {
+    /**
+     * Page
+     */
+    page: number;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Totalitems
+     */
+    totalItems: number;
+    /**
+     * Totalpages
+     */
+    totalPages: number;
+};
+
+/**
  * LangfusePlaceholder
  */
 export type LangfusePlaceholder = {
@@ -1013,6 +1073,51 @@ export type LangfusePlaceholder = {
      * Name
      */
     name: string;
+};
+
+/**
+ * LangfusePlaceholderIn
+ */
+export type LangfusePlaceholderIn = {
+    /**
+     * Type
+     */
+    type: 'placeholder';
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * LangfuseProject
+ */
+export type LangfuseProject = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    organization: LangfuseOrganization;
+    /**
+     * Metadata
+     */
+    metadata: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * LangfuseProjects
+ */
+export type LangfuseProjects = {
+    /**
+     * Data
+     */
+    data: Array<LangfuseProject>;
 };
 
 /**
@@ -1065,6 +1170,63 @@ export type LangfusePrompt = {
     resolutionGraph?: {
         [key: string]: unknown;
     } | null;
+};
+
+/**
+ * LangfusePromptMeta
+ */
+export type LangfusePromptMeta = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Type
+     */
+    type: 'text' | 'chat';
+    /**
+     * Versions
+     */
+    versions: Array<number>;
+    /**
+     * Labels
+     */
+    labels: Array<string>;
+    /**
+     * Tags
+     */
+    tags: Array<string>;
+    /**
+     * Lastupdatedat
+     */
+    lastUpdatedAt: string;
+    /**
+     * Lastconfig
+     */
+    lastConfig: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * LangfusePromptMetaList
+ */
+export type LangfusePromptMetaList = {
+    /**
+     * Data
+     */
+    data: Array<LangfusePromptMeta>;
+    meta: LangfusePageMeta;
+};
+
+/**
+ * LangfuseUpdatePromptVersionRequest
+ */
+export type LangfuseUpdatePromptVersionRequest = {
+    /**
+     * Newlabels
+     */
+    newLabels: Array<string>;
 };
 
 /**
@@ -1187,42 +1349,6 @@ export type ModelPrice = {
      * Output
      */
     output: number;
-};
-
-/**
- * Organization
- */
-export type Organization = {
-    /**
-     * Id
-     */
-    id: string;
-    /**
-     * Name
-     */
-    name: string;
-};
-
-/**
- * PageMeta
- */
-export type PageMeta = {
-    /**
-     * Page
-     */
-    page: number;
-    /**
-     * Limit
-     */
-    limit: number;
-    /**
-     * Totalitems
-     */
-    totalItems: number;
-    /**
-     * Totalpages
-     */
-    totalPages: number;
 };
 
 /**
@@ -1358,7 +1484,7 @@ export type PageProject = {
     /**
      * Items
      */
-    items: Array<PromptforgeWorkspacesSchemasProject>;
+    items: Array<Project>;
     /**
      * Next Cursor
      */
@@ -1480,20 +1606,6 @@ export type Placeholder = {
 };
 
 /**
- * PlaceholderIn
- */
-export type PlaceholderIn = {
-    /**
-     * Type
-     */
-    type: 'placeholder';
-    /**
-     * Name
-     */
-    name: string;
-};
-
-/**
  * ProblemDetails
  *
  * RFC 9457 problem details.
@@ -1523,6 +1635,36 @@ export type ProblemDetails = {
      * Errors
      */
     errors?: Array<FieldError> | null;
+};
+
+/**
+ * Project
+ */
+export type Project = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Workspace Id
+     */
+    workspace_id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Slug
+     */
+    slug: string;
+    /**
+     * Protected Labels
+     */
+    protected_labels: Array<string>;
+    /**
+     * Created At
+     */
+    created_at: string;
 };
 
 /**
@@ -1569,16 +1711,6 @@ export type ProjectUpdate = {
      * Protected Labels
      */
     protected_labels?: Array<string> | null;
-};
-
-/**
- * Projects
- */
-export type Projects = {
-    /**
-     * Data
-     */
-    data: Array<PromptforgeLangfuseCompatSchemasProject>;
 };
 
 /**
@@ -1683,53 +1815,6 @@ export type PromptCreate = {
      * Tags
      */
     tags?: Array<string>;
-};
-
-/**
- * PromptMeta
- */
-export type PromptMeta = {
-    /**
-     * Name
-     */
-    name: string;
-    /**
-     * Type
-     */
-    type: 'text' | 'chat';
-    /**
-     * Versions
-     */
-    versions: Array<number>;
-    /**
-     * Labels
-     */
-    labels: Array<string>;
-    /**
-     * Tags
-     */
-    tags: Array<string>;
-    /**
-     * Lastupdatedat
-     */
-    lastUpdatedAt: string;
-    /**
-     * Lastconfig
-     */
-    lastConfig: {
-        [key: string]: unknown;
-    };
-};
-
-/**
- * PromptMetaList
- */
-export type PromptMetaList = {
-    /**
-     * Data
-     */
-    data: Array<PromptMeta>;
-    meta: PageMeta;
 };
 
 /**
@@ -2354,16 +2439,6 @@ export type RunUsage = {
 };
 
 /**
- * UpdatePromptVersionRequest
- */
-export type UpdatePromptVersionRequest = {
-    /**
-     * Newlabels
-     */
-    newLabels: Array<string>;
-};
-
-/**
  * User
  */
 export type User = {
@@ -2595,81 +2670,6 @@ export type WorkspaceUpdate = {
      * Slug
      */
     slug?: string | null;
-};
-
-/**
- * Health
- */
-export type PromptforgeCoreHealthHealth = {
-    /**
-     * Status
-     */
-    status: 'ok';
-};
-
-/**
- * Health
- */
-export type PromptforgeLangfuseCompatSchemasHealth = {
-    /**
-     * Status
-     */
-    status: 'OK';
-    /**
-     * Version
-     */
-    version: string;
-};
-
-/**
- * Project
- */
-export type PromptforgeLangfuseCompatSchemasProject = {
-    /**
-     * Id
-     */
-    id: string;
-    /**
-     * Name
-     */
-    name: string;
-    organization: Organization;
-    /**
-     * Metadata
-     */
-    metadata: {
-        [key: string]: unknown;
-    };
-};
-
-/**
- * Project
- */
-export type PromptforgeWorkspacesSchemasProject = {
-    /**
-     * Id
-     */
-    id: string;
-    /**
-     * Workspace Id
-     */
-    workspace_id: string;
-    /**
-     * Name
-     */
-    name: string;
-    /**
-     * Slug
-     */
-    slug: string;
-    /**
-     * Protected Labels
-     */
-    protected_labels: Array<string>;
-    /**
-     * Created At
-     */
-    created_at: string;
 };
 
 /**
@@ -3740,7 +3740,7 @@ export type HealthLiveResponses = {
     /**
      * Successful Response
      */
-    200: PromptforgeCoreHealthHealth;
+    200: Health;
 };
 
 export type HealthLiveResponse = HealthLiveResponses[keyof HealthLiveResponses];
@@ -5099,7 +5099,7 @@ export type ProjectsCreateResponses = {
     /**
      * Successful Response
      */
-    201: PromptforgeWorkspacesSchemasProject;
+    201: Project;
 };
 
 export type ProjectsCreateResponse = ProjectsCreateResponses[keyof ProjectsCreateResponses];
@@ -5207,7 +5207,7 @@ export type ProjectsGetResponses = {
     /**
      * Successful Response
      */
-    200: PromptforgeWorkspacesSchemasProject;
+    200: Project;
 };
 
 export type ProjectsGetResponse = ProjectsGetResponses[keyof ProjectsGetResponses];
@@ -5269,7 +5269,7 @@ export type ProjectsUpdateResponses = {
     /**
      * Successful Response
      */
-    200: PromptforgeWorkspacesSchemasProject;
+    200: Project;
 };
 
 export type ProjectsUpdateResponse = ProjectsUpdateResponses[keyof ProjectsUpdateResponses];
@@ -7649,13 +7649,13 @@ export type LangfuseListPromptsResponses = {
     /**
      * Successful Response
      */
-    200: PromptMetaList;
+    200: LangfusePromptMetaList;
 };
 
 export type LangfuseListPromptsResponse = LangfuseListPromptsResponses[keyof LangfuseListPromptsResponses];
 
 export type LangfuseCreatePromptData = {
-    body: CreatePromptRequest;
+    body: LangfuseCreatePromptRequest;
     path?: never;
     query?: never;
     url: '/api/public/v2/prompts';
@@ -7708,7 +7708,7 @@ export type LangfuseCreatePromptResponses = {
 export type LangfuseCreatePromptResponse = LangfuseCreatePromptResponses[keyof LangfuseCreatePromptResponses];
 
 export type LangfuseUpdatePromptVersionData = {
-    body: UpdatePromptVersionRequest;
+    body: LangfuseUpdatePromptVersionRequest;
     path: {
         /**
          * Name
@@ -7807,7 +7807,7 @@ export type LangfuseProjectsResponses = {
     /**
      * Successful Response
      */
-    200: Projects;
+    200: LangfuseProjects;
 };
 
 export type LangfuseProjectsResponse = LangfuseProjectsResponses[keyof LangfuseProjectsResponses];
@@ -7840,7 +7840,7 @@ export type LangfuseHealthResponses = {
     /**
      * Successful Response
      */
-    200: PromptforgeLangfuseCompatSchemasHealth;
+    200: LangfuseHealth;
 };
 
 export type LangfuseHealthResponse = LangfuseHealthResponses[keyof LangfuseHealthResponses];

@@ -76,19 +76,6 @@ export const zChatMessage = z.object({
 });
 
 /**
- * ChatMessageIn
- */
-export const zChatMessageIn = z.object({
-    role: z.enum([
-        'system',
-        'user',
-        'assistant'
-    ]),
-    content: z.string().regex(/^[^\x00]*$/),
-    type: z.literal('chatmessage').nullish()
-});
-
-/**
  * Dataset
  */
 export const zDataset = z.object({
@@ -184,6 +171,13 @@ export const zFieldError = z.object({
     loc: z.array(z.union([z.string(), z.int()])),
     msg: z.string(),
     type: z.string()
+});
+
+/**
+ * Health
+ */
+export const zHealth = z.object({
+    status: z.literal('ok')
 });
 
 /**
@@ -365,6 +359,19 @@ export const zLangfuseChatMessage = z.object({
 });
 
 /**
+ * LangfuseChatMessageIn
+ */
+export const zLangfuseChatMessageIn = z.object({
+    role: z.enum([
+        'system',
+        'user',
+        'assistant'
+    ]),
+    content: z.string().regex(/^[^\x00]*$/),
+    type: z.literal('chatmessage').nullish()
+});
+
+/**
  * LangfuseErrorBody
  */
 export const zLangfuseErrorBody = z.object({
@@ -375,11 +382,80 @@ export const zLangfuseErrorBody = z.object({
 });
 
 /**
+ * LangfuseHealth
+ */
+export const zLangfuseHealth = z.object({
+    status: z.literal('OK'),
+    version: z.string()
+});
+
+/**
+ * LangfuseOrganization
+ */
+export const zLangfuseOrganization = z.object({
+    id: z.string(),
+    name: z.string()
+});
+
+/**
+ * LangfusePageMeta
+ */
+export const zLangfusePageMeta = z.object({
+    page: z.int(),
+    limit: z.int(),
+    totalItems: z.int(),
+    totalPages: z.int()
+});
+
+/**
  * LangfusePlaceholder
  */
 export const zLangfusePlaceholder = z.object({
     type: z.literal('placeholder'),
     name: z.string()
+});
+
+/**
+ * LangfusePlaceholderIn
+ */
+export const zLangfusePlaceholderIn = z.object({
+    type: z.literal('placeholder'),
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/)
+});
+
+/**
+ * LangfuseCreatePromptRequest
+ *
+ * Langfuse's create body: a new prompt, or a new version of an existing one.
+ */
+export const zLangfuseCreatePromptRequest = z.object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/),
+    type: z.enum(['text', 'chat']).nullish(),
+    prompt: z.union([
+        z.string().regex(/^[^\x00]*$/),
+        z.array(z.union([zLangfuseChatMessageIn, zLangfusePlaceholderIn]))
+    ]),
+    config: z.record(z.string(), z.unknown()).nullish(),
+    labels: z.array(z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)).max(20).nullish(),
+    tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/)).max(20).nullish(),
+    commitMessage: z.string().max(2000).regex(/^[^\x00]*$/).nullish()
+});
+
+/**
+ * LangfuseProject
+ */
+export const zLangfuseProject = z.object({
+    id: z.string(),
+    name: z.string(),
+    organization: zLangfuseOrganization,
+    metadata: z.record(z.string(), z.unknown())
+});
+
+/**
+ * LangfuseProjects
+ */
+export const zLangfuseProjects = z.object({
+    data: z.array(zLangfuseProject)
 });
 
 /**
@@ -400,6 +476,34 @@ export const zLangfusePrompt = z.object({
     tags: z.array(z.string()),
     commitMessage: z.string().nullable(),
     resolutionGraph: z.record(z.string(), z.unknown()).nullish()
+});
+
+/**
+ * LangfusePromptMeta
+ */
+export const zLangfusePromptMeta = z.object({
+    name: z.string(),
+    type: z.enum(['text', 'chat']),
+    versions: z.array(z.int()),
+    labels: z.array(z.string()),
+    tags: z.array(z.string()),
+    lastUpdatedAt: z.iso.datetime(),
+    lastConfig: z.record(z.string(), z.unknown())
+});
+
+/**
+ * LangfusePromptMetaList
+ */
+export const zLangfusePromptMetaList = z.object({
+    data: z.array(zLangfusePromptMeta),
+    meta: zLangfusePageMeta
+});
+
+/**
+ * LangfuseUpdatePromptVersionRequest
+ */
+export const zLangfuseUpdatePromptVersionRequest = z.object({
+    newLabels: z.array(z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)).max(20)
 });
 
 /**
@@ -478,24 +582,6 @@ export const zMeMembership = z.object({
 export const zModelPrice = z.object({
     input: z.number().gte(0).lte(10000),
     output: z.number().gte(0).lte(10000)
-});
-
-/**
- * Organization
- */
-export const zOrganization = z.object({
-    id: z.string(),
-    name: z.string()
-});
-
-/**
- * PageMeta
- */
-export const zPageMeta = z.object({
-    page: z.int(),
-    limit: z.int(),
-    totalItems: z.int(),
-    totalPages: z.int()
 });
 
 /**
@@ -623,32 +709,6 @@ export const zExportedPrompt = z.object({
 });
 
 /**
- * PlaceholderIn
- */
-export const zPlaceholderIn = z.object({
-    type: z.literal('placeholder'),
-    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/)
-});
-
-/**
- * CreatePromptRequest
- *
- * Langfuse's create body: a new prompt, or a new version of an existing one.
- */
-export const zCreatePromptRequest = z.object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/),
-    type: z.enum(['text', 'chat']).nullish(),
-    prompt: z.union([
-        z.string().regex(/^[^\x00]*$/),
-        z.array(z.union([zChatMessageIn, zPlaceholderIn]))
-    ]),
-    config: z.record(z.string(), z.unknown()).nullish(),
-    labels: z.array(z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)).max(20).nullish(),
-    tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/)).max(20).nullish(),
-    commitMessage: z.string().max(2000).regex(/^[^\x00]*$/).nullish()
-});
-
-/**
  * ProblemDetails
  *
  * RFC 9457 problem details.
@@ -660,6 +720,26 @@ export const zProblemDetails = z.object({
     detail: z.string(),
     code: z.string(),
     errors: z.array(zFieldError).nullish()
+});
+
+/**
+ * Project
+ */
+export const zProject = z.object({
+    id: z.uuid(),
+    workspace_id: z.uuid(),
+    name: z.string(),
+    slug: z.string(),
+    protected_labels: z.array(z.string()),
+    created_at: z.iso.datetime()
+});
+
+/**
+ * Page[Project]
+ */
+export const zPageProject = z.object({
+    items: z.array(zProject),
+    next_cursor: z.string().nullable()
 });
 
 /**
@@ -735,27 +815,6 @@ export const zPromptCreate = z.object({
     kind: z.enum(['text', 'chat']),
     description: z.string().max(2000).regex(/^[^\x00]*$/).optional().default(''),
     tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/)).max(20).optional()
-});
-
-/**
- * PromptMeta
- */
-export const zPromptMeta = z.object({
-    name: z.string(),
-    type: z.enum(['text', 'chat']),
-    versions: z.array(z.int()),
-    labels: z.array(z.string()),
-    tags: z.array(z.string()),
-    lastUpdatedAt: z.iso.datetime(),
-    lastConfig: z.record(z.string(), z.unknown())
-});
-
-/**
- * PromptMetaList
- */
-export const zPromptMetaList = z.object({
-    data: z.array(zPromptMeta),
-    meta: zPageMeta
 });
 
 /**
@@ -1065,13 +1124,6 @@ export const zPageRun = z.object({
 });
 
 /**
- * UpdatePromptVersionRequest
- */
-export const zUpdatePromptVersionRequest = z.object({
-    newLabels: z.array(z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)).max(20)
-});
-
-/**
  * User
  */
 export const zUser = z.object({
@@ -1239,58 +1291,6 @@ export const zWorkspaceCreate = z.object({
 export const zWorkspaceUpdate = z.object({
     name: z.string().min(1).max(100).regex(/^[^\x00]*$/).nullish(),
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).nullish()
-});
-
-/**
- * Health
- */
-export const zPromptforgeCoreHealthHealth = z.object({
-    status: z.literal('ok')
-});
-
-/**
- * Health
- */
-export const zPromptforgeLangfuseCompatSchemasHealth = z.object({
-    status: z.literal('OK'),
-    version: z.string()
-});
-
-/**
- * Project
- */
-export const zPromptforgeLangfuseCompatSchemasProject = z.object({
-    id: z.string(),
-    name: z.string(),
-    organization: zOrganization,
-    metadata: z.record(z.string(), z.unknown())
-});
-
-/**
- * Projects
- */
-export const zProjects = z.object({
-    data: z.array(zPromptforgeLangfuseCompatSchemasProject)
-});
-
-/**
- * Project
- */
-export const zPromptforgeWorkspacesSchemasProject = z.object({
-    id: z.uuid(),
-    workspace_id: z.uuid(),
-    name: z.string(),
-    slug: z.string(),
-    protected_labels: z.array(z.string()),
-    created_at: z.iso.datetime()
-});
-
-/**
- * Page[Project]
- */
-export const zPageProject = z.object({
-    items: z.array(zPromptforgeWorkspacesSchemasProject),
-    next_cursor: z.string().nullable()
 });
 
 /**
@@ -1496,7 +1496,7 @@ export const zPromptsLabelHistoryResponse = zPageLabelEvent;
 /**
  * Successful Response
  */
-export const zHealthLiveResponse = zPromptforgeCoreHealthHealth;
+export const zHealthLiveResponse = zHealth;
 
 export const zAuthRegisterBody = zUserCreate;
 
@@ -1709,7 +1709,7 @@ export const zProjectsCreatePath = z.object({
 /**
  * Successful Response
  */
-export const zProjectsCreateResponse = zPromptforgeWorkspacesSchemasProject;
+export const zProjectsCreateResponse = zProject;
 
 export const zProjectsDeletePath = z.object({
     project_id: z.uuid()
@@ -1727,7 +1727,7 @@ export const zProjectsGetPath = z.object({
 /**
  * Successful Response
  */
-export const zProjectsGetResponse = zPromptforgeWorkspacesSchemasProject;
+export const zProjectsGetResponse = zProject;
 
 export const zProjectsUpdateBody = zProjectUpdate;
 
@@ -1738,7 +1738,7 @@ export const zProjectsUpdatePath = z.object({
 /**
  * Successful Response
  */
-export const zProjectsUpdateResponse = zPromptforgeWorkspacesSchemasProject;
+export const zProjectsUpdateResponse = zProject;
 
 export const zApiKeysListPath = z.object({
     project_id: z.uuid()
@@ -2181,16 +2181,16 @@ export const zLangfuseListPromptsQuery = z.object({
 /**
  * Successful Response
  */
-export const zLangfuseListPromptsResponse = zPromptMetaList;
+export const zLangfuseListPromptsResponse = zLangfusePromptMetaList;
 
-export const zLangfuseCreatePromptBody = zCreatePromptRequest;
+export const zLangfuseCreatePromptBody = zLangfuseCreatePromptRequest;
 
 /**
  * Successful Response
  */
 export const zLangfuseCreatePromptResponse = zLangfusePrompt;
 
-export const zLangfuseUpdatePromptVersionBody = zUpdatePromptVersionRequest;
+export const zLangfuseUpdatePromptVersionBody = zLangfuseUpdatePromptVersionRequest;
 
 export const zLangfuseUpdatePromptVersionPath = z.object({
     name: z.string().max(128),
@@ -2205,9 +2205,9 @@ export const zLangfuseUpdatePromptVersionResponse = zLangfusePrompt;
 /**
  * Successful Response
  */
-export const zLangfuseProjectsResponse = zProjects;
+export const zLangfuseProjectsResponse = zLangfuseProjects;
 
 /**
  * Successful Response
  */
-export const zLangfuseHealthResponse = zPromptforgeLangfuseCompatSchemasHealth;
+export const zLangfuseHealthResponse = zLangfuseHealth;

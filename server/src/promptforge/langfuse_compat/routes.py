@@ -67,7 +67,7 @@ async def get_prompt(
     responses=WRITE_ERRORS,
 )
 async def create_prompt(
-    data: schemas.CreatePromptRequest,
+    data: schemas.LangfuseCreatePromptRequest,
     principal: LangfusePrincipal,
     session: SessionDep,
     kv: KVDep,
@@ -86,7 +86,7 @@ async def create_prompt(
 async def update_prompt_version(
     name: NameParam,
     version: Annotated[int, Path(ge=1, le=INT32_MAX)],
-    data: schemas.UpdatePromptVersionRequest,
+    data: schemas.LangfuseUpdatePromptVersionRequest,
     principal: LangfusePrincipal,
     session: SessionDep,
     kv: KVDep,
@@ -104,7 +104,7 @@ async def list_prompts(
     tag: Annotated[str | None, Query(max_length=64)] = None,
     page: Annotated[int, Query(ge=1, le=INT32_MAX)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-) -> schemas.PromptMetaList:
+) -> schemas.LangfusePromptMetaList:
     """Prompts of the key's project with their versions and labels (Langfuse's page/limit list)."""
     return await service.list_prompts(
         session, principal, name=name, label=label, tag=tag, page=page, limit=limit
@@ -130,12 +130,12 @@ async def delete_prompt(
 
 
 @router.get("/projects", operation_id="langfuse-projects", responses=langfuse_errors(401))
-async def projects(principal: LangfusePrincipal, session: SessionDep) -> schemas.Projects:
+async def projects(principal: LangfusePrincipal, session: SessionDep) -> schemas.LangfuseProjects:
     """The API key's project (what `auth_check()` calls)."""
     return await service.key_project(session, principal)
 
 
 @router.get("/health", operation_id="langfuse-health")
-async def health() -> schemas.Health:
+async def health() -> schemas.LangfuseHealth:
     """Liveness in Langfuse's shape (public)."""
-    return schemas.Health(status="OK", version=__version__)
+    return schemas.LangfuseHealth(status="OK", version=__version__)

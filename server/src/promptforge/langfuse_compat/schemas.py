@@ -21,7 +21,7 @@ class LangfuseSchema(Schema):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
-class ChatMessageIn(LangfuseSchema):
+class LangfuseChatMessageIn(LangfuseSchema):
     role: Literal["system", "user", "assistant"] = Field(
         description="Prompt-Forge stores these three roles (Langfuse allows any string)"
     )
@@ -29,7 +29,7 @@ class ChatMessageIn(LangfuseSchema):
     type: Literal["chatmessage"] | None = None
 
 
-class PlaceholderIn(LangfuseSchema):
+class LangfusePlaceholderIn(LangfuseSchema):
     type: Literal["placeholder"]
     name: str = Field(pattern=PLACEHOLDER_NAME)
 
@@ -40,12 +40,12 @@ def _chat_item_kind(value: Any) -> str:
 
 
 ChatItemIn = Annotated[
-    Annotated[ChatMessageIn, Tag("message")] | Annotated[PlaceholderIn, Tag("placeholder")],
+    Annotated[LangfuseChatMessageIn, Tag("message")] | Annotated[LangfusePlaceholderIn, Tag("placeholder")],
     Discriminator(_chat_item_kind),
 ]
 
 
-class CreatePromptRequest(LangfuseSchema):
+class LangfuseCreatePromptRequest(LangfuseSchema):
     """Langfuse's create body: a new prompt, or a new version of an existing one."""
 
     name: str = Field(pattern=PROMPT_NAME, description="Prompt-Forge names: lowercase, digits, `._-`")
@@ -57,7 +57,7 @@ class CreatePromptRequest(LangfuseSchema):
     commit_message: str | None = Field(default=None, alias="commitMessage", max_length=2000)
 
 
-class UpdatePromptVersionRequest(LangfuseSchema):
+class LangfuseUpdatePromptVersionRequest(LangfuseSchema):
     new_labels: list[LabelName] = Field(alias="newLabels", max_length=20)
 
 
@@ -87,7 +87,7 @@ class LangfusePrompt(Schema):
     resolution_graph: dict[str, Any] | None = Field(default=None, alias="resolutionGraph")
 
 
-class PromptMeta(Schema):
+class LangfusePromptMeta(Schema):
     model_config = ConfigDict(populate_by_name=True)
 
     name: str
@@ -99,7 +99,7 @@ class PromptMeta(Schema):
     last_config: dict[str, Any] = Field(alias="lastConfig")
 
 
-class PageMeta(Schema):
+class LangfusePageMeta(Schema):
     model_config = ConfigDict(populate_by_name=True)
 
     page: int
@@ -108,28 +108,28 @@ class PageMeta(Schema):
     total_pages: int = Field(alias="totalPages")
 
 
-class PromptMetaList(Schema):
-    data: list[PromptMeta]
-    meta: PageMeta
+class LangfusePromptMetaList(Schema):
+    data: list[LangfusePromptMeta]
+    meta: LangfusePageMeta
 
 
-class Organization(Schema):
+class LangfuseOrganization(Schema):
     id: str
     name: str
 
 
-class Project(Schema):
+class LangfuseProject(Schema):
     id: str
     name: str
-    organization: Organization
+    organization: LangfuseOrganization
     metadata: dict[str, Any]
 
 
-class Projects(Schema):
-    data: list[Project]
+class LangfuseProjects(Schema):
+    data: list[LangfuseProject]
 
 
-class Health(Schema):
+class LangfuseHealth(Schema):
     status: Literal["OK"]
     version: str
 

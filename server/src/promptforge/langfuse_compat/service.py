@@ -81,7 +81,7 @@ async def create_prompt(
     kv: KeyValueStore,
     settings: Settings,
     principal: Principal,
-    data: schemas.CreatePromptRequest,
+    data: schemas.LangfuseCreatePromptRequest,
 ) -> dict[str, Any]:
     """Create the prompt or a new version of it, then move the given labels onto that version."""
     project_id = _project_of(principal)
@@ -140,7 +140,7 @@ async def add_labels(
     principal: Principal,
     name: str,
     number: int,
-    data: schemas.UpdatePromptVersionRequest,
+    data: schemas.LangfuseUpdatePromptVersionRequest,
 ) -> dict[str, Any]:
     """Langfuse's `newLabels`: point each label at this version (labels elsewhere stay)."""
     project_id = _project_of(principal)
@@ -184,7 +184,7 @@ async def list_prompts(
     tag: str | None,
     page: int,
     limit: int,
-) -> schemas.PromptMetaList:
+) -> schemas.LangfusePromptMetaList:
     """Langfuse's prompt list: one entry per prompt, page-numbered, by name."""
     project_id = _project_of(principal)
     await authorize_project(session, principal, project_id, Action.READ)
@@ -225,7 +225,7 @@ async def list_prompts(
             )
         )
         data.append(
-            schemas.PromptMeta(
+            schemas.LangfusePromptMeta(
                 name=prompt.name,
                 type="chat" if prompt.kind == "chat" else "text",
                 versions=versions,
@@ -235,27 +235,27 @@ async def list_prompts(
                 last_config=config or {},
             )
         )
-    return schemas.PromptMetaList(
+    return schemas.LangfusePromptMetaList(
         data=data,
-        meta=schemas.PageMeta(
+        meta=schemas.LangfusePageMeta(
             page=page, limit=limit, total_items=total, total_pages=math.ceil(total / limit)
         ),
     )
 
 
-async def key_project(session: AsyncSession, principal: Principal) -> schemas.Projects:
+async def key_project(session: AsyncSession, principal: Principal) -> schemas.LangfuseProjects:
     """The project of the API key (what the SDKs' `auth_check()` asks for)."""
     project_id = _project_of(principal)
     access = await authorize_project(session, principal, project_id, Action.READ)
     workspace = await session.get(Workspace, access.project.workspace_id)
     if workspace is None:
         raise NotFound("Project not found.")
-    return schemas.Projects(
+    return schemas.LangfuseProjects(
         data=[
-            schemas.Project(
+            schemas.LangfuseProject(
                 id=str(access.project.id),
                 name=access.project.name,
-                organization=schemas.Organization(id=str(workspace.id), name=workspace.name),
+                organization=schemas.LangfuseOrganization(id=str(workspace.id), name=workspace.name),
                 metadata={"workspace_slug": workspace.slug, "project_slug": access.project.slug},
             )
         ]

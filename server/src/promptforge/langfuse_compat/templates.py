@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from promptforge.core.errors import Unprocessable
-from promptforge.langfuse_compat.schemas import ChatMessageIn
+from promptforge.langfuse_compat.schemas import LangfuseChatMessageIn
 
 COMPOSITION_TAG = re.compile(r"@@@langfusePrompt:(.*?)@@@")
 # Exactly the include calls written above (and their usual spellings); anything fancier is served
@@ -51,7 +51,7 @@ def replace_composition_tags(text: str, rename: Callable[[str], str] = lambda n:
 def template_from_langfuse(
     prompt: str | list[Any], loc: list[str | int], rename: Callable[[str], str] = lambda n: n
 ) -> str | list[dict[str, Any]]:
-    """Our stored template for Langfuse content (already validated by CreatePromptRequest)."""
+    """Our stored template for Langfuse content (already validated by LangfuseCreatePromptRequest)."""
 
     def convert(text: str, where: list[str | int]) -> str:
         try:
@@ -63,7 +63,7 @@ def template_from_langfuse(
         return convert(prompt, loc)
     items: list[dict[str, Any]] = []
     for index, item in enumerate(prompt):
-        if isinstance(item, ChatMessageIn):
+        if isinstance(item, LangfuseChatMessageIn):
             items.append({"role": item.role, "content": convert(item.content, [*loc, index, "content"])})
         else:
             items.append({"role": "placeholder", "name": item.name})
