@@ -324,3 +324,13 @@ async def test_health_and_projects(app: FastAPI, factory: Factory) -> None:
     client = lf_client(app, await new_key(owner, "viewer"), factory)
     projects = (await client.get("/api/public/projects")).json()["data"]
     assert [(p["id"], p["organization"]["id"]) for p in projects] == [(owner.project_id, owner.workspace_id)]
+
+
+async def test_errors_of_the_middleware_are_langfuse_shaped_too(app: FastAPI, factory: Factory) -> None:
+    owner = await factory.account()
+    client = lf_client(app, await new_key(owner, "editor"), factory)
+    too_big = b'{"name": "big", "prompt": "' + b"x" * (app.state.settings.max_body_bytes + 1) + b'"}'
+    response = await client.post(PUBLIC, content=too_big, headers={"content-type": "application/json"})
+    assert_error(response, 413, "PayloadTooLargeError")
+    nul = await client.get(f"{PUBLIC}/greeting", params={"label": "a\x00b"})
+    assert_error(nul, 400, "InvalidRequestError")

@@ -150,6 +150,25 @@ def problem_response(
     return JSONResponse(_encodable(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def shaped_error_response(
+    app: Any,
+    path: str,
+    status: int,
+    detail: str,
+    code: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """problem+json, or the error shape of the compatible API `path` belongs to (by path prefix)."""
+    state = getattr(app, "state", None)
+    shapes: list[tuple[str, ErrorShape]] = getattr(state, "error_shapes", []) if state is not None else []
+    for prefix, shape in shapes:
+        if path.startswith(prefix):
+            return shape(status, _encodable(detail), code, _encodable(errors), headers)
+    return problem_response(status, detail, code, errors=errors, headers=headers)
+
+
 def error_response(
     request: Request,
     status: int,
@@ -159,12 +178,10 @@ def error_response(
     errors: list[dict[str, Any]] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
-    """problem+json, or the error shape of the compatible API the request was made to (by path prefix)."""
-    shapes: list[tuple[str, ErrorShape]] = getattr(request.app.state, "error_shapes", [])
-    for prefix, shape in shapes:
-        if request.url.path.startswith(prefix):
-            return shape(status, _encodable(detail), code, _encodable(errors), headers)
-    return problem_response(status, detail, code, errors=errors, headers=headers)
+    """The error answer for a request, in the shape of the API it was made to."""
+    return shaped_error_response(
+        request.app, request.url.path, status, detail, code, errors=errors, headers=headers
+    )
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
