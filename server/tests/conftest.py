@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from fake_llm import fake_llm  # noqa: F401  (the local provider server fixture)
+from langfuse_server import live_url  # noqa: F401  (a running Prompt-Forge server, for SDK tests)
 from promptforge.auth import service as auth_service
 from promptforge.auth.dependencies import ACCESS_COOKIE, CSRF_COOKIE, REFRESH_COOKIE
 from promptforge.auth.models import User

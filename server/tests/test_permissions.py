@@ -111,6 +111,18 @@ class World:
             self.cache["prompt"] = name
         return str(self.cache["prompt"])
 
+    async def unlabelled_prompt(self) -> str:
+        """A text prompt without labels (any editor may delete it)."""
+        if "unlabelled" not in self.cache:
+            name = self.unique("plain")
+            created = await self.owner.client.post(
+                f"/api/v1/projects/{self.owner.project_id}/prompts",
+                json={"name": name, "kind": "text", "template": "plain"},
+            )
+            assert created.status_code == 201, created.text
+            self.cache["unlabelled"] = name
+        return str(self.cache["unlabelled"])
+
     async def provider(self) -> str:
         """An echo provider connection of the owner's project."""
         if "provider" not in self.cache:
@@ -223,6 +235,9 @@ class RouteSpec:
     files: dict[str, tuple[str, bytes]] | None = None  # a multipart body instead of `body`
     # Exact statuses for callers that deviate from the rules (e.g. refresh needs a refresh cookie).
     expect: dict[str, int] = field(default_factory=dict)
+    # HTTP Basic `public key:secret` only (the Langfuse-compatible API): keys send that, and any
+    # other caller (a signed-in member included) is 401 there. The key's project is implicit.
+    basic: bool = False
 
 
 PROMPTS = "/api/v1/projects/{project_id}/prompts"
@@ -242,7 +257,33 @@ NOT_THE_INVITEE = {who: 404 for who in ("viewer", "editor", "admin", "owner", "o
 ALLOWED_BUT_FINISHED = {who: 409 for who in ("editor", "admin", "owner", "editor_key")}
 NO_REFRESH_COOKIE = {"anonymous": 401, "viewer_key": 401, "editor_key": 401, "other_project_key": 401}
 
+LANGFUSE = "/api/public/v2/prompts"
+# Routes that need no prompt of the key's project succeed for a key of another project, in its own.
+OWN_PROJECT_OK = {"other_project_key": 200}
+
 ROUTES: dict[tuple[str, str], RouteSpec] = {
+    # Langfuse-compatible API (HTTP Basic with a key pair; the project is the key's)
+    ("GET", "/api/public/health"): RouteSpec("public"),
+    ("GET", "/api/public/projects"): RouteSpec("viewer", keys="viewer", basic=True, expect=OWN_PROJECT_OK),
+    ("GET", LANGFUSE): RouteSpec("viewer", keys="viewer", basic=True, expect=OWN_PROJECT_OK),
+    ("POST", LANGFUSE): RouteSpec(
+        "editor",
+        keys="editor",
+        basic=True,
+        body=lambda w: {"name": w.unique("lf"), "prompt": "hi {{ x }}", "labels": ["beta"]},
+        expect={"other_project_key": 201},
+    ),
+    ("GET", f"{LANGFUSE}/{{name}}"): RouteSpec("viewer", keys="viewer", basic=True),
+    ("PATCH", f"{LANGFUSE}/{{name}}/versions/{{version}}"): RouteSpec(
+        "editor",
+        keys="editor",
+        basic=True,
+        params={"version": lambda w: 2},
+        body=lambda w: {"newLabels": ["beta"]},
+    ),
+    ("DELETE", f"{LANGFUSE}/{{name}}"): RouteSpec(
+        "editor", keys="editor", basic=True, params={"name": lambda w: w.unlabelled_prompt()}
+    ),
     # health
     ("GET", "/healthz"): RouteSpec("public"),
     ("GET", "/readyz"): RouteSpec("public"),
@@ -460,6 +501,12 @@ def expected_status(spec: RouteSpec, path: str, who: str) -> int | None:
         return spec.expect[who]
     if spec.min_role == "public":
         return None
+    if spec.basic:
+        if not who.endswith("_key"):
+            return 401  # neither a session cookie nor anything but a key pair authenticates here
+        if who == "other_project_key":
+            return 404
+        return None if spec.keys is not None and RANK[who.removesuffix("_key")] >= RANK[spec.keys] else 403
     if who == "anonymous":
         return 401
     is_key = who.endswith("_key")
@@ -483,8 +530,25 @@ async def _build(builder: Builder, world: World) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
-async def _caller(who: str, world: World) -> httpx.AsyncClient:
+async def _basic_caller(who: str, world: World) -> httpx.AsyncClient:
+    """A client sending a new key's `public key:secret` pair (HTTP Basic)."""
+    other = who == "other_project_key"
+    project_id = await world.other_project() if other else world.owner.project_id
+    response = await world.owner.client.post(
+        f"/api/v1/projects/{project_id}/api-keys",
+        json={"name": who, "role": "editor" if other else who.removesuffix("_key")},
+    )
+    assert response.status_code == 201, response.text
+    client = new_client(world.factory.app)
+    client.auth = httpx.BasicAuth(response.json()["public_key"], response.json()["secret"])
+    world.factory.clients.append(client)
+    return client
+
+
+async def _caller(who: str, world: World, *, basic: bool = False) -> httpx.AsyncClient:
     factory, owner = world.factory, world.owner
+    if basic and who.endswith("_key"):
+        return await _basic_caller(who, world)
     if who == "anonymous":
         client = new_client(factory.app)
         factory.clients.append(client)
@@ -523,7 +587,7 @@ async def test_permission_cell(factory: Factory, method: str, path: str, who: st
     spec = ROUTES.get((method, path))
     assert spec is not None, f"{method} {path} has no row in ROUTES"
     world = World(factory, await factory.account())
-    caller = await _caller(who, world)
+    caller = await _caller(who, world, basic=spec.basic)
     params = {}
     for name in compile_path(path)[2]:
         builder = spec.params.get(name) or PATH_PARAMS.get(name)
@@ -543,4 +607,10 @@ async def test_permission_cell(factory: Factory, method: str, path: str, who: st
         assert 200 <= response.status_code < 300, f"{who} should be allowed: {response.text}"
     else:
         assert response.status_code == expected, f"{who} should get {expected}: {response.text}"
-        assert response.headers["content-type"] == "application/problem+json"
+        if 200 <= expected < 300:
+            return
+        if path.startswith("/api/public/"):  # Langfuse's error body there
+            assert response.headers["content-type"] == "application/json"
+            assert {"message", "error"} <= response.json().keys()
+        else:
+            assert response.headers["content-type"] == "application/problem+json"

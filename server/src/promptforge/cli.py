@@ -1,4 +1,5 @@
-"""The `promptforge` command: serve, worker, migrate, create-user, (de|re)activate-user, key rotation."""
+"""The `promptforge` command: serve, worker, migrate, create-user, (de|re)activate-user, key rotation,
+import-langfuse."""
 
 from __future__ import annotations
 
@@ -241,6 +242,86 @@ def rotate_encryption_key() -> None:
         )
         raise typer.Exit(1) from None
     typer.echo(f"Re-encrypted {changed} secret(s) with key id {box.kid}.")
+
+
+@app.command("import-langfuse")
+def import_langfuse(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Langfuse prompts as JSON")],
+    host: Annotated[
+        str | None, typer.Option(envvar=["LANGFUSE_HOST", "LANGFUSE_BASE_URL"], help="Prompt-Forge URL")
+    ] = None,
+    public_key: Annotated[str | None, typer.Option(envvar="LANGFUSE_PUBLIC_KEY", help="pk-pf-...")] = None,
+    secret_key: Annotated[
+        str | None, typer.Option(envvar="LANGFUSE_SECRET_KEY", help="pf_... (editor)")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would change; write nothing")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option(help="Write a Prompt-Forge export file here instead of uploading it")
+    ] = None,
+) -> None:
+    """Import prompts exported from Langfuse (its API's JSON), with all versions and labels.
+
+    Uploads through the project's import endpoint with an API key (the LANGFUSE_* lines shown when
+    the key was created). API keys may not move protected labels such as `production`: for those,
+    write the file with --output and import it in the web app as an admin.
+    """
+    import json
+
+    import httpx
+
+    from promptforge.langfuse_compat.migration import convert_export
+
+    try:
+        conversion = convert_export(json.loads(file.read_bytes()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        typer.echo(f"Error: {file}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for old, new in sorted(conversion.renamed.items()):
+        typer.echo(f"renamed {old!r} -> {new!r}")
+    if conversion.merged_versions:
+        typer.echo(f"{conversion.merged_versions} version(s) repeated the one before them and were merged")
+    if output is not None:
+        output.write_text(json.dumps(conversion.export, indent=2, ensure_ascii=False))
+        typer.echo(f"Wrote {len(conversion.export['prompts'])} prompt(s) to {output}")
+        return
+    if not (host and public_key and secret_key):
+        typer.echo(
+            "Error: set LANGFUSE_HOST, LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY (or --output).", err=True
+        )
+        raise typer.Exit(1)
+    base = host.rstrip("/")
+    try:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            projects = client.get("/api/public/projects", auth=(public_key, secret_key))
+            if projects.status_code != 200:
+                typer.echo(f"Error: {projects.status_code}: {projects.json().get('message')}", err=True)
+                raise typer.Exit(1)
+            project_id = projects.json()["data"][0]["id"]
+            answer = client.post(
+                f"/api/v1/projects/{project_id}/import",
+                params={"mode": "dry-run" if dry_run else "merge"},
+                json=conversion.export,
+                headers={"Authorization": f"Bearer {secret_key}"},
+            )
+    except httpx.HTTPError as exc:
+        typer.echo(f"Error: cannot reach {base}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if answer.status_code != 200:
+        typer.echo(f"Error: {answer.status_code}: {answer.json().get('detail', answer.text)}", err=True)
+        if answer.status_code == 403:
+            typer.echo(
+                "API keys cannot move protected labels: use --output and import as an admin.", err=True
+            )
+        raise typer.Exit(1)
+    report = answer.json()
+    for outcome in report["prompts"]:
+        moved = ", ".join(outcome["labels_moved"]) or "none"
+        typer.echo(
+            f"{outcome['name']}: {outcome['status']}, {outcome['versions_added']} version(s), labels: {moved}"
+        )
+    typer.echo("Dry run: nothing was written." if dry_run else "Imported.")
 
 
 if __name__ == "__main__":

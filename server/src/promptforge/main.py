@@ -32,6 +32,10 @@ from promptforge.datasets.routes import router as datasets_router
 from promptforge.evaluations.result_routes import router as evaluation_results_router
 from promptforge.evaluations.routes import router as evaluations_router
 from promptforge.jobs import ALL_JOBS
+from promptforge.langfuse_compat.auth import BasicAuthenticator
+from promptforge.langfuse_compat.errors import PUBLIC_PREFIX, langfuse_error_response
+from promptforge.langfuse_compat.openapi import document_langfuse_api
+from promptforge.langfuse_compat.routes import router as langfuse_router
 from promptforge.live.routes import router as live_router
 from promptforge.prompts.resolve import PromptResolver
 from promptforge.prompts.routes import portability_router
@@ -58,6 +62,11 @@ OPENAPI_TAGS = [
     {"name": "datasets", "description": "Datasets of test cases and their items, with history by version."},
     {"name": "evaluations", "description": "Prompt variants run over a dataset and graded by assertions."},
     {"name": "health", "description": "Liveness, readiness and metrics."},
+    {
+        "name": "langfuse",
+        "description": "Langfuse-compatible prompt API (HTTP Basic `pk-pf-...:pf_...`; Langfuse's shapes "
+        "and error bodies): point the Langfuse SDKs at this server. See docs/langfuse-compat.md.",
+    },
 ]
 
 
@@ -82,6 +91,7 @@ def create_app(
         app.state.storage = resources.storage
         app.state.resolver = PromptResolver(resources.kv, resources.sessionmaker, settings)
         app.state.renderer = resources.renderer
+        app.state.langfuse_auth = BasicAuthenticator(app.state.resolver, settings.near_cache_ttl_seconds)
         app.state.event_hub = EventHub(app.state.kv, settings)  # subscribes on the first WebSocket
         try:
             # Embedded, this process is the only worker there is; with Redis, PF_RUN_WORKER decides.
@@ -105,7 +115,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    install_error_handlers(app)
+    install_error_handlers(app, shapes=[(PUBLIC_PREFIX, langfuse_error_response)])
     app.add_middleware(
         RequestMiddleware,
         max_body_bytes=settings.max_body_bytes,
@@ -137,6 +147,7 @@ def create_app(
         evaluations_router,
         evaluation_results_router,
         live_router,
+        langfuse_router,
     ):
         app.include_router(router)
     install_docs(app)
@@ -155,6 +166,7 @@ def _add_security_schemes(app: FastAPI) -> None:
         "/api/v1/auth/register",
         "/api/v1/auth/login",
         "/api/v1/auth/refresh",
+        "/api/public/health",
     }
 
     def openapi() -> dict[str, Any]:
@@ -185,6 +197,7 @@ def _add_security_schemes(app: FastAPI) -> None:
             for operation in operations.values():
                 operation["security"] = [] if path in public else [{"session": []}, {"apiKey": []}]
         document_common_errors(schema, public)
+        document_langfuse_api(schema, public)
         document_text_rules(schema)
         app.openapi_schema = schema
         return schema

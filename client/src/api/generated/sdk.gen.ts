@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthDeactivateData, AuthDeactivateErrors, AuthDeactivateResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, DatasetExportsCreateData, DatasetExportsCreateErrors, DatasetExportsCreateResponses, DatasetExportsDownloadData, DatasetExportsDownloadErrors, DatasetExportsDownloadResponses, DatasetExportsGetData, DatasetExportsGetErrors, DatasetExportsGetResponses, DatasetImportsCreateData, DatasetImportsCreateErrors, DatasetImportsCreateResponses, DatasetImportsGetData, DatasetImportsGetErrors, DatasetImportsGetResponses, DatasetImportsListData, DatasetImportsListErrors, DatasetImportsListResponses, DatasetItemsCreateData, DatasetItemsCreateErrors, DatasetItemsCreateResponses, DatasetItemsDeleteData, DatasetItemsDeleteErrors, DatasetItemsDeleteResponses, DatasetItemsFromRunData, DatasetItemsFromRunErrors, DatasetItemsFromRunResponses, DatasetItemsListData, DatasetItemsListErrors, DatasetItemsListResponses, DatasetItemsUpdateData, DatasetItemsUpdateErrors, DatasetItemsUpdateResponses, DatasetsCreateData, DatasetsCreateErrors, DatasetsCreateResponses, DatasetsDeleteData, DatasetsDeleteErrors, DatasetsDeleteResponses, DatasetsGetData, DatasetsGetErrors, DatasetsGetResponses, DatasetsListData, DatasetsListErrors, DatasetsListResponses, DatasetsUpdateData, DatasetsUpdateErrors, DatasetsUpdateResponses, EvaluationsCancelData, EvaluationsCancelErrors, EvaluationsCancelResponses, EvaluationsCompareData, EvaluationsCompareErrors, EvaluationsCompareResponses, EvaluationsCreateData, EvaluationsCreateErrors, EvaluationsCreateResponses, EvaluationsGetData, EvaluationsGetErrors, EvaluationsGetResponses, EvaluationsListData, EvaluationsListErrors, EvaluationsListResponses, EvaluationsResultsData, EvaluationsResultsErrors, EvaluationsResultsResponses, EvaluationsRetryErrorsData, EvaluationsRetryErrorsErrors, EvaluationsRetryErrorsResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMetricsData, HealthMetricsErrors, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, InvitationsAcceptData, InvitationsAcceptErrors, InvitationsAcceptResponses, InvitationsCreateData, InvitationsCreateErrors, InvitationsCreateResponses, InvitationsDeclineData, InvitationsDeclineErrors, InvitationsDeclineResponses, InvitationsListData, InvitationsListErrors, InvitationsListMineData, InvitationsListMineErrors, InvitationsListMineResponses, InvitationsListResponses, InvitationsRevokeData, InvitationsRevokeErrors, InvitationsRevokeResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, ProvidersCreateData, ProvidersCreateErrors, ProvidersCreateResponses, ProvidersDeleteData, ProvidersDeleteErrors, ProvidersDeleteResponses, ProvidersGetData, ProvidersGetErrors, ProvidersGetResponses, ProvidersListData, ProvidersListErrors, ProvidersListResponses, ProvidersTestData, ProvidersTestErrors, ProvidersTestResponses, ProvidersUpdateData, ProvidersUpdateErrors, ProvidersUpdateResponses, RunsCreateData, RunsCreateErrors, RunsCreateResponses, RunsGetData, RunsGetErrors, RunsGetResponses, RunsListData, RunsListErrors, RunsListProvidersData, RunsListProvidersErrors, RunsListProvidersResponses, RunsListResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthDeactivateData, AuthDeactivateErrors, AuthDeactivateResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, DatasetExportsCreateData, DatasetExportsCreateErrors, DatasetExportsCreateResponses, DatasetExportsDownloadData, DatasetExportsDownloadErrors, DatasetExportsDownloadResponses, DatasetExportsGetData, DatasetExportsGetErrors, DatasetExportsGetResponses, DatasetImportsCreateData, DatasetImportsCreateErrors, DatasetImportsCreateResponses, DatasetImportsGetData, DatasetImportsGetErrors, DatasetImportsGetResponses, DatasetImportsListData, DatasetImportsListErrors, DatasetImportsListResponses, DatasetItemsCreateData, DatasetItemsCreateErrors, DatasetItemsCreateResponses, DatasetItemsDeleteData, DatasetItemsDeleteErrors, DatasetItemsDeleteResponses, DatasetItemsFromRunData, DatasetItemsFromRunErrors, DatasetItemsFromRunResponses, DatasetItemsListData, DatasetItemsListErrors, DatasetItemsListResponses, DatasetItemsUpdateData, DatasetItemsUpdateErrors, DatasetItemsUpdateResponses, DatasetsCreateData, DatasetsCreateErrors, DatasetsCreateResponses, DatasetsDeleteData, DatasetsDeleteErrors, DatasetsDeleteResponses, DatasetsGetData, DatasetsGetErrors, DatasetsGetResponses, DatasetsListData, DatasetsListErrors, DatasetsListResponses, DatasetsUpdateData, DatasetsUpdateErrors, DatasetsUpdateResponses, EvaluationsCancelData, EvaluationsCancelErrors, EvaluationsCancelResponses, EvaluationsCompareData, EvaluationsCompareErrors, EvaluationsCompareResponses, EvaluationsCreateData, EvaluationsCreateErrors, EvaluationsCreateResponses, EvaluationsGetData, EvaluationsGetErrors, EvaluationsGetResponses, EvaluationsListData, EvaluationsListErrors, EvaluationsListResponses, EvaluationsResultsData, EvaluationsResultsErrors, EvaluationsResultsResponses, EvaluationsRetryErrorsData, EvaluationsRetryErrorsErrors, EvaluationsRetryErrorsResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMetricsData, HealthMetricsErrors, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, InvitationsAcceptData, InvitationsAcceptErrors, InvitationsAcceptResponses, InvitationsCreateData, InvitationsCreateErrors, InvitationsCreateResponses, InvitationsDeclineData, InvitationsDeclineErrors, InvitationsDeclineResponses, InvitationsListData, InvitationsListErrors, InvitationsListMineData, InvitationsListMineErrors, InvitationsListMineResponses, InvitationsListResponses, InvitationsRevokeData, InvitationsRevokeErrors, InvitationsRevokeResponses, LangfuseCreatePromptData, LangfuseCreatePromptErrors, LangfuseCreatePromptResponses, LangfuseDeletePromptData, LangfuseDeletePromptErrors, LangfuseDeletePromptResponses, LangfuseGetPromptData, LangfuseGetPromptErrors, LangfuseGetPromptResponses, LangfuseHealthData, LangfuseHealthErrors, LangfuseHealthResponses, LangfuseListPromptsData, LangfuseListPromptsErrors, LangfuseListPromptsResponses, LangfuseProjectsData, LangfuseProjectsErrors, LangfuseProjectsResponses, LangfuseUpdatePromptVersionData, LangfuseUpdatePromptVersionErrors, LangfuseUpdatePromptVersionResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, ProvidersCreateData, ProvidersCreateErrors, ProvidersCreateResponses, ProvidersDeleteData, ProvidersDeleteErrors, ProvidersDeleteResponses, ProvidersGetData, ProvidersGetErrors, ProvidersGetResponses, ProvidersListData, ProvidersListErrors, ProvidersListResponses, ProvidersTestData, ProvidersTestErrors, ProvidersTestResponses, ProvidersUpdateData, ProvidersUpdateErrors, ProvidersUpdateResponses, RunsCreateData, RunsCreateErrors, RunsCreateResponses, RunsGetData, RunsGetErrors, RunsGetResponses, RunsListData, RunsListErrors, RunsListProvidersData, RunsListProvidersErrors, RunsListProvidersResponses, RunsListResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -720,7 +720,7 @@ export const apiKeysList = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * Create Api Key
  *
- * Create an API key; the response carries its secret, shown only this once.
+ * Create an API key; the response carries its secret (and `LANGFUSE_*` lines), shown only this once.
  */
 export const apiKeysCreate = <ThrowOnError extends boolean = false>(options: Options<ApiKeysCreateData, ThrowOnError>) => (options.client ?? client).post<ApiKeysCreateResponses, ApiKeysCreateErrors, ThrowOnError>({
     security: [{
@@ -1359,3 +1359,84 @@ export const evaluationsCompare = <ThrowOnError extends boolean = false>(options
     url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/compare',
     ...options
 });
+
+/**
+ * Delete Prompt
+ *
+ * Delete (archive) a prompt; deleting single versions is refused (versions are immutable).
+ */
+export const langfuseDeletePrompt = <ThrowOnError extends boolean = false>(options: Options<LangfuseDeletePromptData, ThrowOnError>) => (options.client ?? client).delete<LangfuseDeletePromptResponses, LangfuseDeletePromptErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }],
+    url: '/api/public/v2/prompts/{name}',
+    ...options
+});
+
+/**
+ * Get Prompt
+ *
+ * A prompt version by label (default `production`) or number, served from the resolve caches.
+ */
+export const langfuseGetPrompt = <ThrowOnError extends boolean = false>(options: Options<LangfuseGetPromptData, ThrowOnError>) => (options.client ?? client).get<LangfuseGetPromptResponses, LangfuseGetPromptErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }],
+    url: '/api/public/v2/prompts/{name}',
+    ...options
+});
+
+/**
+ * List Prompts
+ *
+ * Prompts of the key's project with their versions and labels (Langfuse's page/limit list).
+ */
+export const langfuseListPrompts = <ThrowOnError extends boolean = false>(options?: Options<LangfuseListPromptsData, ThrowOnError>) => (options?.client ?? client).get<LangfuseListPromptsResponses, LangfuseListPromptsErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }],
+    url: '/api/public/v2/prompts',
+    ...options
+});
+
+/**
+ * Create Prompt
+ *
+ * Create a prompt, or a new version of it, and move the given labels onto that version.
+ */
+export const langfuseCreatePrompt = <ThrowOnError extends boolean = false>(options: Options<LangfuseCreatePromptData, ThrowOnError>) => (options.client ?? client).post<LangfuseCreatePromptResponses, LangfuseCreatePromptErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }],
+    url: '/api/public/v2/prompts',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Update Prompt Version
+ *
+ * Add labels to a version (`newLabels`); each label leaves the version it was on.
+ */
+export const langfuseUpdatePromptVersion = <ThrowOnError extends boolean = false>(options: Options<LangfuseUpdatePromptVersionData, ThrowOnError>) => (options.client ?? client).patch<LangfuseUpdatePromptVersionResponses, LangfuseUpdatePromptVersionErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }],
+    url: '/api/public/v2/prompts/{name}/versions/{version}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Projects
+ *
+ * The API key's project (what `auth_check()` calls).
+ */
+export const langfuseProjects = <ThrowOnError extends boolean = false>(options?: Options<LangfuseProjectsData, ThrowOnError>) => (options?.client ?? client).get<LangfuseProjectsResponses, LangfuseProjectsErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }],
+    url: '/api/public/projects',
+    ...options
+});
+
+/**
+ * Health
+ *
+ * Liveness in Langfuse's shape (public).
+ */
+export const langfuseHealth = <ThrowOnError extends boolean = false>(options?: Options<LangfuseHealthData, ThrowOnError>) => (options?.client ?? client).get<LangfuseHealthResponses, LangfuseHealthErrors, ThrowOnError>({ url: '/api/public/health', ...options });

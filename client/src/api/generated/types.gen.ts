@@ -29,6 +29,12 @@ export type ApiKey = {
      */
     prefix: string;
     /**
+     * Public Key
+     *
+     * Public id of the key (`pk-pf-...`), not secret: the user name of HTTP Basic auth on the Langfuse-compatible API (`LANGFUSE_PUBLIC_KEY`).
+     */
+    public_key: string;
+    /**
      * Created At
      */
     created_at: string;
@@ -89,6 +95,12 @@ export type ApiKeyCreated = {
      */
     prefix: string;
     /**
+     * Public Key
+     *
+     * Public id of the key (`pk-pf-...`), not secret: the user name of HTTP Basic auth on the Langfuse-compatible API (`LANGFUSE_PUBLIC_KEY`).
+     */
+    public_key: string;
+    /**
      * Created At
      */
     created_at: string;
@@ -110,6 +122,12 @@ export type ApiKeyCreated = {
      * The key itself. Shown only once; store it now.
      */
     secret: string;
+    /**
+     * Langfuse Env
+     *
+     * Ready-to-paste environment lines for the official Langfuse SDKs (`LANGFUSE_PUBLIC_KEY`, `LANGFUSE_SECRET_KEY`, `LANGFUSE_HOST`); holds the secret too.
+     */
+    langfuse_env: string;
 };
 
 /**
@@ -888,6 +906,16 @@ export type FigureChange = {
 };
 
 /**
+ * HTTPValidationError
+ */
+export type HttpValidationError = {
+    /**
+     * Detail
+     */
+    detail?: Array<ValidationError>;
+};
+
+/**
  * Health
  */
 export type Health = {
@@ -1172,6 +1200,332 @@ export type LabelMove = {
      * A version number (1, 2, ...)
      */
     version: number;
+};
+
+/**
+ * LangfuseChatMessage
+ */
+export type LangfuseChatMessage = {
+    /**
+     * Role
+     */
+    role: string;
+    /**
+     * Content
+     */
+    content: string;
+};
+
+/**
+ * LangfuseChatMessageIn
+ */
+export type LangfuseChatMessageIn = {
+    /**
+     * Role
+     *
+     * Prompt-Forge stores these three roles (Langfuse allows any string)
+     */
+    role: 'system' | 'user' | 'assistant';
+    /**
+     * Content
+     */
+    content: string;
+    /**
+     * Type
+     */
+    type?: 'chatmessage' | null;
+};
+
+/**
+ * LangfuseCreatePromptRequest
+ *
+ * Langfuse's create body: a new prompt, or a new version of an existing one.
+ */
+export type LangfuseCreatePromptRequest = {
+    /**
+     * Name
+     *
+     * Prompt-Forge names: lowercase, digits, `._-`
+     */
+    name: string;
+    /**
+     * Type
+     *
+     * Default `text`
+     */
+    type?: 'text' | 'chat' | null;
+    /**
+     * Prompt
+     */
+    prompt: string | Array<LangfuseChatMessageIn | LangfusePlaceholderIn>;
+    /**
+     * Config
+     *
+     * Stored as the version's model_config
+     */
+    config?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Labels
+     */
+    labels?: Array<string> | null;
+    /**
+     * Tags
+     *
+     * null keeps the tags
+     */
+    tags?: Array<string> | null;
+    /**
+     * Commitmessage
+     */
+    commitMessage?: string | null;
+};
+
+/**
+ * LangfuseErrorBody
+ */
+export type LangfuseErrorBody = {
+    /**
+     * Message
+     */
+    message: string;
+    /**
+     * Error
+     *
+     * Langfuse's error name, e.g. `LangfuseNotFoundError`
+     */
+    error: string;
+    /**
+     * Code
+     *
+     * Prompt-Forge's error code
+     */
+    code: string;
+    /**
+     * Details
+     */
+    details?: Array<{
+        [key: string]: unknown;
+    }> | null;
+};
+
+/**
+ * LangfuseHealth
+ */
+export type LangfuseHealth = {
+    /**
+     * Status
+     */
+    status: 'OK';
+    /**
+     * Version
+     */
+    version: string;
+};
+
+/**
+ * LangfuseOrganization
+ */
+export type LangfuseOrganization = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * LangfusePageMeta
+ */
+export type LangfusePageMeta = {
+    /**
+     * Page
+     */
+    page: number;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Totalitems
+     */
+    totalItems: number;
+    /**
+     * Totalpages
+     */
+    totalPages: number;
+};
+
+/**
+ * LangfusePlaceholder
+ */
+export type LangfusePlaceholder = {
+    /**
+     * Type
+     */
+    type: 'placeholder';
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * LangfusePlaceholderIn
+ */
+export type LangfusePlaceholderIn = {
+    /**
+     * Type
+     */
+    type: 'placeholder';
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * LangfuseProject
+ */
+export type LangfuseProject = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    organization: LangfuseOrganization;
+    /**
+     * Metadata
+     */
+    metadata: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * LangfuseProjects
+ */
+export type LangfuseProjects = {
+    /**
+     * Data
+     */
+    data: Array<LangfuseProject>;
+};
+
+/**
+ * LangfusePrompt
+ *
+ * Langfuse's prompt (documentation of the body; it is served from the resolve caches as bytes).
+ */
+export type LangfusePrompt = {
+    /**
+     * Type
+     */
+    type: 'text' | 'chat';
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Prompt
+     */
+    prompt: string | Array<LangfuseChatMessage | LangfusePlaceholder>;
+    /**
+     * Config
+     *
+     * The version's model_config
+     */
+    config: {
+        [key: string]: unknown;
+    };
+    /**
+     * Labels
+     *
+     * Labels on this version; `latest` on the newest
+     */
+    labels: Array<string>;
+    /**
+     * Tags
+     */
+    tags: Array<string>;
+    /**
+     * Commitmessage
+     */
+    commitMessage: string | null;
+    /**
+     * Resolutiongraph
+     */
+    resolutionGraph?: {
+        [key: string]: unknown;
+    } | null;
+};
+
+/**
+ * LangfusePromptMeta
+ */
+export type LangfusePromptMeta = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Type
+     */
+    type: 'text' | 'chat';
+    /**
+     * Versions
+     */
+    versions: Array<number>;
+    /**
+     * Labels
+     */
+    labels: Array<string>;
+    /**
+     * Tags
+     */
+    tags: Array<string>;
+    /**
+     * Lastupdatedat
+     */
+    lastUpdatedAt: string;
+    /**
+     * Lastconfig
+     */
+    lastConfig: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * LangfusePromptMetaList
+ */
+export type LangfusePromptMetaList = {
+    /**
+     * Data
+     */
+    data: Array<LangfusePromptMeta>;
+    meta: LangfusePageMeta;
+};
+
+/**
+ * LangfuseUpdatePromptVersionRequest
+ */
+export type LangfuseUpdatePromptVersionRequest = {
+    /**
+     * Newlabels
+     */
+    newLabels: Array<string>;
 };
 
 /**
@@ -2558,6 +2912,34 @@ export type UserCreate = {
      * Display Name
      */
     display_name: string;
+};
+
+/**
+ * ValidationError
+ */
+export type ValidationError = {
+    /**
+     * Location
+     */
+    loc: Array<string | number>;
+    /**
+     * Message
+     */
+    msg: string;
+    /**
+     * Error Type
+     */
+    type: string;
+    /**
+     * Input
+     */
+    input?: unknown;
+    /**
+     * Context
+     */
+    ctx?: {
+        [key: string]: unknown;
+    };
 };
 
 /**
@@ -8126,3 +8508,406 @@ export type EvaluationsCompareResponses = {
 };
 
 export type EvaluationsCompareResponse = EvaluationsCompareResponses[keyof EvaluationsCompareResponses];
+
+export type LangfuseDeletePromptData = {
+    body?: never;
+    path: {
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+    };
+    query?: {
+        /**
+         * Label
+         */
+        label?: string | null;
+        /**
+         * Version
+         */
+        version?: number | null;
+    };
+    url: '/api/public/v2/prompts/{name}';
+};
+
+export type LangfuseDeletePromptErrors = {
+    /**
+     * Langfuse's error body
+     */
+    400: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    401: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    403: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    404: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    409: LangfuseErrorBody;
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: LangfuseErrorBody;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: LangfuseErrorBody;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: LangfuseErrorBody;
+};
+
+export type LangfuseDeletePromptError = LangfuseDeletePromptErrors[keyof LangfuseDeletePromptErrors];
+
+export type LangfuseDeletePromptResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type LangfuseDeletePromptResponse = LangfuseDeletePromptResponses[keyof LangfuseDeletePromptResponses];
+
+export type LangfuseGetPromptData = {
+    body?: never;
+    path: {
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+    };
+    query?: {
+        /**
+         * Version
+         */
+        version?: number | null;
+        /**
+         * Label
+         *
+         * Default `production`
+         */
+        label?: string | null;
+        /**
+         * Resolve
+         *
+         * false: includes are served as stored
+         */
+        resolve?: boolean;
+    };
+    url: '/api/public/v2/prompts/{name}';
+};
+
+export type LangfuseGetPromptErrors = {
+    /**
+     * Langfuse's error body
+     */
+    400: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    401: LangfuseErrorBody;
+    /**
+     * Forbidden. Signed in but not allowed, or a cookie-authenticated write without a valid CSRF token.
+     */
+    403: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    404: LangfuseErrorBody;
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: LangfuseErrorBody;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: LangfuseErrorBody;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: LangfuseErrorBody;
+};
+
+export type LangfuseGetPromptError = LangfuseGetPromptErrors[keyof LangfuseGetPromptErrors];
+
+export type LangfuseGetPromptResponses = {
+    /**
+     * Langfuse's prompt
+     */
+    200: LangfusePrompt;
+};
+
+export type LangfuseGetPromptResponse = LangfuseGetPromptResponses[keyof LangfuseGetPromptResponses];
+
+export type LangfuseListPromptsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Name
+         */
+        name?: string | null;
+        /**
+         * Label
+         */
+        label?: string | null;
+        /**
+         * Tag
+         */
+        tag?: string | null;
+        /**
+         * Page
+         */
+        page?: number;
+        /**
+         * Limit
+         */
+        limit?: number;
+    };
+    url: '/api/public/v2/prompts';
+};
+
+export type LangfuseListPromptsErrors = {
+    /**
+     * Langfuse's error body
+     */
+    400: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    401: LangfuseErrorBody;
+    /**
+     * Forbidden. Signed in but not allowed, or a cookie-authenticated write without a valid CSRF token.
+     */
+    403: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    404: LangfuseErrorBody;
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: LangfuseErrorBody;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: LangfuseErrorBody;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: LangfuseErrorBody;
+};
+
+export type LangfuseListPromptsError = LangfuseListPromptsErrors[keyof LangfuseListPromptsErrors];
+
+export type LangfuseListPromptsResponses = {
+    /**
+     * Successful Response
+     */
+    200: LangfusePromptMetaList;
+};
+
+export type LangfuseListPromptsResponse = LangfuseListPromptsResponses[keyof LangfuseListPromptsResponses];
+
+export type LangfuseCreatePromptData = {
+    body: LangfuseCreatePromptRequest;
+    path?: never;
+    query?: never;
+    url: '/api/public/v2/prompts';
+};
+
+export type LangfuseCreatePromptErrors = {
+    /**
+     * Langfuse's error body
+     */
+    400: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    401: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    403: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    404: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    409: LangfuseErrorBody;
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: LangfuseErrorBody;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: LangfuseErrorBody;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: LangfuseErrorBody;
+};
+
+export type LangfuseCreatePromptError = LangfuseCreatePromptErrors[keyof LangfuseCreatePromptErrors];
+
+export type LangfuseCreatePromptResponses = {
+    /**
+     * Successful Response
+     */
+    201: LangfusePrompt;
+};
+
+export type LangfuseCreatePromptResponse = LangfuseCreatePromptResponses[keyof LangfuseCreatePromptResponses];
+
+export type LangfuseUpdatePromptVersionData = {
+    body: LangfuseUpdatePromptVersionRequest;
+    path: {
+        /**
+         * Name
+         *
+         * Prompt name
+         */
+        name: string;
+        /**
+         * Version
+         */
+        version: number;
+    };
+    query?: never;
+    url: '/api/public/v2/prompts/{name}/versions/{version}';
+};
+
+export type LangfuseUpdatePromptVersionErrors = {
+    /**
+     * Langfuse's error body
+     */
+    400: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    401: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    403: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    404: LangfuseErrorBody;
+    /**
+     * Langfuse's error body
+     */
+    409: LangfuseErrorBody;
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: LangfuseErrorBody;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: LangfuseErrorBody;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: LangfuseErrorBody;
+};
+
+export type LangfuseUpdatePromptVersionError = LangfuseUpdatePromptVersionErrors[keyof LangfuseUpdatePromptVersionErrors];
+
+export type LangfuseUpdatePromptVersionResponses = {
+    /**
+     * Successful Response
+     */
+    200: LangfusePrompt;
+};
+
+export type LangfuseUpdatePromptVersionResponse = LangfuseUpdatePromptVersionResponses[keyof LangfuseUpdatePromptVersionResponses];
+
+export type LangfuseProjectsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/public/projects';
+};
+
+export type LangfuseProjectsErrors = {
+    /**
+     * Langfuse's error body
+     */
+    401: LangfuseErrorBody;
+    /**
+     * Forbidden. Signed in but not allowed, or a cookie-authenticated write without a valid CSRF token.
+     */
+    403: LangfuseErrorBody;
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: LangfuseErrorBody;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: LangfuseErrorBody;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: LangfuseErrorBody;
+};
+
+export type LangfuseProjectsError = LangfuseProjectsErrors[keyof LangfuseProjectsErrors];
+
+export type LangfuseProjectsResponses = {
+    /**
+     * Successful Response
+     */
+    200: LangfuseProjects;
+};
+
+export type LangfuseProjectsResponse = LangfuseProjectsResponses[keyof LangfuseProjectsResponses];
+
+export type LangfuseHealthData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/public/health';
+};
+
+export type LangfuseHealthErrors = {
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: LangfuseErrorBody;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: LangfuseErrorBody;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: LangfuseErrorBody;
+};
+
+export type LangfuseHealthError = LangfuseHealthErrors[keyof LangfuseHealthErrors];
+
+export type LangfuseHealthResponses = {
+    /**
+     * Successful Response
+     */
+    200: LangfuseHealth;
+};
+
+export type LangfuseHealthResponse = LangfuseHealthResponses[keyof LangfuseHealthResponses];

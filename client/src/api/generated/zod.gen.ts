@@ -11,6 +11,7 @@ export const zApiKey = z.object({
     name: z.string(),
     role: z.enum(['viewer', 'editor']),
     prefix: z.string(),
+    public_key: z.string(),
     created_at: z.iso.datetime(),
     expires_at: z.iso.datetime().nullable(),
     last_used_at: z.iso.datetime().nullable(),
@@ -35,11 +36,13 @@ export const zApiKeyCreated = z.object({
     name: z.string(),
     role: z.enum(['viewer', 'editor']),
     prefix: z.string(),
+    public_key: z.string(),
     created_at: z.iso.datetime(),
     expires_at: z.iso.datetime().nullable(),
     last_used_at: z.iso.datetime().nullable(),
     revoked_at: z.iso.datetime().nullable(),
-    secret: z.string()
+    secret: z.string(),
+    langfuse_env: z.string()
 });
 
 /**
@@ -414,6 +417,162 @@ export const zLabelEvent = z.object({
  */
 export const zLabelMove = z.object({
     version: z.int().gte(1).lte(2147483647)
+});
+
+/**
+ * LangfuseChatMessage
+ */
+export const zLangfuseChatMessage = z.object({
+    role: z.string(),
+    content: z.string()
+});
+
+/**
+ * LangfuseChatMessageIn
+ */
+export const zLangfuseChatMessageIn = z.object({
+    role: z.enum([
+        'system',
+        'user',
+        'assistant'
+    ]),
+    content: z.string().regex(/^[^\x00]*$/),
+    type: z.literal('chatmessage').nullish()
+});
+
+/**
+ * LangfuseErrorBody
+ */
+export const zLangfuseErrorBody = z.object({
+    message: z.string(),
+    error: z.string(),
+    code: z.string(),
+    details: z.array(z.record(z.string(), z.unknown())).nullish().default(null)
+});
+
+/**
+ * LangfuseHealth
+ */
+export const zLangfuseHealth = z.object({
+    status: z.literal('OK'),
+    version: z.string()
+});
+
+/**
+ * LangfuseOrganization
+ */
+export const zLangfuseOrganization = z.object({
+    id: z.string(),
+    name: z.string()
+});
+
+/**
+ * LangfusePageMeta
+ */
+export const zLangfusePageMeta = z.object({
+    page: z.int(),
+    limit: z.int(),
+    totalItems: z.int(),
+    totalPages: z.int()
+});
+
+/**
+ * LangfusePlaceholder
+ */
+export const zLangfusePlaceholder = z.object({
+    type: z.literal('placeholder'),
+    name: z.string()
+});
+
+/**
+ * LangfusePlaceholderIn
+ */
+export const zLangfusePlaceholderIn = z.object({
+    type: z.literal('placeholder'),
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/)
+});
+
+/**
+ * LangfuseCreatePromptRequest
+ *
+ * Langfuse's create body: a new prompt, or a new version of an existing one.
+ */
+export const zLangfuseCreatePromptRequest = z.object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/),
+    type: z.enum(['text', 'chat']).nullish(),
+    prompt: z.union([
+        z.string().regex(/^[^\x00]*$/),
+        z.array(z.union([zLangfuseChatMessageIn, zLangfusePlaceholderIn]))
+    ]),
+    config: z.record(z.string(), z.unknown()).nullish(),
+    labels: z.array(z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)).max(20).nullish(),
+    tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/)).max(20).nullish(),
+    commitMessage: z.string().max(2000).regex(/^[^\x00]*$/).nullish()
+});
+
+/**
+ * LangfuseProject
+ */
+export const zLangfuseProject = z.object({
+    id: z.string(),
+    name: z.string(),
+    organization: zLangfuseOrganization,
+    metadata: z.record(z.string(), z.unknown())
+});
+
+/**
+ * LangfuseProjects
+ */
+export const zLangfuseProjects = z.object({
+    data: z.array(zLangfuseProject)
+});
+
+/**
+ * LangfusePrompt
+ *
+ * Langfuse's prompt (documentation of the body; it is served from the resolve caches as bytes).
+ */
+export const zLangfusePrompt = z.object({
+    type: z.enum(['text', 'chat']),
+    name: z.string(),
+    version: z.int(),
+    prompt: z.union([
+        z.string(),
+        z.array(z.union([zLangfuseChatMessage, zLangfusePlaceholder]))
+    ]),
+    config: z.record(z.string(), z.unknown()),
+    labels: z.array(z.string()),
+    tags: z.array(z.string()),
+    commitMessage: z.string().nullable(),
+    resolutionGraph: z.record(z.string(), z.unknown()).nullish()
+});
+
+/**
+ * LangfusePromptMeta
+ */
+export const zLangfusePromptMeta = z.object({
+    name: z.string(),
+    type: z.enum(['text', 'chat']),
+    versions: z.array(z.int()),
+    labels: z.array(z.string()),
+    tags: z.array(z.string()),
+    lastUpdatedAt: z.iso.datetime(),
+    lastConfig: z.record(z.string(), z.unknown())
+});
+
+/**
+ * LangfusePromptMetaList
+ */
+export const zLangfusePromptMetaList = z.object({
+    data: z.array(zLangfusePromptMeta),
+    meta: zLangfusePageMeta
+});
+
+/**
+ * LangfuseUpdatePromptVersionRequest
+ */
+export const zLangfuseUpdatePromptVersionRequest = z.object({
+    newLabels: z.array(z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)).max(20)
 });
 
 /**
@@ -1106,6 +1265,24 @@ export const zUserCreate = z.object({
     email: z.email(),
     password: z.string().min(10).max(128).regex(/^[^\x00]*$/),
     display_name: z.string().min(1).max(100).regex(/^[^\x00]*$/)
+});
+
+/**
+ * ValidationError
+ */
+export const zValidationError = z.object({
+    loc: z.array(z.union([z.string(), z.int()])),
+    msg: z.string(),
+    type: z.string(),
+    input: z.unknown().optional(),
+    ctx: z.record(z.string(), z.unknown()).optional()
+});
+
+/**
+ * HTTPValidationError
+ */
+export const zHttpValidationError = z.object({
+    detail: z.array(zValidationError).optional()
 });
 
 /**
@@ -2313,3 +2490,74 @@ export const zEvaluationsCompareQuery = z.object({
  * Successful Response
  */
 export const zEvaluationsCompareResponse = zComparison;
+
+export const zLangfuseDeletePromptPath = z.object({
+    name: z.string().max(128)
+});
+
+export const zLangfuseDeletePromptQuery = z.object({
+    label: z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish(),
+    version: z.int().gte(1).lte(2147483647).nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zLangfuseDeletePromptResponse = z.void();
+
+export const zLangfuseGetPromptPath = z.object({
+    name: z.string().max(128)
+});
+
+export const zLangfuseGetPromptQuery = z.object({
+    version: z.int().gte(1).lte(2147483647).nullish(),
+    label: z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish(),
+    resolve: z.boolean().optional().default(true)
+});
+
+/**
+ * Langfuse's prompt
+ */
+export const zLangfuseGetPromptResponse = zLangfusePrompt;
+
+export const zLangfuseListPromptsQuery = z.object({
+    name: z.string().max(128).nullish(),
+    label: z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish(),
+    tag: z.string().max(64).nullish(),
+    page: z.int().gte(1).lte(2147483647).optional().default(1),
+    limit: z.int().gte(1).lte(100).optional().default(50)
+});
+
+/**
+ * Successful Response
+ */
+export const zLangfuseListPromptsResponse = zLangfusePromptMetaList;
+
+export const zLangfuseCreatePromptBody = zLangfuseCreatePromptRequest;
+
+/**
+ * Successful Response
+ */
+export const zLangfuseCreatePromptResponse = zLangfusePrompt;
+
+export const zLangfuseUpdatePromptVersionBody = zLangfuseUpdatePromptVersionRequest;
+
+export const zLangfuseUpdatePromptVersionPath = z.object({
+    name: z.string().max(128),
+    version: z.int().gte(1).lte(2147483647)
+});
+
+/**
+ * Successful Response
+ */
+export const zLangfuseUpdatePromptVersionResponse = zLangfusePrompt;
+
+/**
+ * Successful Response
+ */
+export const zLangfuseProjectsResponse = zLangfuseProjects;
+
+/**
+ * Successful Response
+ */
+export const zLangfuseHealthResponse = zLangfuseHealth;

@@ -18,6 +18,8 @@ class ApiKey(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(16))
     prefix: Mapped[str] = mapped_column(String(16))
+    # Not secret: names the key in HTTP Basic auth (`pk-pf-...:pf_...`, the Langfuse-compatible API).
+    public_key: Mapped[str] = mapped_column(String(64), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     expires_at: Mapped[datetime | None]

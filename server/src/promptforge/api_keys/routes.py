@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from promptforge.api_keys import schemas, service
 from promptforge.auth.dependencies import KVDep, PrincipalDep
@@ -36,10 +36,15 @@ async def list_api_keys(
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def create_api_key(
-    project_id: uuid.UUID, data: schemas.ApiKeyCreate, principal: PrincipalDep, session: SessionDep
+    project_id: uuid.UUID,
+    data: schemas.ApiKeyCreate,
+    principal: PrincipalDep,
+    session: SessionDep,
+    request: Request,
 ) -> schemas.ApiKeyCreated:
-    """Create an API key; the response carries its secret, shown only this once."""
-    return await service.create_api_key(session, principal, project_id, data)
+    """Create an API key; the response carries its secret (and `LANGFUSE_*` lines), shown only this once."""
+    host = str(request.base_url).rstrip("/")
+    return await service.create_api_key(session, principal, project_id, data, host)
 
 
 @router.delete(

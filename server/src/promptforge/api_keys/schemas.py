@@ -23,6 +23,10 @@ class ApiKey(Schema):
     name: str
     role: Literal["viewer", "editor"]
     prefix: str
+    public_key: str = Field(
+        description="Public id of the key (`pk-pf-...`), not secret: the user name of HTTP Basic auth "
+        "on the Langfuse-compatible API (`LANGFUSE_PUBLIC_KEY`)."
+    )
     created_at: datetime
     expires_at: datetime | None
     last_used_at: datetime | None
@@ -31,3 +35,7 @@ class ApiKey(Schema):
 
 class ApiKeyCreated(ApiKey):
     secret: str = Field(description="The key itself. Shown only once; store it now.")
+    langfuse_env: str = Field(
+        description="Ready-to-paste environment lines for the official Langfuse SDKs "
+        "(`LANGFUSE_PUBLIC_KEY`, `LANGFUSE_SECRET_KEY`, `LANGFUSE_HOST`); holds the secret too."
+    )

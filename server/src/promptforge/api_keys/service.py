@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import time
 import uuid
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ from promptforge.workspaces.audit import record_audit
 from promptforge.workspaces.permissions import Action, authorize_project
 
 API_KEY_PREFIX = "pf_"
+PUBLIC_KEY_PREFIX = "pk-pf-"
 API_KEY_CACHE_TTL = 60.0
 
 
@@ -41,10 +43,24 @@ async def list_api_keys(
     return await paginate(session, stmt, ApiKey.id, page)
 
 
+def new_public_key() -> str:
+    """A key's public id: random, so it reveals nothing about the secret or the project."""
+    return PUBLIC_KEY_PREFIX + secrets.token_hex(16)
+
+
+def langfuse_env_lines(public_key: str, secret: str, host: str) -> str:
+    """What a Langfuse SDK user pastes into their environment to point it at this server."""
+    return f"LANGFUSE_PUBLIC_KEY={public_key}\nLANGFUSE_SECRET_KEY={secret}\nLANGFUSE_HOST={host}\n"
+
+
 async def create_api_key(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, data: schemas.ApiKeyCreate
+    session: AsyncSession,
+    principal: Principal,
+    project_id: uuid.UUID,
+    data: schemas.ApiKeyCreate,
+    host: str,
 ) -> schemas.ApiKeyCreated:
-    """Create a key; only this answer carries its secret."""
+    """Create a key; only this answer carries its secret (and the Langfuse env lines, for `host`)."""
     access = await authorize_project(session, principal, project_id, Action.MANAGE)
     expires_at = data.expires_at
     if expires_at is not None:
@@ -58,6 +74,7 @@ async def create_api_key(
         name=data.name,
         role=data.role,
         prefix=secret[:10],
+        public_key=new_public_key(),
         secret_hash=sha256_hex(secret),
         created_by_id=principal.user_id,
         expires_at=expires_at,
@@ -75,7 +92,11 @@ async def create_api_key(
         data={"name": key.name, "role": key.role, "prefix": key.prefix},
     )
     return schemas.ApiKeyCreated.model_validate(
-        {**schemas.ApiKey.model_validate(key).model_dump(), "secret": secret}
+        {
+            **schemas.ApiKey.model_validate(key).model_dump(),
+            "secret": secret,
+            "langfuse_env": langfuse_env_lines(key.public_key, secret, host),
+        }
     )
 
 
@@ -166,6 +187,7 @@ async def _load_api_key(
             "project_id": str(key.project_id),
             "role": key.role,
             "name": key.name,
+            "public_key": key.public_key,
             "expires_at": key.expires_at.timestamp() if key.expires_at else None,
         }
 
@@ -182,9 +204,8 @@ async def authenticate_api_key(
         store_up = True
     except StoreUnavailable:  # API keys keep working from the database while Redis is down
         cached, store_up = None, False
-    if cached is not None:
-        data = json.loads(cached)
-    else:
+    data = json.loads(cached) if cached is not None else None
+    if data is None or "public_key" not in data:  # not cached, or cached before public keys existed
         data = await _load_api_key(sessionmaker, secret_hash)
         if data is None:
             return None
@@ -195,6 +216,7 @@ async def authenticate_api_key(
         api_key_name=data["name"],
         api_key_project_id=uuid.UUID(data["project_id"]),
         api_key_role=data["role"],
+        api_key_public_key=data["public_key"],
         api_key_expires=data["expires_at"],
     )
     return None if principal.expired(time.time()) else principal

@@ -16,6 +16,7 @@ class Principal:
     api_key_name: str | None = None
     api_key_project_id: uuid.UUID | None = None
     api_key_role: str | None = None
+    api_key_public_key: str | None = None
     api_key_expires: float | None = None  # unix time
 
     def expired(self, now: float) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import structlog
@@ -18,6 +18,8 @@ from starlette.routing import BaseRoute, compile_path
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("promptforge.errors")
+# (status, detail, code, errors, headers) -> the answer, for APIs that mimic another product's errors
+ErrorShape = Callable[[int, str, str, list[dict[str, Any]] | None, Mapping[str, str] | None], JSONResponse]
 
 
 class AppError(Exception):
@@ -148,6 +150,40 @@ def problem_response(
     return JSONResponse(_encodable(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def shaped_error_response(
+    app: Any,
+    path: str,
+    status: int,
+    detail: str,
+    code: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """problem+json, or the error shape of the compatible API `path` belongs to (by path prefix)."""
+    state = getattr(app, "state", None)
+    shapes: list[tuple[str, ErrorShape]] = getattr(state, "error_shapes", []) if state is not None else []
+    for prefix, shape in shapes:
+        if path.startswith(prefix):
+            return shape(status, _encodable(detail), code, _encodable(errors), headers)
+    return problem_response(status, detail, code, errors=errors, headers=headers)
+
+
+def error_response(
+    request: Request,
+    status: int,
+    detail: str,
+    code: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """The error answer for a request, in the shape of the API it was made to."""
+    return shaped_error_response(
+        request.app, request.url.path, status, detail, code, errors=errors, headers=headers
+    )
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
         {
@@ -159,19 +195,21 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
-async def _app_error(_: Request, exc: Exception) -> JSONResponse:
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return problem_response(exc.status, exc.detail, exc.code, errors=exc.errors, headers=exc.headers)
+    return error_response(request, exc.status, exc.detail, exc.code, errors=exc.errors, headers=exc.headers)
 
 
-async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = _validation_errors(exc)
     first = errors[0] if errors else {"loc": [], "msg": "invalid", "type": "invalid"}
     if first["type"] == "json_invalid":  # its loc is a character offset, which reads as a field
-        return problem_response(422, "The request body is not valid JSON.", "invalid_json", errors=errors)
+        return error_response(
+            request, 422, "The request body is not valid JSON.", "invalid_json", errors=errors
+        )
     where = ".".join(str(p) for p in first["loc"])
-    return problem_response(422, f"{where}: {first['msg']}", "validation_error", errors=errors)
+    return error_response(request, 422, f"{where}: {first['msg']}", "validation_error", errors=errors)
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
@@ -200,9 +238,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and exc.detail == UNPARSABLE_BODY:
         if isinstance(exc.__cause__, RecursionError):
-            return problem_response(422, "The JSON body is nested too deeply.", "invalid_json")
+            return error_response(request, 422, "The JSON body is nested too deeply.", "invalid_json")
         detail = "The request body could not be read (it is not valid UTF-8 JSON or form data)."
-        return problem_response(400, detail, "invalid_body")
+        return error_response(request, 400, detail, "invalid_body")
     codes = {400: "invalid_body", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
     detail = exc.detail if isinstance(exc.detail, str) else STATUS_TITLES.get(exc.status_code, "Error")
     headers = dict(exc.headers or {})
@@ -210,8 +248,8 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         allow = allowed_methods(request.app, request.url.path)
         headers["Allow"] = ", ".join(allow)
         detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}."
-    return problem_response(
-        exc.status_code, detail, codes.get(exc.status_code, "http_error"), headers=headers
+    return error_response(
+        request, exc.status_code, detail, codes.get(exc.status_code, "http_error"), headers=headers
     )
 
 
@@ -229,15 +267,17 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     # a concurrent request got there first (e.g. two creates of one name), not a server fault.
     log.warning("integrity_conflict", path=request.url.path, error=str(getattr(exc, "orig", exc))[:200])
     detail = "The change conflicts with a concurrent change or with existing data; reload and retry."
-    return problem_response(409, detail, "conflict")
+    return error_response(request, 409, detail, "conflict")
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
-    return problem_response(500, "An unexpected error occurred.", "internal_error")
+    return error_response(request, 500, "An unexpected error occurred.", "internal_error")
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, shapes: list[tuple[str, ErrorShape]] | None = None) -> None:
+    """Register the handlers; `shapes` answer errors under a path prefix in another API's format."""
+    app.state.error_shapes = shapes or []
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

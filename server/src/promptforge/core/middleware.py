@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from promptforge.core.client_address import ProxyTrust
 from promptforge.core.context import client_ip_var, request_id_var
-from promptforge.core.errors import problem_response
+from promptforge.core.errors import shaped_error_response
 
 log = structlog.get_logger("promptforge.access")
 
@@ -184,7 +184,13 @@ class RequestMiddleware:
             if started:
                 raise
             log.exception("unhandled_error", path=scope["path"])
-            response = problem_response(500, "An unexpected error occurred.", "internal_error")
+            response = shaped_error_response(
+                scope.get("app"),
+                scope.get("path", ""),
+                500,
+                "An unexpected error occurred.",
+                "internal_error",
+            )
             await response(scope, receive, send_wrapper)
         elapsed = time.perf_counter() - start
         route = _route_template(scope)
@@ -212,7 +218,14 @@ class RequestMiddleware:
         limit = self.max_body_bytes if large is None else large
         if (part := _nul_in_url(scope)) is not None:
             error = {"loc": [part], "msg": NUL_CHARACTER, "type": "unstorable_value"}
-            response = problem_response(422, f"{part}: {NUL_CHARACTER}", "validation_error", errors=[error])
+            response = shaped_error_response(
+                scope.get("app"),
+                scope.get("path", ""),
+                422,
+                f"{part}: {NUL_CHARACTER}",
+                "validation_error",
+                errors=[error],
+            )
             await response(scope, receive, send)
         elif declared is not None and declared.isdigit() and int(declared) > limit:
             await self._too_large(scope, receive, send, limit)
@@ -247,5 +260,8 @@ class RequestMiddleware:
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Any, limit: int | None = None) -> None:
         limit = self.max_body_bytes if limit is None else limit
-        response = problem_response(413, f"Request body is larger than {limit} bytes.", "payload_too_large")
+        detail = f"Request body is larger than {limit} bytes."
+        response = shaped_error_response(
+            scope.get("app"), scope.get("path", ""), 413, detail, "payload_too_large"
+        )
         await response(scope, receive, send)

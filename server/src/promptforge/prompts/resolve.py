@@ -11,6 +11,7 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -212,6 +213,9 @@ async def build_payload(
     )
 
 
+PayloadBuilder = Callable[[AsyncSession, uuid.UUID, str, Selector], Awaitable[Payload]]
+
+
 class PromptResolver:
     """Per-process resolver: near caches for payloads and API-key principals in front of Redis."""
 
@@ -250,17 +254,29 @@ class PromptResolver:
         return Generations(*values) if values else Generations(None, None)
 
     async def payload(
-        self, project_id: uuid.UUID, name: str, selector: Selector, generation: bytes | None
+        self,
+        project_id: uuid.UUID,
+        name: str,
+        selector: Selector,
+        generation: bytes | None,
+        *,
+        build: PayloadBuilder = build_payload,
+        variant: str = "",
     ) -> Payload:
-        """The payload from the near cache, Redis, or the database, in that order."""
+        """The payload from the near cache, Redis, or the database, in that order.
+
+        Another shape of the same prompt version (the Langfuse API's) passes its own `build` and a
+        `variant` prefix: it shares these caches and their invalidation by the prompt's generation.
+        """
         if generation is None:
             async with self.sessionmaker() as session:
-                return await build_payload(session, project_id, name, selector)
-        near_key = (project_id, name, selector.key)
+                return await build(session, project_id, name, selector)
+        selector_key = variant + selector.key
+        near_key = (project_id, name, selector_key)
         cached = self.payloads.get(near_key, generation)
         if cached is not None:
             return cached
-        redis_key = payload_key(project_id, name, selector.key)
+        redis_key = payload_key(project_id, name, selector_key)
         try:
             raw = await self.kv.get(redis_key)
         except StoreUnavailable:
@@ -272,7 +288,7 @@ class PromptResolver:
                 self.payloads.put(near_key, generation, payload)
                 return payload
         async with self.sessionmaker() as session:
-            payload = await build_payload(session, project_id, name, selector)
+            payload = await build(session, project_id, name, selector)
         try:
             await self.kv.set(redis_key, generation + b"\n" + payload.body, ttl=PAYLOAD_TTL_SECONDS)
         except StoreUnavailable:

@@ -18,6 +18,7 @@ const key = {
   name: 'ci',
   role: 'viewer',
   prefix: 'pf_abc',
+  public_key: 'pk-pf-0123abcd',
   created_at: '2025-01-01T00:00:00Z',
   expires_at: null,
   last_used_at: null,
@@ -33,7 +34,8 @@ describe('ApiKeysPage', () => {
       http.post(`*/api/v1/projects/${PID}/api-keys`, async ({ request }) => {
         const body = (await request.json()) as { name: string; role: string };
         keys = [{ ...key, name: body.name }];
-        return HttpResponse.json({ ...keys[0], secret: 'pf_abc_the-secret' }, { status: 201 });
+        const langfuse_env = 'LANGFUSE_PUBLIC_KEY=pk-pf-0123abcd\nLANGFUSE_SECRET_KEY=pf_abc_the-secret\nLANGFUSE_HOST=http://localhost\n';
+        return HttpResponse.json({ ...keys[0], secret: 'pf_abc_the-secret', langfuse_env }, { status: 201 });
       }),
       http.delete(`*/api/v1/projects/${PID}/api-keys/${key.id}`, () => {
         keys = [{ ...key, revoked_at: '2025-01-02T00:00:00Z' }];
@@ -48,11 +50,19 @@ describe('ApiKeysPage', () => {
     const dialog = await screen.findByRole('dialog', { name: 'API key created' });
     expect(within(dialog).getByLabelText('API key secret')).toHaveValue('pf_abc_the-secret');
     expect(within(dialog).getByRole('button', { name: 'Copy key' })).toBeInTheDocument();
+    // Ready-to-paste lines for apps on the Langfuse SDK.
+    expect(within(dialog).getByLabelText('Langfuse environment lines')).toHaveValue(
+      'LANGFUSE_PUBLIC_KEY=pk-pf-0123abcd\nLANGFUSE_SECRET_KEY=pf_abc_the-secret\nLANGFUSE_HOST=http://localhost\n',
+    );
+    expect(within(dialog).getByRole('button', { name: 'Copy Langfuse lines' })).toBeInTheDocument();
     await userEvent.click(within(dialog).getByRole('button', { name: 'Done' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     // The secret is gone for good: only the prefix is listed.
     expect(screen.queryByText(/the-secret/)).not.toBeInTheDocument();
     expect(await screen.findByText('pf_abc…')).toBeInTheDocument();
+    // The public key stays visible (it is not secret), with a copy button.
+    expect(screen.getByText('pk-pf-0123abcd')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Copy public key of ci' })).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: 'Revoke ci' }));
     await userEvent.click(within(screen.getByRole('dialog', { name: 'Revoke API key' })).getByRole('button', { name: 'Revoke key' }));

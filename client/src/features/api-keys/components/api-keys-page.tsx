@@ -68,6 +68,8 @@ export function ApiKeysPage() {
       </h2>
       <p className="text-sm text-slate-600">
         Applications and CI use API keys (<code>Authorization: Bearer pf_…</code>) to resolve and render prompts of this project.
+        Apps on the Langfuse SDK use a key's public key and secret as <code>LANGFUSE_PUBLIC_KEY</code> / <code>LANGFUSE_SECRET_KEY</code> (see
+        docs/langfuse-compat.md).
       </p>
       <form onSubmit={submit} noValidate className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-4 ring-1 ring-slate-200">
         <TextField label="Key name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} containerClassName="min-w-48 flex-1" />
@@ -105,6 +107,7 @@ export function ApiKeysPage() {
               <tr>
                 <th scope="col" className="px-4 py-2">Name</th>
                 <th scope="col" className="px-4 py-2">Key</th>
+                <th scope="col" className="px-4 py-2">Public key</th>
                 <th scope="col" className="px-4 py-2">Role</th>
                 <th scope="col" className="px-4 py-2">Created</th>
                 <th scope="col" className="px-4 py-2">Last used</th>
@@ -119,6 +122,12 @@ export function ApiKeysPage() {
                   <tr key={key.id}>
                     <td className="px-4 py-2 font-medium">{key.name}</td>
                     <td className="px-4 py-2 font-mono text-xs">{key.prefix}…</td>
+                    <td className="px-4 py-2 font-mono text-xs">
+                      <span className="inline-flex items-center gap-1">
+                        {key.public_key}
+                        <CopyButton value={key.public_key} label={`Copy public key of ${key.name}`} />
+                      </span>
+                    </td>
                     <td className="px-4 py-2 capitalize">{key.role}</td>
                     <td className="px-4 py-2 text-slate-500">{formatDateTime(key.created_at)}</td>
                     <td className="px-4 py-2 text-slate-500">{formatDateTime(key.last_used_at)}</td>
@@ -158,6 +167,24 @@ export function ApiKeysPage() {
             </label>
             <input id="new-api-key-secret" readOnly value={created?.secret ?? ''} className="w-full rounded-md bg-slate-100 px-2 py-1.5 font-mono text-xs" onFocus={(e) => e.target.select()} />
             <CopyButton value={created?.secret ?? ''} label="Copy key" />
+          </div>
+          <p className="text-sm text-slate-600">
+            Public key <code className="font-mono text-xs">{created?.public_key}</code>. For apps on the Langfuse SDK, paste these lines into their
+            environment:
+          </p>
+          <div className="flex items-start gap-2">
+            <label htmlFor="new-api-key-langfuse-env" className="sr-only">
+              Langfuse environment lines
+            </label>
+            <textarea
+              id="new-api-key-langfuse-env"
+              readOnly
+              rows={3}
+              value={created?.langfuse_env ?? ''}
+              className="w-full resize-none rounded-md bg-slate-100 px-2 py-1.5 font-mono text-xs"
+              onFocus={(e) => e.target.select()}
+            />
+            <CopyButton value={created?.langfuse_env ?? ''} label="Copy Langfuse lines" />
           </div>
         </div>
       </Dialog>
