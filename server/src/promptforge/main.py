@@ -17,7 +17,7 @@ from promptforge.auth.routes import router as auth_router
 from promptforge.core.client_address import ProxyTrust
 from promptforge.core.config import Settings, load_settings
 from promptforge.core.docs import install_docs
-from promptforge.core.errors import install_error_handlers
+from promptforge.core.errors import OPENAI_ERROR_PREFIXES, install_error_handlers
 from promptforge.core.health import router as health_router
 from promptforge.core.logging import configure_logging
 from promptforge.core.middleware import LargeBodyRoute, RequestMiddleware
@@ -29,6 +29,8 @@ from promptforge.core.spa import install_spa
 from promptforge.core.ws import EventHub
 from promptforge.datasets.file_routes import router as dataset_files_router
 from promptforge.datasets.routes import router as datasets_router
+from promptforge.gateway.routes import router as gateway_router
+from promptforge.gateway.schemas import ChatCompletionRequest, OpenAIError
 from promptforge.jobs import ALL_JOBS
 from promptforge.live.routes import router as live_router
 from promptforge.prompts.rendering.renderer import Renderer
@@ -56,6 +58,10 @@ OPENAPI_TAGS = [
     {"name": "providers", "description": "LLM provider connections (OpenAI, Anthropic, compatible, echo)."},
     {"name": "runs", "description": "Playground runs against a provider, streamed or not."},
     {"name": "datasets", "description": "Datasets of test cases and their items, with history by version."},
+    {
+        "name": "gateway",
+        "description": "OpenAI-compatible gateway: managed prompts as models (OpenAI's shapes and errors).",
+    },
     {"name": "health", "description": "Liveness, readiness and metrics."},
 ]
 
@@ -135,6 +141,7 @@ def create_app(
         datasets_router,
         dataset_files_router,
         live_router,
+        gateway_router,
     ):
         app.include_router(router)
     install_docs(app)
@@ -166,7 +173,7 @@ def _add_security_schemes(app: FastAPI) -> None:
             tags=app.openapi_tags,
         )
         # Bodies of the hand-parsed hot-path routes, referenced from their openapi_extra.
-        for model in (RenderRequest,):
+        for model in (RenderRequest, ChatCompletionRequest, OpenAIError):
             schema["components"]["schemas"][model.__name__] = model.model_json_schema(
                 ref_template="#/components/schemas/{model}"
             )
@@ -181,7 +188,12 @@ def _add_security_schemes(app: FastAPI) -> None:
         }
         for path, operations in schema["paths"].items():
             for operation in operations.values():
-                operation["security"] = [] if path in public else [{"session": []}, {"apiKey": []}]
+                if path in public:
+                    operation["security"] = []
+                elif path.startswith(OPENAI_ERROR_PREFIXES):  # the gateway takes API keys only
+                    operation["security"] = [{"apiKey": []}]
+                else:
+                    operation["security"] = [{"session": []}, {"apiKey": []}]
         document_common_errors(schema, public)
         document_text_rules(schema)
         app.openapi_schema = schema

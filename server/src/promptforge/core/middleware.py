@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from promptforge.core.client_address import ProxyTrust
 from promptforge.core.context import client_ip_var, request_id_var
-from promptforge.core.errors import problem_response
+from promptforge.core.errors import OPENAI_ERROR_PREFIXES, openai_errors_var, problem_response
 
 log = structlog.get_logger("promptforge.access")
 
@@ -155,6 +155,7 @@ class RequestMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        openai_errors_var.set(scope["path"].startswith(OPENAI_ERROR_PREFIXES))
         headers = dict(scope["headers"])
         incoming = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else uuid.uuid4().hex

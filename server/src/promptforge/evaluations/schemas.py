@@ -124,7 +124,9 @@ class Evaluation(Schema):
     concurrency: int
     pass_threshold: float
     progress: Progress
-    passed: bool | None = Field(description="Every variant's pass rate >= pass_threshold; null until completed")
+    passed: bool | None = Field(
+        description="Every variant's pass rate >= pass_threshold; null until completed"
+    )
     summary: dict[str, Any] | None
     message: str | None = Field(description="Why the evaluation failed")
     created_by: str

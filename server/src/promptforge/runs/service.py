@@ -25,21 +25,15 @@ from promptforge.auth.principal import Principal
 from promptforge.core.config import Settings
 from promptforge.core.db import utcnow
 from promptforge.core.encryption import SecretBox
-from promptforge.core.errors import AppError, NotFound, Unprocessable
+from promptforge.core.errors import AppError, NotFound
 from promptforge.core.pagination import PageParams, paginate
 from promptforge.prompts.rendering.renderer import Renderer, TemplateSource
 from promptforge.prompts.rendering.templates import check_template
-from promptforge.prompts.resolve import PromptResolver, Selector
+from promptforge.prompts.resolve import PromptResolver, Selector, render_with_includes
 from promptforge.prompts.service import render_limits, template_json
-from promptforge.providers.adapters import (
-    ECHO_MODEL,
-    PARAM_NAMES,
-    Adapter,
-    ProviderClients,
-    adapter_for,
-    as_messages,
-)
+from promptforge.providers.adapters import Adapter, ProviderClients, adapter_for, as_messages
 from promptforge.providers.calls import ChatRequest, Usage
+from promptforge.providers.model_settings import choose_model, merged_params
 from promptforge.providers.pricing import Price, cost_usd, price_for
 from promptforge.providers.service import connection_of, load_provider
 from promptforge.runs import schemas
@@ -95,6 +89,7 @@ def run_out(row: Run) -> schemas.Run:
         id=row.id,
         project_id=row.project_id,
         status=row.status,
+        source=row.source,
         prompt=prompt,
         kind=row.kind,
         template=storable(row.template),
@@ -129,32 +124,6 @@ def _draft_source(settings: Settings, data: schemas.RunCreate) -> TemplateSource
     return TemplateSource(name=DRAFT_NAME, version=0, kind=kind, template=template, variables=None)
 
 
-def _model_for(
-    data: schemas.RunCreate, model_config: dict[str, Any], provider_kind: str, default: str | None
-) -> str:
-    """The run's model, else the version's (when written for this kind of provider), else the default."""
-    if data.model:
-        return data.model
-    configured = model_config.get("model")
-    meant_for = model_config.get("provider")
-    if isinstance(configured, str) and configured and meant_for in (None, provider_kind):
-        return configured
-    if default:
-        return default
-    if provider_kind == "echo":
-        return ECHO_MODEL
-    raise Unprocessable.field(
-        ["body", "model"],
-        "No model: give `model`, set it in the version's model_config, or set the provider's default model.",
-    )
-
-
-def _merged_params(model_config: dict[str, Any], params: schemas.RunParams) -> dict[str, Any]:
-    merged = {name: model_config[name] for name in PARAM_NAMES if model_config.get(name) is not None}
-    merged.update(params.model_dump(exclude_none=True))
-    return merged
-
-
 async def start_run(
     services: RunServices, principal: Principal, project_id: uuid.UUID, data: schemas.RunCreate
 ) -> PreparedRun:
@@ -176,12 +145,16 @@ async def start_run(
             # Compiling a draft can take most of a second at the size limit: off the event loop.
             source = await asyncio.to_thread(_draft_source, services.settings, data)
 
-        async def load_include(include: str, label: str | None, version: int | None) -> TemplateSource:
-            return await resolver.load_source(project_id, include, Selector.parse(label, version, "latest"))
-
-        rendered = await services.renderer.render(source, data.variables, load_include)
-        model = _model_for(data, model_config, provider.kind, provider.default_model)
-        params = _merged_params(model_config, data.params)
+        rendered = await render_with_includes(resolver, services.renderer, project_id, source, data.variables)
+        model = choose_model(
+            data.model,
+            model_config,
+            provider_kind=provider.kind,
+            provider_name=provider.name,
+            default=provider.default_model,
+            loc=["body", "model"],
+        )
+        params = merged_params(model_config, data.params.model_dump(exclude_none=True))
         # rendering can produce NUL or lone surrogates: repaired before they are stored or sent
         text, rendered_messages = storable(rendered.text), storable(rendered.messages)
         messages = as_messages(source.kind, text, rendered_messages)
@@ -336,6 +309,7 @@ async def list_runs(
     prompt: str | None = None,
     provider_id: uuid.UUID | None = None,
     status: str | None = None,
+    source: str | None = None,
 ) -> tuple[list[schemas.Run], str | None]:
     await authorize_project(session, principal, project_id, Action.READ)
     stmt = select(Run).where(Run.project_id == project_id)
@@ -345,6 +319,8 @@ async def list_runs(
         stmt = stmt.where(Run.provider_id == provider_id)
     if status is not None:
         stmt = stmt.where(Run.status == status)
+    if source is not None:
+        stmt = stmt.where(Run.source == source)
     rows, cursor = await paginate(session, stmt, Run.id, page)
     return [run_out(r) for r in rows], cursor
 

@@ -1,0 +1,258 @@
+"""Calling the provider for the gateway and answering in OpenAI's format.
+
+OpenAI-protocol connections (`openai`, `openai_compatible`) get the request passed through
+(tools, tool_choice, response_format and any other field as the caller sent them) and their
+answer relayed as it came: the JSON body unchanged, stream chunks re-serialized one by one.
+Anthropic and echo connections go through their adapters (text in, text out) and the answer is
+written in OpenAI's shape; fields only OpenAI's protocol knows (tools, ...) are refused there.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+
+from promptforge.core.errors import Unprocessable
+from promptforge.gateway.service import GatewayCall
+from promptforge.providers import answers
+from promptforge.providers.adapters import OpenAIAdapter
+from promptforge.providers.calls import ChatRequest, Usage
+from promptforge.providers.errors import SDK_ERRORS
+from promptforge.providers.retries import call_with_retries
+
+NO_USAGE = Usage(None, None)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A whole answer: the body sent to the caller, and what the run stores."""
+
+    body: bytes
+    output: str
+    usage: Usage
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One stream chunk: `data` for the caller (None: not relayed), text and usage for the run."""
+
+    data: bytes | None
+    text: str = ""
+    usage: Usage | None = None
+
+
+class PieceStream:
+    """The provider's stream as pieces; `close` stops the provider generating."""
+
+    def __init__(self, pieces: AsyncIterator[Piece], close: Callable[[], Awaitable[None]]) -> None:
+        self.pieces = pieces
+        self.close = close
+
+
+def _request(call: GatewayCall, messages: list[dict[str, Any]]) -> ChatRequest:
+    return ChatRequest(model=call.model, messages=messages, params=call.params)
+
+
+def _tool_output(tool_calls: Any) -> str:
+    """What a run stores as output when the model answered with tool calls only."""
+    return json.dumps(tool_calls, ensure_ascii=False) if tool_calls else ""
+
+
+# --------------------------------------------------------------------------- OpenAI protocol
+
+
+def _openai_arguments(adapter: OpenAIAdapter, call: GatewayCall) -> dict[str, Any]:
+    args = adapter.arguments(_request(call, call.messages))
+    extra = {k: v for k, v in call.passthrough.items() if k not in args}
+    if extra:
+        args["extra_body"] = extra  # sent as given, whatever this SDK version types
+    return args
+
+
+def _read_completion(body: bytes, provider: str) -> tuple[str, Usage]:
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        raise answers.bad_response(provider, "a completion that is not JSON") from None
+    choices = document.get("choices") if isinstance(document, dict) else None
+    if not isinstance(choices, list):
+        raise answers.bad_response(provider, "no chat completion")
+    message = choices[0].get("message") if choices and isinstance(choices[0], dict) else None
+    message = message if isinstance(message, dict) else {}
+    content = message.get("content")
+    output = content if isinstance(content, str) else _tool_output(message.get("tool_calls"))
+    usage = document.get("usage") if isinstance(document.get("usage"), dict) else {}
+    return output, Usage(
+        answers.token_count(usage.get("prompt_tokens")), answers.token_count(usage.get("completion_tokens"))
+    )
+
+
+async def _openai_complete(adapter: OpenAIAdapter, call: GatewayCall) -> Answer:
+    args = _openai_arguments(adapter, call)
+
+    async def send() -> bytes:
+        raw = await adapter.client.chat.completions.with_raw_response.create(**args)
+        content: bytes = raw.content
+        return content
+
+    body = await call_with_retries(send, adapter.policy, adapter.error_mapper(call.model))
+    output, usage = _read_completion(body, adapter.connection.name)
+    return Answer(body, output, usage)
+
+
+async def _openai_pieces(
+    stream: openai.AsyncStream[Any], call: GatewayCall, provider: str
+) -> AsyncIterator[Piece]:
+    chunks = 0
+    async for chunk in stream:
+        choices = getattr(chunk, "choices", None)
+        if not isinstance(chunk, openai.types.chat.ChatCompletionChunk) or not isinstance(choices, list):
+            raise answers.bad_response(provider, "a stream chunk without choices")
+        chunks += 1
+        text = ""
+        if choices:
+            delta = choices[0].delta
+            content = getattr(delta, "content", None)
+            text = content if isinstance(content, str) else ""
+            if not text and getattr(delta, "tool_calls", None):
+                text = "".join(
+                    (t.function.arguments or "") if t.function else "" for t in delta.tool_calls or []
+                )
+        reported = getattr(chunk, "usage", None)
+        usage = None
+        if reported is not None:
+            usage = Usage(
+                answers.token_count(getattr(reported, "prompt_tokens", None)),
+                answers.token_count(getattr(reported, "completion_tokens", None)),
+            )
+        # usage arrives in a last chunk without choices; relayed only to callers who asked for it
+        relay = bool(choices) or call.include_usage or usage is None
+        yield Piece(chunk.to_json(indent=None).encode() if relay else None, text, usage)
+    if chunks == 0:
+        raise answers.bad_response(provider, "an empty stream")
+
+
+async def _openai_stream(adapter: OpenAIAdapter, call: GatewayCall) -> PieceStream:
+    args = _openai_arguments(adapter, call)
+    name = adapter.connection.name
+
+    async def send() -> openai.AsyncStream[Any]:
+        stream: openai.AsyncStream[Any] = await adapter.client.chat.completions.create(
+            **args, stream=True, stream_options={"include_usage": True}
+        )
+        await answers.check_event_stream(stream, name)
+        return stream
+
+    mapper = adapter.error_mapper(call.model)
+    stream = await call_with_retries(send, adapter.policy, mapper)
+
+    async def pieces() -> AsyncIterator[Piece]:
+        try:
+            async for piece in _openai_pieces(stream, call, name):
+                yield piece
+        except SDK_ERRORS as exc:
+            raise mapper(exc) from None
+
+    return PieceStream(pieces(), stream.close)
+
+
+# --------------------------------------------------------------------------- other providers
+
+
+def _text_messages(call: GatewayCall) -> list[dict[str, str]]:
+    """The conversation as plain text messages, for providers reached through their adapters."""
+    kind = call.provider.kind
+    for field_name in ("tools", "functions", "tool_choice", "function_call"):
+        if field_name in call.passthrough:
+            raise Unprocessable.field(
+                ["body", field_name],
+                f"`{field_name}` passes through to OpenAI-protocol connections only, not to {kind}.",
+            )
+    messages = []
+    for index, message in enumerate(call.messages):
+        role, content = message.get("role"), message.get("content")
+        if role not in ("system", "user", "assistant") and not (role == "developer"):
+            raise Unprocessable.field(
+                ["body", "messages", index, "role"],
+                f"A {kind} connection takes system, user and assistant messages only.",
+            )
+        if isinstance(content, list):  # content parts: their text
+            content = "".join(p.get("text", "") for p in content if p.get("type") == "text")
+        messages.append({"role": "system" if role == "developer" else str(role), "content": content or ""})
+    return messages
+
+
+def _completion_json(call: GatewayCall, text: str, usage: Usage) -> bytes:
+    body: dict[str, Any] = {
+        "id": f"chatcmpl-{call.run_id.hex}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": call.model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": _usage_json(usage),
+    }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _usage_json(usage: Usage) -> dict[str, int] | None:
+    if usage.input_tokens is None or usage.output_tokens is None:
+        return None
+    total = usage.input_tokens + usage.output_tokens
+    return {
+        "prompt_tokens": usage.input_tokens,
+        "completion_tokens": usage.output_tokens,
+        "total_tokens": total,
+    }
+
+
+def _chunk(call: GatewayCall, delta: dict[str, Any], finish: str | None, usage: Usage | None = None) -> bytes:
+    body: dict[str, Any] = {
+        "id": f"chatcmpl-{call.run_id.hex}",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": call.model,
+        "choices": [] if usage is not None else [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+    if usage is not None:
+        body["usage"] = _usage_json(usage)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+async def _adapter_stream(call: GatewayCall) -> PieceStream:
+    stream = await call.adapter.open_stream(_request(call, _text_messages(call)))
+
+    async def pieces() -> AsyncIterator[Piece]:
+        yield Piece(_chunk(call, {"role": "assistant", "content": ""}, None))
+        async for item in stream:
+            if isinstance(item, Usage):
+                yield Piece(_chunk(call, {}, "stop"))
+                yield Piece(_chunk(call, {}, None, item) if call.include_usage else None, usage=item)
+            else:
+                yield Piece(_chunk(call, {"content": item}, None), item)
+
+    return PieceStream(pieces(), stream.close)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+async def complete(call: GatewayCall) -> Answer:
+    """Call the provider and return the whole answer in OpenAI's format."""
+    if isinstance(call.adapter, OpenAIAdapter):
+        return await _openai_complete(call.adapter, call)
+    completion = await call.adapter.complete(_request(call, _text_messages(call)))
+    return Answer(
+        _completion_json(call, completion.text, completion.usage), completion.text, completion.usage
+    )
+
+
+async def open_stream(call: GatewayCall) -> PieceStream:
+    """Open the provider's stream; failures before the first chunk are raised here."""
+    if isinstance(call.adapter, OpenAIAdapter):
+        return await _openai_stream(call.adapter, call)
+    return await _adapter_stream(call)

@@ -1,0 +1,86 @@
+"""The gateway on a real uvicorn server (a free port, the test session's event loop and app), and
+a project ready to call it: an editor key, a provider connection at the fake LLM, a chat prompt."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from conftest import Account, Factory
+from fake_llm import FakeLLM, connect
+
+SUPPORT_TEMPLATE = [
+    {"role": "system", "content": "You help {{ company }}'s customers."},
+    {"role": "user", "content": "Question: {{ question }}"},
+]
+VARIABLES = {"company": "Acme", "question": "Where is my order?"}
+
+
+@pytest.fixture(scope="session")
+async def gateway_url(app: FastAPI) -> AsyncIterator[str]:
+    """The app served by uvicorn in this event loop (its state is the session app's)."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  (older uvicorn)
+    task = asyncio.create_task(server.serve())
+    for _ in range(500):
+        if server.started:
+            break
+        await asyncio.sleep(0.01)
+    assert server.started, "uvicorn did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}/api/gateway/v1"
+    server.should_exit = True
+    await task
+
+
+@dataclass
+class Project:
+    owner: Account
+    key: str
+    sdk: openai.AsyncOpenAI
+    provider: dict[str, Any]
+
+    async def prompt(self, name: str, template: Any, kind: str = "chat", **fields: Any) -> None:
+        """Create a prompt and point `production` at its first version."""
+        url = f"/api/v1/projects/{self.owner.project_id}/prompts"
+        created = await self.owner.client.post(
+            url, json={"name": name, "kind": kind, "template": template, **fields}
+        )
+        assert created.status_code == 201, created.text
+        moved = await self.owner.client.put(f"{url}/{name}/labels/production", json={"version": 1})
+        assert moved.status_code == 200, moved.text
+
+    async def runs(self, **query: str) -> list[dict[str, Any]]:
+        response = await self.owner.client.get(f"/api/v1/projects/{self.owner.project_id}/runs", params=query)
+        assert response.status_code == 200, response.text
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items
+
+
+async def key_of(factory: Factory, owner: Account, role: str) -> str:
+    client = await factory.api_key(owner, role)
+    return client.headers["Authorization"].removeprefix("Bearer ")
+
+
+def sdk(gateway_url: str, key: str) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(base_url=gateway_url, api_key=key, max_retries=0, timeout=30)
+
+
+async def new_project(
+    factory: Factory, fake_llm: FakeLLM, gateway_url: str, *, model: str = "gpt-4o-mini"
+) -> Project:
+    """An owner with an editor key, an OpenAI-compatible connection and the `support` prompt."""
+    owner = await factory.account()
+    key = await key_of(factory, owner, "editor")
+    provider = await connect(owner, "openai_compatible", fake_llm)
+    project = Project(owner, key, sdk(gateway_url, key), provider)
+    await project.prompt("support", SUPPORT_TEMPLATE, model_config={"model": model, "temperature": 0.3})
+    return project
