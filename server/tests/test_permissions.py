@@ -205,7 +205,7 @@ class RouteSpec:
     query: dict[str, str] = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] | None = None  # a multipart body instead of `body`
     # Exact statuses for callers that deviate from the rules (e.g. refresh needs a refresh cookie).
-    expect: dict[str, int] = field(default_factory=dict)
+    expect: dict[str, int | None] = field(default_factory=dict)  # None: some 2xx
 
 
 PROMPTS = "/api/v1/projects/{project_id}/prompts"
@@ -215,6 +215,11 @@ RUNS = "/api/v1/projects/{project_id}/runs"
 DATASETS = "/api/v1/projects/{project_id}/datasets"
 DATASET = DATASETS + "/{name}"
 DATASET_ITEM = DATASET + "/items/{item_id:uuid}"
+# The gateway takes no session cookie: every signed-in caller without a key is 401, an editor key passes.
+GATEWAY_SIGNED_IN: dict[str, int | None] = {
+    **{who: 401 for who in ("viewer", "editor", "admin", "owner", "outsider")},
+    "editor_key": None,
+}
 ON_DATASET: dict[str, Builder] = {"name": lambda w: w.dataset()}
 # Only the invitee may answer an invitation: every other signed-in user gets 404 (tests/workspaces).
 NOT_THE_INVITEE = {who: 404 for who in ("viewer", "editor", "admin", "owner", "outsider")}
@@ -362,6 +367,16 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("GET", f"{DATASET}/exports/{{export_id}}/download"): RouteSpec(
         "viewer", keys="viewer", params=ON_DATASET
     ),
+    # the OpenAI-compatible gateway: API keys only (the key names the project), errors in OpenAI's shape
+    ("POST", "/api/gateway/v1/chat/completions"): RouteSpec(
+        "editor",
+        keys="editor",
+        body=lambda w: _gateway_body(w),
+        expect=GATEWAY_SIGNED_IN | {"other_project_key": 404},
+    ),
+    ("GET", "/api/gateway/v1/models"): RouteSpec(
+        "viewer", keys="viewer", expect=GATEWAY_SIGNED_IN | {"viewer_key": None, "other_project_key": None}
+    ),
 }
 
 
@@ -371,6 +386,11 @@ async def _from_run_body(w: World) -> dict[str, Any]:
 
 async def _run_body(w: World) -> dict[str, Any]:
     return {"template": "hi {{ x }}", "variables": {"x": 1}, "provider_id": await w.provider()}
+
+
+async def _gateway_body(w: World) -> dict[str, Any]:
+    await w.provider()  # the project's only connection: the gateway's default
+    return {"model": f"prompt:{await w.prompt()}", "variables": {"x": 1}}
 
 
 async def _member_body(w: World) -> dict[str, str]:
@@ -500,4 +520,8 @@ async def test_permission_cell(factory: Factory, method: str, path: str, who: st
         assert 200 <= response.status_code < 300, f"{who} should be allowed: {response.text}"
     else:
         assert response.status_code == expected, f"{who} should get {expected}: {response.text}"
-        assert response.headers["content-type"] == "application/problem+json"
+        if path.startswith("/api/gateway/"):  # OpenAI's error shape, for the OpenAI SDKs
+            assert response.headers["content-type"] == "application/json"
+            assert response.json()["error"]["message"]
+        else:
+            assert response.headers["content-type"] == "application/problem+json"

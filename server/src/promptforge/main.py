@@ -173,10 +173,12 @@ def _add_security_schemes(app: FastAPI) -> None:
             tags=app.openapi_tags,
         )
         # Bodies of the hand-parsed hot-path routes, referenced from their openapi_extra.
+        components = schema["components"]["schemas"]
         for model in (RenderRequest, ChatCompletionRequest, OpenAIError):
-            schema["components"]["schemas"][model.__name__] = model.model_json_schema(
-                ref_template="#/components/schemas/{model}"
-            )
+            model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in model_schema.pop("$defs", {}).items():  # nested models
+                components.setdefault(name, definition)
+            components[model.__name__] = model_schema
         schema.setdefault("components", {})["securitySchemes"] = {
             "apiKey": {"type": "http", "scheme": "bearer", "description": "A project API key: `pf_...`"},
             "session": {

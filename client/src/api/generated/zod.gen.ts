@@ -171,6 +171,26 @@ export const zFieldError = z.object({
 });
 
 /**
+ * GatewayModel
+ *
+ * One entry of the model list: a prompt at a label.
+ */
+export const zGatewayModel = z.object({
+    id: z.string(),
+    object: z.literal('model').optional().default('model'),
+    created: z.int(),
+    owned_by: z.string()
+});
+
+/**
+ * GatewayModelList
+ */
+export const zGatewayModelList = z.object({
+    object: z.literal('list').optional().default('list'),
+    data: z.array(zGatewayModel)
+});
+
+/**
  * Health
  */
 export const zHealth = z.object({
@@ -423,6 +443,25 @@ export const zMeMembership = z.object({
 export const zModelPrice = z.object({
     input: z.number().gte(0).lte(10000),
     output: z.number().gte(0).lte(10000)
+});
+
+/**
+ * OpenAIErrorBody
+ */
+export const zOpenAiErrorBody = z.object({
+    message: z.string(),
+    type: z.string(),
+    param: z.string().nullable(),
+    code: z.string()
+});
+
+/**
+ * OpenAIError
+ *
+ * What every gateway error answers (OpenAI's error shape).
+ */
+export const zOpenAiError = z.object({
+    error: zOpenAiErrorBody
 });
 
 /**
@@ -923,6 +962,7 @@ export const zRun = z.object({
         'failed',
         'cancelled'
     ]),
+    source: z.enum(['playground', 'gateway']),
     prompt: zRunPrompt.nullable(),
     kind: z.enum(['text', 'chat']),
     template: z.union([
@@ -1123,6 +1163,38 @@ export const zRenderRequest = z.object({
     label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish().default(null),
     version: z.int().gte(1).lte(2147483647).nullish().default(null),
     variables: z.record(z.string(), z.unknown()).optional()
+});
+
+/**
+ * StreamOptions
+ */
+export const zStreamOptions = z.object({
+    include_usage: z.boolean().optional().default(false)
+});
+
+/**
+ * ChatCompletionRequest
+ *
+ * OpenAI's chat-completions body; `model` names a managed prompt, `variables` fill it.
+ */
+export const zChatCompletionRequest = z.object({
+    model: z.string().max(300).regex(/^[^\x00]*$/),
+    messages: z.array(zChatMessage).max(256).optional(),
+    variables: z.record(z.string(), z.unknown()).optional(),
+    stream: z.boolean().optional().default(false),
+    stream_options: zStreamOptions.nullish().default(null),
+    temperature: z.number().gte(0).lte(2).nullish().default(null),
+    top_p: z.number().gte(0).lte(1).nullish().default(null),
+    max_tokens: z.int().gte(1).lte(1000000).nullish().default(null),
+    max_completion_tokens: z.int().gte(1).lte(1000000).nullish().default(null),
+    stop: z.union([
+        z.string().regex(/^[^\x00]*$/),
+        z.array(z.string().regex(/^[^\x00]*$/))
+    ]).nullish().default(null),
+    seed: z.int().nullish().default(null),
+    response_format: z.record(z.string(), z.unknown()).nullish().default(null),
+    tools: z.array(z.record(z.string(), z.unknown())).max(128).nullish().default(null),
+    functions: z.array(z.record(z.string(), z.unknown())).max(128).nullish().default(null)
 });
 
 export const zPromptsResolvePath = z.object({
@@ -1738,6 +1810,7 @@ export const zRunsListQuery = z.object({
         'failed',
         'cancelled'
     ]).nullish(),
+    source: z.enum(['playground', 'gateway']).nullish(),
     limit: z.int().gte(1).lte(100).optional().default(50),
     cursor: z.uuid().nullish()
 });
@@ -1963,3 +2036,15 @@ export const zDatasetExportsDownloadPath = z.object({
     name: z.string().max(128),
     export_id: z.uuid()
 });
+
+export const zGatewayChatCompletionsBody = zChatCompletionRequest;
+
+/**
+ * OpenAI's chat completion; with `stream: true` text/event-stream of `data: {chunk}` events ending with `data: [DONE]`. Headers: X-Prompt-Forge-Run-Id, X-Prompt-Forge-Prompt-Version.
+ */
+export const zGatewayChatCompletionsResponse = z.record(z.string(), z.unknown());
+
+/**
+ * Successful Response
+ */
+export const zGatewayModelsResponse = zGatewayModelList;

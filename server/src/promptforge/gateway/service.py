@@ -275,6 +275,8 @@ async def record_failure(services: GatewayServices, call: GatewayCall, exc: Base
     )
     if isinstance(exc, AppError):
         exc.headers = {**(exc.headers or {}), **call.headers()}
+        if exc.status == 424:  # the connection's key was refused: OpenAI clients know 502, not 424
+            exc.status = 502
     elif not cancelled:
         log.error("gateway_call_failed", run_id=str(call.run_id), error=type(exc).__name__)
     return exc
