@@ -150,7 +150,9 @@ def run() -> dict[str, dict[str, list[float]]]:
     fake, provider_url = start_fake_provider()
     api = None
     try:
-        api = ApiServer(url, REDIS, env={"PF_ALLOW_PRIVATE_PROVIDER_URLS": "true", "PF_REGISTER_MAX_PER_IP": "1000"})
+        api = ApiServer(
+            url, REDIS, env={"PF_ALLOW_PRIVATE_PROVIDER_URLS": "true", "PF_REGISTER_MAX_PER_IP": "1000"}
+        )
         seeded = seed(api.base_url, email=f"bench-{secrets.token_hex(3)}@example.com")
         connect_provider(api, seeded, provider_url)
         return measure(api.base_url, provider_url, seeded.api_key)

@@ -29,6 +29,7 @@ from promptforge.core.spa import install_spa
 from promptforge.core.ws import EventHub
 from promptforge.datasets.file_routes import router as dataset_files_router
 from promptforge.datasets.routes import router as datasets_router
+from promptforge.gateway.cache import GatewayCache
 from promptforge.gateway.routes import router as gateway_router
 from promptforge.gateway.schemas import ChatCompletionRequest, OpenAIError
 from promptforge.jobs import ALL_JOBS
@@ -86,6 +87,7 @@ def create_app(
         app.state.queue = resources.queue
         app.state.storage = resources.storage
         app.state.resolver = PromptResolver(resources.kv, resources.sessionmaker, settings)
+        app.state.gateway_cache = GatewayCache(settings)
         app.state.renderer = Renderer(render_limits(settings), max_workers=settings.render_workers)
         app.state.event_hub = EventHub(app.state.kv, settings)  # subscribes on the first WebSocket
         try:

@@ -58,11 +58,19 @@ class Project:
         moved = await self.owner.client.put(f"{url}/{name}/labels/production", json={"version": 1})
         assert moved.status_code == 200, moved.text
 
-    async def runs(self, **query: str) -> list[dict[str, Any]]:
-        response = await self.owner.client.get(f"/api/v1/projects/{self.owner.project_id}/runs", params=query)
-        assert response.status_code == 200, response.text
-        items: list[dict[str, Any]] = response.json()["items"]
-        return items
+    async def runs(self, count: int = 0, **query: str) -> list[dict[str, Any]]:
+        """The project's runs, waiting (up to 5 s) until at least `count` are stored: a gateway run
+        is written just after its answer was sent."""
+        for _ in range(500):
+            response = await self.owner.client.get(
+                f"/api/v1/projects/{self.owner.project_id}/runs", params=query
+            )
+            assert response.status_code == 200, response.text
+            items: list[dict[str, Any]] = response.json()["items"]
+            if len(items) >= count:
+                return items
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"{count} runs were not stored: {items}")
 
 
 async def key_of(factory: Factory, owner: Account, role: str) -> str:

@@ -59,7 +59,7 @@ async def test_a_provider_429_is_a_rate_limit_error_with_its_retry_after(
         assert caught.value.code == "provider_rate_limited" and caught.value.type == "rate_limit_error"
         run_id = response.headers["x-prompt-forge-run-id"]
         assert response.headers["x-prompt-forge-prompt-version"] == "1"
-        run = (await project.runs())[0]
+        run = (await project.runs(1))[0]
         assert run["id"] == run_id and run["status"] == "failed" and run["source"] == "gateway"
         assert run["error"]["code"] == "provider_rate_limited"
 
@@ -94,7 +94,7 @@ async def test_a_failure_mid_stream_ends_it_with_an_error_event(
         async for chunk in stream:
             received.append(chunk)
     assert received  # the chunks before the failure arrived
-    [run] = await project.runs()
+    [run] = await project.runs(1)
     assert run["status"] == "failed" and run["output"]
 
 

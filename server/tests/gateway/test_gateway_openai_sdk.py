@@ -38,7 +38,7 @@ async def test_a_prompt_answers_like_a_chat_completion(
         QUESTION,
     ]
     assert sent["json"]["temperature"] == 0.3
-    [run] = await project.runs(source="gateway")
+    [run] = await project.runs(1, source="gateway")
     assert run["id"] == run_id and run["source"] == "gateway" and run["status"] == "completed"
     assert run["prompt"] == {"name": "support", "version": 1}
     assert run["output"] == completion.choices[0].message.content
@@ -66,7 +66,7 @@ async def test_a_stream_relays_chunks_and_usage(
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert text == "Hello from fake OpenAI. You said: And when does it arrive?"
     assert chunks[-1].usage is not None and chunks[-1].usage.completion_tokens == len(text.split())
-    [run] = await project.runs(source="gateway")
+    [run] = await project.runs(1, source="gateway")
     assert run["id"] == run_id and run["status"] == "completed" and run["stream"] is True
     assert run["output"] == text
     assert run["time_to_first_token_ms"] is not None
@@ -82,7 +82,7 @@ async def test_a_stream_without_include_usage_has_no_usage_chunk(
     )
     chunks = [chunk async for chunk in stream]
     assert all(chunk.choices for chunk in chunks)
-    [run] = await project.runs()
+    [run] = await project.runs(1)
     assert run["usage"]["output_tokens"] is not None  # the gateway always asks the provider for it
 
 
@@ -175,7 +175,7 @@ async def test_a_text_prompt_on_an_echo_connection(
     chunks = [chunk async for chunk in stream]
     assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "Hi Bo"
     assert chunks[-1].usage is not None
-    runs = await project.runs(source="gateway")
+    runs = await project.runs(2, source="gateway")
     assert {run["provider_kind"] for run in runs} == {"echo"} and len(runs) == 2
 
 
@@ -187,7 +187,7 @@ async def test_the_default_connection_is_the_oldest(
     await project.sdk.chat.completions.create(
         model="prompt:support", messages=[], extra_body={"variables": VARIABLES}
     )
-    [run] = await project.runs()
+    [run] = await project.runs(1)
     assert run["provider_name"] == project.provider["name"]
 
 
@@ -202,3 +202,35 @@ async def test_a_viewer_key_may_list_but_not_call(
             model="prompt:support", messages=[], extra_body={"variables": VARIABLES}
         )
     assert [m.id async for m in viewer.models.list()]
+
+
+async def test_changes_are_seen_by_the_next_call(
+    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+) -> None:
+    """The gateway's near caches are checked against generations: a changed connection, a moved
+    label and a revoked key take effect on the very next call."""
+    project = await new_project(factory, fake_llm, gateway_url)
+    call = {"model": "prompt:support", "messages": [], "extra_body": {"variables": VARIABLES}}
+    await project.sdk.chat.completions.create(**call)  # type: ignore[call-overload]  (warm every cache)
+    providers = f"/api/v1/projects/{project.owner.project_id}/providers"
+    model = f"gpt-4o-mini-{secrets.token_hex(3)}"
+    changed = await project.owner.client.patch(
+        f"{providers}/{project.provider['id']}", json={"name": "renamed", "default_model": model}
+    )
+    assert changed.status_code == 200, changed.text
+    await project.sdk.chat.completions.create(**call)  # type: ignore[call-overload]
+    runs = await project.runs(2)
+    assert runs[0]["provider_name"] == "renamed"
+    deleted = await project.owner.client.delete(f"{providers}/{project.provider['id']}")
+    assert deleted.status_code == 204
+    with pytest.raises(openai.UnprocessableEntityError) as caught:
+        await project.sdk.chat.completions.create(**call)  # type: ignore[call-overload]
+    assert caught.value.code == "no_provider_connection"
+    keys = (await project.owner.client.get(f"/api/v1/projects/{project.owner.project_id}/api-keys")).json()
+    [editor] = [k for k in keys["items"] if k["name"] == "editor-key"]
+    revoked = await project.owner.client.delete(
+        f"/api/v1/projects/{project.owner.project_id}/api-keys/{editor['id']}"
+    )
+    assert revoked.status_code == 204, revoked.text
+    with pytest.raises(openai.AuthenticationError):
+        await project.sdk.chat.completions.create(**call)  # type: ignore[call-overload]

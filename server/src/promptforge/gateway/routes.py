@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from starlette.background import BackgroundTask
 
 from promptforge.gateway import schemas, service
 from promptforge.gateway.calls import complete_call
@@ -68,13 +69,15 @@ COMPLETION_RESPONSES: dict[int | str, dict[str, Any]] = {
 async def chat_completions(request: Request) -> Response:
     """Render the managed prompt `model` names, call its provider and answer in OpenAI's format."""
     services = service.gateway_services(request)
-    principal = await service.authenticate(services, request.headers.get("authorization"), Action.WRITE)
+    caller = await service.authenticate(services, request.headers.get("authorization"), Action.WRITE)
     data = parse_body(schemas.ChatCompletionRequest, await request.body())
-    call = await service.prepare_call(services, principal, data)
+    call = await service.prepare_call(services, caller, data)
     if data.stream:
         return GatewayEventStream(await open_gateway_stream(services, call))
-    answer = await complete_call(services, call)
-    return Response(answer.body, media_type="application/json", headers=call.headers())
+    answer, outcome = await complete_call(services, call)
+    # the run is written once the answer is sent (docs/gateway.md, "Runs")
+    stored = BackgroundTask(service.record_run, services, call, outcome)
+    return Response(answer.body, media_type="application/json", headers=call.headers(), background=stored)
 
 
 @router.get(
@@ -86,6 +89,6 @@ async def chat_completions(request: Request) -> Response:
 async def list_models(request: Request) -> schemas.GatewayModelList:
     """The project's prompts as OpenAI models: `prompt:<name>@<label>` for each label and `latest`."""
     services = service.gateway_services(request)
-    principal = await service.authenticate(services, request.headers.get("authorization"), Action.READ)
+    caller = await service.authenticate(services, request.headers.get("authorization"), Action.READ)
     async with services.sessionmaker() as session:
-        return await service.list_models(session, principal)
+        return await service.list_models(session, caller)

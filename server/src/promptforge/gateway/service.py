@@ -2,9 +2,9 @@
 
 A gateway call renders a managed prompt server-side, appends the caller's messages, calls the
 project's provider connection and records the call as a run (source `gateway`). Unlike a
-playground run, the run row is written once, when the call ends (completed, failed or cancelled):
-one short transaction instead of two keeps the added latency low (docs/gateway.md); the id is
-chosen up front so the answer's X-Prompt-Forge-Run-Id header can name it.
+playground run, the run row is written once, when the call has ended (completed, failed or
+cancelled) and, for an answer, once its last byte is sent: the write is not part of the latency a
+caller sees (docs/gateway.md). The id is chosen up front so X-Prompt-Forge-Run-Id can name it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from promptforge.api_keys.service import authenticate_api_key
 from promptforge.auth.principal import Principal
 from promptforge.core.config import Settings
 from promptforge.core.db import utcnow, uuid7
@@ -29,14 +28,13 @@ from promptforge.core.encryption import SecretBox
 from promptforge.core.errors import AppError, Forbidden, Unauthorized, Unprocessable
 from promptforge.core.kv import KeyValueStore
 from promptforge.gateway import schemas
+from promptforge.gateway.cache import GatewayCache, ProjectConnection
 from promptforge.prompts.models import Label, Prompt
 from promptforge.prompts.rendering.renderer import Renderer
 from promptforge.prompts.resolve import PromptResolver, render_with_includes
 from promptforge.providers.adapters import Adapter, ProviderClients, adapter_for, as_messages
 from promptforge.providers.model_settings import choose_model, merged_params
-from promptforge.providers.models import ProviderConnection
 from promptforge.providers.pricing import Price, cost_usd, price_for
-from promptforge.providers.service import connection_of
 from promptforge.runs.models import Run
 from promptforge.runs.service import Outcome, elapsed_ms, error_info
 from promptforge.runs.storable import storable
@@ -59,6 +57,7 @@ class GatewayServices:
     box: SecretBox
     clients: ProviderClients
     settings: Settings
+    cache: GatewayCache
 
 
 def gateway_services(request: Request) -> GatewayServices:
@@ -71,29 +70,43 @@ def gateway_services(request: Request) -> GatewayServices:
         state.secret_box,
         state.provider_clients,
         state.settings,
+        state.gateway_cache,
     )
 
 
-async def authenticate(services: GatewayServices, authorization: str | None, action: Action) -> Principal:
-    """The project API key in `Authorization: Bearer pf_...`, allowed to do `action`.
-
-    Only API keys: the gateway has no project in its URL, the key says which project is meant.
-    """
+def bearer_secret(authorization: str | None) -> str:
+    """The API key of `Authorization: Bearer pf_...`; only API keys: the gateway has no project in its
+    URL, the key says which project is meant."""
     scheme, _, secret = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthorized(
             "The gateway takes a project API key as the bearer token (Authorization: Bearer pf_...).",
             code="invalid_api_key",
         )
-    principal = await authenticate_api_key(services.kv, services.sessionmaker, secret.strip())
-    if principal is None or principal.api_key_project_id is None:
-        raise Unauthorized("Invalid, expired or revoked API key.", code="invalid_api_key")
+    return secret.strip()
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated gateway caller, and the generation its project's connections are cached at."""
+
+    principal: Principal
+    project_id: uuid.UUID
+    connections_generation: bytes | None
+
+
+async def authenticate(services: GatewayServices, authorization: str | None, action: Action) -> Caller:
+    """The project API key of the request, allowed to do `action` (401 / 403 otherwise)."""
+    principal, generation = await services.cache.principal(
+        services.resolver, services.kv, bearer_secret(authorization)
+    )
     if action not in API_KEY_ACTIONS[Role(principal.api_key_role or "viewer")]:
         raise Forbidden(
             "Calling prompts through the gateway records runs: it needs an editor API key.",
             code="forbidden",
         )
-    return principal
+    assert principal.api_key_project_id is not None
+    return Caller(principal, principal.api_key_project_id, generation)
 
 
 @dataclass
@@ -106,7 +119,7 @@ class GatewayCall:
     prompt_name: str
     prompt_version: int
     kind: str
-    provider: ProviderConnection
+    provider: ProjectConnection
     adapter: Adapter
     model: str
     params: dict[str, Any]
@@ -123,38 +136,31 @@ class GatewayCall:
         return {RUN_ID_HEADER: str(self.run_id), PROMPT_VERSION_HEADER: str(self.prompt_version)}
 
 
-async def choose_connection(
-    session: AsyncSession, project_id: uuid.UUID, model_config: dict[str, Any]
-) -> ProviderConnection:
+def choose_connection(
+    connections: tuple[ProjectConnection, ...], model_config: dict[str, Any]
+) -> ProjectConnection:
     """The connection `model_config.connection` names; else the one `model_config.provider` names
     (a connection name, or the oldest connection of that kind); else the project's default: its
     oldest connection."""
-    rows = (
-        await session.scalars(
-            select(ProviderConnection)
-            .where(ProviderConnection.project_id == project_id)
-            .order_by(ProviderConnection.created_at, ProviderConnection.id)
-        )
-    ).all()
     named = model_config.get("connection")
     if named is not None:
-        found = next((row for row in rows if row.name == named), None)
+        found = next((c for c in connections if c.name == named), None)
         if found is None:
             raise _no_connection("model_config.connection", f"No provider connection is named '{named}'.")
         return found
     wanted = model_config.get("provider")
     if wanted is not None:
-        by_name = next((row for row in rows if row.name == wanted), None)
-        found = by_name or next((row for row in rows if row.kind == wanted), None)
+        by_name = next((c for c in connections if c.name == wanted), None)
+        found = by_name or next((c for c in connections if c.kind == wanted), None)
         if found is None:
             raise _no_connection(
                 "model_config.provider",
                 f"The project has no provider connection named or of kind '{wanted}'.",
             )
         return found
-    if not rows:
+    if not connections:
         raise _no_connection("model", "The project has no provider connection: an admin can add one.")
-    return rows[0]
+    return connections[0]
 
 
 def _no_connection(param: str, detail: str) -> Unprocessable:
@@ -166,20 +172,21 @@ def _no_connection(param: str, detail: str) -> Unprocessable:
 
 
 async def prepare_call(
-    services: GatewayServices, principal: Principal, data: schemas.ChatCompletionRequest
+    services: GatewayServices, caller: Caller, data: schemas.ChatCompletionRequest
 ) -> GatewayCall:
     """Resolve and render the prompt the request's `model` names and choose the provider call."""
     ref = schemas.PromptModel.parse(data.model)
-    project_id = principal.api_key_project_id
-    assert project_id is not None
+    project_id = caller.project_id
     resolver = services.resolver
     generations = await resolver.generations(project_id, ref.name)
     payload = await resolver.payload(project_id, ref.name, ref.selector, generations.prompt)
     source = payload.source()
     model_config: dict[str, Any] = dict(payload.data.get("model_config") or {})
     rendered = await render_with_includes(resolver, services.renderer, project_id, source, data.variables)
-    async with services.sessionmaker() as session:
-        provider = await choose_connection(session, project_id, model_config)
+    connections = await services.cache.project_connections(
+        resolver, services.box, project_id, caller.connections_generation
+    )
+    provider = choose_connection(connections, model_config)
     model = choose_model(
         None,
         model_config,
@@ -196,13 +203,11 @@ async def prepare_call(
     ]
     # echo answers a lone text prompt with its text, a conversation one block per message
     echo_kind = source.kind if not data.messages else "chat"
-    adapter = adapter_for(
-        connection_of(provider, services.box), services.clients, services.settings, prompt_kind=echo_kind
-    )
+    adapter = adapter_for(provider.connection, services.clients, services.settings, prompt_kind=echo_kind)
     return GatewayCall(
         run_id=uuid7(),
         project_id=project_id,
-        principal=principal,
+        principal=caller.principal,
         prompt_name=source.name,
         prompt_version=source.version,
         kind=source.kind,
@@ -282,9 +287,9 @@ async def record_failure(services: GatewayServices, call: GatewayCall, exc: Base
     return exc
 
 
-async def list_models(session: AsyncSession, principal: Principal) -> schemas.GatewayModelList:
+async def list_models(session: AsyncSession, caller: Caller) -> schemas.GatewayModelList:
     """The project's prompts as models: `prompt:<name>@<label>` for each label, and `@latest`."""
-    project_id = principal.api_key_project_id
+    project_id = caller.project_id
     project = await session.get(Project, project_id)
     owner = project.slug if project is not None else "prompt-forge"
     prompts = (

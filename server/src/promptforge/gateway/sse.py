@@ -50,6 +50,7 @@ class GatewayStreamer:
         self.first_token_ms: int | None = None
         self.usage = Usage(None, None)
         self.finished = False
+        self.outcome: Outcome | None = None
 
     async def events(self) -> AsyncIterator[bytes]:
         error: Exception | None = None
@@ -71,6 +72,7 @@ class GatewayStreamer:
         yield _error_event(error) if error is not None else DONE
 
     async def finish(self, status: str, error: BaseException | None = None) -> None:
+        """Close the provider stream and settle the outcome (stored by `record`, after the answer)."""
         if self.finished:
             return
         self.finished = True
@@ -90,11 +92,16 @@ class GatewayStreamer:
             )
             if status == "cancelled":
                 outcome.error = {"code": "client_disconnected", "message": "The client went away mid-stream."}
-            await record_run(self.services, self.call, outcome)
+            self.outcome = outcome
+
+    async def record(self) -> None:
+        if self.outcome is not None:
+            await record_run(self.services, self.call, self.outcome)
+            self.outcome = None
 
 
 class GatewayEventStream(StreamingResponse):
-    """The SSE answer; when the client leaves before the end, the run is stored as cancelled."""
+    """The SSE answer; the run is stored once the last byte is sent (as cancelled if the client left)."""
 
     def __init__(self, streamer: GatewayStreamer) -> None:
         super().__init__(
@@ -109,9 +116,10 @@ class GatewayEventStream(StreamingResponse):
             with contextlib.suppress(ClientDisconnect):  # the finally below stores what we have
                 await super().__call__(scope, receive, send)
         finally:
-            if not self.streamer.finished:
-                with anyio.CancelScope(shield=True):
+            with anyio.CancelScope(shield=True):
+                if not self.streamer.finished:
                     await self.streamer.finish("cancelled")
+                await self.streamer.record()
 
 
 async def open_gateway_stream(services: GatewayServices, call: GatewayCall) -> GatewayStreamer:
