@@ -129,6 +129,7 @@ def create_app(
     )
     for router in (
         prompts_router,  # first: resolve is the hot path and routes are matched in order
+        gateway_router,  # the gateway's hot path next
         health_router,
         auth_router,
         workspaces_router,
@@ -143,7 +144,6 @@ def create_app(
         datasets_router,
         dataset_files_router,
         live_router,
-        gateway_router,
     ):
         app.include_router(router)
     install_docs(app)
