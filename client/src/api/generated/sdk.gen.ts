@@ -264,6 +264,32 @@ export const promptsLabelHistory = <ThrowOnError extends boolean = false>(option
 });
 
 /**
+ * Chat Completions
+ *
+ * Render the managed prompt `model` names, call its provider and answer in OpenAI's format.
+ */
+export const gatewayChatCompletions = <ThrowOnError extends boolean = false>(options: Options<GatewayChatCompletionsData, ThrowOnError>) => (options.client ?? client).post<GatewayChatCompletionsResponses, GatewayChatCompletionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/gateway/v1/chat/completions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Models
+ *
+ * The project's prompts as OpenAI models: `prompt:<name>@<label>` for each label and `latest`.
+ */
+export const gatewayModels = <ThrowOnError extends boolean = false>(options?: Options<GatewayModelsData, ThrowOnError>) => (options?.client ?? client).get<GatewayModelsResponses, GatewayModelsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/gateway/v1/models',
+    ...options
+});
+
+/**
  * Healthz
  *
  * The process is alive.
@@ -1236,31 +1262,5 @@ export const datasetExportsDownload = <ThrowOnError extends boolean = false>(opt
             type: 'apiKey'
         }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/projects/{project_id}/datasets/{name}/exports/{export_id}/download',
-    ...options
-});
-
-/**
- * Chat Completions
- *
- * Render the managed prompt `model` names, call its provider and answer in OpenAI's format.
- */
-export const gatewayChatCompletions = <ThrowOnError extends boolean = false>(options: Options<GatewayChatCompletionsData, ThrowOnError>) => (options.client ?? client).post<GatewayChatCompletionsResponses, GatewayChatCompletionsErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
-    url: '/api/gateway/v1/chat/completions',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * List Models
- *
- * The project's prompts as OpenAI models: `prompt:<name>@<label>` for each label and `latest`.
- */
-export const gatewayModels = <ThrowOnError extends boolean = false>(options?: Options<GatewayModelsData, ThrowOnError>) => (options?.client ?? client).get<GatewayModelsResponses, GatewayModelsErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
-    url: '/api/gateway/v1/models',
     ...options
 });

@@ -3498,6 +3498,114 @@ export type PromptsLabelHistoryResponses = {
 
 export type PromptsLabelHistoryResponse = PromptsLabelHistoryResponses[keyof PromptsLabelHistoryResponses];
 
+export type GatewayChatCompletionsData = {
+    body: ChatCompletionRequest;
+    path?: never;
+    query?: never;
+    url: '/api/gateway/v1/chat/completions';
+};
+
+export type GatewayChatCompletionsErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: OpenAiError;
+    /**
+     * Missing, invalid or revoked API key
+     */
+    401: OpenAiError;
+    /**
+     * A viewer key on chat completions (editor needed)
+     */
+    403: OpenAiError;
+    /**
+     * Unknown prompt, label or version (`model`)
+     */
+    404: OpenAiError;
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: OpenAiError;
+    /**
+     * Invalid body, a missing variable (`param` names it), or no provider connection
+     */
+    422: OpenAiError;
+    /**
+     * The provider rate-limits this connection; `Retry-After` says when to retry
+     */
+    429: OpenAiError;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: OpenAiError;
+    /**
+     * The provider failed, refused the connection's key or answered outside its protocol
+     */
+    502: OpenAiError;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: OpenAiError;
+    /**
+     * The provider did not answer in time
+     */
+    504: OpenAiError;
+};
+
+export type GatewayChatCompletionsError = GatewayChatCompletionsErrors[keyof GatewayChatCompletionsErrors];
+
+export type GatewayChatCompletionsResponses = {
+    /**
+     * OpenAI's chat completion; with `stream: true` text/event-stream of `data: {chunk}` events ending with `data: [DONE]`. Headers: X-Prompt-Forge-Run-Id, X-Prompt-Forge-Prompt-Version.
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type GatewayChatCompletionsResponse = GatewayChatCompletionsResponses[keyof GatewayChatCompletionsResponses];
+
+export type GatewayModelsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/gateway/v1/models';
+};
+
+export type GatewayModelsErrors = {
+    /**
+     * Missing, invalid or revoked API key
+     */
+    401: OpenAiError;
+    /**
+     * Forbidden. Signed in but not allowed, or a cookie-authenticated write without a valid CSRF token.
+     */
+    403: OpenAiError;
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: OpenAiError;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: OpenAiError;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: OpenAiError;
+};
+
+export type GatewayModelsError = GatewayModelsErrors[keyof GatewayModelsErrors];
+
+export type GatewayModelsResponses = {
+    /**
+     * Successful Response
+     */
+    200: GatewayModelList;
+};
+
+export type GatewayModelsResponse = GatewayModelsResponses[keyof GatewayModelsResponses];
+
 export type HealthLiveData = {
     body?: never;
     path?: never;
@@ -7229,111 +7337,3 @@ export type DatasetExportsDownloadResponses = {
      */
     200: unknown;
 };
-
-export type GatewayChatCompletionsData = {
-    body: ChatCompletionRequest;
-    path?: never;
-    query?: never;
-    url: '/api/gateway/v1/chat/completions';
-};
-
-export type GatewayChatCompletionsErrors = {
-    /**
-     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
-     */
-    400: OpenAiError;
-    /**
-     * Missing, invalid or revoked API key
-     */
-    401: OpenAiError;
-    /**
-     * A viewer key on chat completions (editor needed)
-     */
-    403: OpenAiError;
-    /**
-     * Unknown prompt, label or version (`model`)
-     */
-    404: OpenAiError;
-    /**
-     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
-     */
-    413: OpenAiError;
-    /**
-     * Invalid body, a missing variable (`param` names it), or no provider connection
-     */
-    422: OpenAiError;
-    /**
-     * The provider rate-limits this connection; `Retry-After` says when to retry
-     */
-    429: OpenAiError;
-    /**
-     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
-     */
-    500: OpenAiError;
-    /**
-     * The provider failed, refused the connection's key or answered outside its protocol
-     */
-    502: OpenAiError;
-    /**
-     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
-     */
-    503: OpenAiError;
-    /**
-     * The provider did not answer in time
-     */
-    504: OpenAiError;
-};
-
-export type GatewayChatCompletionsError = GatewayChatCompletionsErrors[keyof GatewayChatCompletionsErrors];
-
-export type GatewayChatCompletionsResponses = {
-    /**
-     * OpenAI's chat completion; with `stream: true` text/event-stream of `data: {chunk}` events ending with `data: [DONE]`. Headers: X-Prompt-Forge-Run-Id, X-Prompt-Forge-Prompt-Version.
-     */
-    200: {
-        [key: string]: unknown;
-    };
-};
-
-export type GatewayChatCompletionsResponse = GatewayChatCompletionsResponses[keyof GatewayChatCompletionsResponses];
-
-export type GatewayModelsData = {
-    body?: never;
-    path?: never;
-    query?: never;
-    url: '/api/gateway/v1/models';
-};
-
-export type GatewayModelsErrors = {
-    /**
-     * Missing, invalid or revoked API key
-     */
-    401: OpenAiError;
-    /**
-     * Forbidden. Signed in but not allowed, or a cookie-authenticated write without a valid CSRF token.
-     */
-    403: OpenAiError;
-    /**
-     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
-     */
-    413: OpenAiError;
-    /**
-     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
-     */
-    500: OpenAiError;
-    /**
-     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
-     */
-    503: OpenAiError;
-};
-
-export type GatewayModelsError = GatewayModelsErrors[keyof GatewayModelsErrors];
-
-export type GatewayModelsResponses = {
-    /**
-     * Successful Response
-     */
-    200: GatewayModelList;
-};
-
-export type GatewayModelsResponse = GatewayModelsResponses[keyof GatewayModelsResponses];

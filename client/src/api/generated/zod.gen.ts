@@ -1388,6 +1388,18 @@ export const zPromptsLabelHistoryQuery = z.object({
  */
 export const zPromptsLabelHistoryResponse = zPageLabelEvent;
 
+export const zGatewayChatCompletionsBody = zChatCompletionRequest;
+
+/**
+ * OpenAI's chat completion; with `stream: true` text/event-stream of `data: {chunk}` events ending with `data: [DONE]`. Headers: X-Prompt-Forge-Run-Id, X-Prompt-Forge-Prompt-Version.
+ */
+export const zGatewayChatCompletionsResponse = z.record(z.string(), z.unknown());
+
+/**
+ * Successful Response
+ */
+export const zGatewayModelsResponse = zGatewayModelList;
+
 /**
  * Successful Response
  */
@@ -2036,15 +2048,3 @@ export const zDatasetExportsDownloadPath = z.object({
     name: z.string().max(128),
     export_id: z.uuid()
 });
-
-export const zGatewayChatCompletionsBody = zChatCompletionRequest;
-
-/**
- * OpenAI's chat completion; with `stream: true` text/event-stream of `data: {chunk}` events ending with `data: [DONE]`. Headers: X-Prompt-Forge-Run-Id, X-Prompt-Forge-Prompt-Version.
- */
-export const zGatewayChatCompletionsResponse = z.record(z.string(), z.unknown());
-
-/**
- * Successful Response
- */
-export const zGatewayModelsResponse = zGatewayModelList;

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from promptforge.core.errors import NotFound
+from promptforge.core.schemas import Schema
 from promptforge.prompts.names import LABEL_NAME, PROMPT_NAME
 from promptforge.prompts.resolve import Selector
 
@@ -30,7 +31,7 @@ _LABEL_RE = re.compile(LABEL_NAME)
 _VERSION_RE = re.compile(r"[0-9]{1,10}")
 
 
-class ChatMessage(BaseModel):
+class ChatMessage(Schema):
     """A message of the conversation the caller sends; appended after the rendered prompt."""
 
     model_config = ConfigDict(extra="allow")
@@ -39,13 +40,13 @@ class ChatMessage(BaseModel):
     content: str | list[dict[str, Any]] | None = None
 
 
-class StreamOptions(BaseModel):
+class StreamOptions(Schema):
     model_config = ConfigDict(extra="allow")
 
     include_usage: bool = False
 
 
-class ChatCompletionRequest(BaseModel):
+class ChatCompletionRequest(Schema):
     """OpenAI's chat-completions body; `model` names a managed prompt, `variables` fill it."""
 
     model_config = ConfigDict(extra="allow")
