@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import openai
-from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from promptforge.core.errors import Unprocessable
 from promptforge.gateway.service import GatewayCall
@@ -104,34 +103,44 @@ async def _openai_complete(adapter: OpenAIAdapter, call: GatewayCall) -> Answer:
     return Answer(answer, output, usage)
 
 
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _chunk_text(choices: list[Any]) -> str:
+    """The text a chunk adds: its content delta, or the arguments of the tool calls it streams."""
+    delta = _dict(_dict(choices[0]).get("delta")) if choices else {}
+    content = delta.get("content")
+    if isinstance(content, str) and content:
+        return content
+    tool_calls = delta.get("tool_calls")
+    if not isinstance(tool_calls, list):
+        return ""
+    arguments = (_dict(_dict(call).get("function")).get("arguments") for call in tool_calls)
+    return "".join(a for a in arguments if isinstance(a, str))
+
+
 async def _openai_pieces(
-    stream: openai.AsyncStream[Any], call: GatewayCall, provider: str
+    stream: openai.AsyncStream[object], call: GatewayCall, provider: str
 ) -> AsyncIterator[Piece]:
+    """Chunks as the provider sent them (plain JSON: relaying does not build SDK models)."""
     chunks = 0
     async for chunk in stream:
-        choices = getattr(chunk, "choices", None)
-        if not isinstance(chunk, ChatCompletionChunk) or not isinstance(choices, list):
+        if not isinstance(chunk, dict) or not isinstance(chunk.get("choices"), list):
             raise answers.bad_response(provider, "a stream chunk without choices")
+        choices: list[Any] = chunk["choices"]
         chunks += 1
-        text = ""
-        if choices:
-            delta = choices[0].delta
-            content = getattr(delta, "content", None)
-            text = content if isinstance(content, str) else ""
-            if not text and getattr(delta, "tool_calls", None):
-                text = "".join(
-                    (t.function.arguments or "") if t.function else "" for t in delta.tool_calls or []
-                )
-        reported = getattr(chunk, "usage", None)
+        reported = chunk.get("usage")
         usage = None
-        if reported is not None:
+        if isinstance(reported, dict):
             usage = Usage(
-                answers.token_count(getattr(reported, "prompt_tokens", None)),
-                answers.token_count(getattr(reported, "completion_tokens", None)),
+                answers.token_count(reported.get("prompt_tokens")),
+                answers.token_count(reported.get("completion_tokens")),
             )
         # usage arrives in a last chunk without choices; relayed only to callers who asked for it
         relay = bool(choices) or call.include_usage or usage is None
-        yield Piece(chunk.to_json(indent=None).encode() if relay else None, text, usage)
+        data = json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).encode() if relay else None
+        yield Piece(data, _chunk_text(choices), usage)
     if chunks == 0:
         raise answers.bad_response(provider, "an empty stream")
 
@@ -140,13 +149,9 @@ async def _openai_stream(adapter: OpenAIAdapter, call: GatewayCall) -> PieceStre
     body = {**_openai_body(adapter, call), "stream": True, "stream_options": {"include_usage": True}}
     name = adapter.connection.name
 
-    async def send() -> openai.AsyncStream[Any]:
-        stream: openai.AsyncStream[ChatCompletionChunk] = await adapter.client.post(
-            CHAT_PATH,
-            cast_to=ChatCompletion,
-            body=body,
-            stream=True,
-            stream_cls=openai.AsyncStream[ChatCompletionChunk],
+    async def send() -> openai.AsyncStream[object]:
+        stream: openai.AsyncStream[object] = await adapter.client.post(
+            CHAT_PATH, cast_to=object, body=body, stream=True, stream_cls=openai.AsyncStream[object]
         )
         await answers.check_event_stream(stream, name)
         return stream
