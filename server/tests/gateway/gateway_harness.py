@@ -1,17 +1,13 @@
-"""The gateway on a real uvicorn server (a free port, the test session's event loop and app), and
-a project ready to call it: an editor key, a provider connection at the fake LLM, a chat prompt."""
+"""A project ready to call the gateway (served by conftest's `live_server_url`): an editor key, a
+provider connection at the fake LLM, a chat prompt; and the OpenAI SDK pointed at the gateway."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import openai
-import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from conftest import Account, Factory
 from fake_llm import FakeLLM, connect
@@ -21,24 +17,6 @@ SUPPORT_TEMPLATE = [
     {"role": "user", "content": "Question: {{ question }}"},
 ]
 VARIABLES = {"company": "Acme", "question": "Where is my order?"}
-
-
-@pytest.fixture(scope="session")
-async def gateway_url(app: FastAPI) -> AsyncIterator[str]:
-    """The app served by uvicorn in this event loop (its state is the session app's)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  (older uvicorn)
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
-    assert server.started, "uvicorn did not start"
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}/api/gateway/v1"
-    server.should_exit = True
-    await task
 
 
 @dataclass
@@ -76,6 +54,10 @@ class Project:
 async def key_of(factory: Factory, owner: Account, role: str) -> str:
     client = await factory.api_key(owner, role)
     return client.headers["Authorization"].removeprefix("Bearer ")
+
+
+def gateway(live_server_url: str) -> str:
+    return f"{live_server_url}/api/gateway/v1"
 
 
 def sdk(gateway_url: str, key: str) -> openai.AsyncOpenAI:

@@ -8,16 +8,16 @@ import secrets
 import httpx
 import openai
 import pytest
+from gateway_harness import VARIABLES, gateway, new_project, sdk
 
 from conftest import Factory
-from fake_llm import FakeLLM
-from gateway_harness import VARIABLES, gateway_url, new_project, sdk  # noqa: F401
+from fake_llm import UPSTREAM_MARKER, FakeLLM, connect
 
 
 async def test_a_missing_variable_is_422_naming_it(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
-    project = await new_project(factory, fake_llm, gateway_url)
+    project = await new_project(factory, fake_llm, gateway(live_server_url))
     with pytest.raises(openai.UnprocessableEntityError) as caught:
         await project.sdk.chat.completions.create(
             model="prompt:support", messages=[], extra_body={"variables": {"company": "Acme"}}
@@ -32,9 +32,9 @@ async def test_a_missing_variable_is_422_naming_it(
     "model", ["prompt:nope", "prompt:support@nolabel", "prompt:support@9", "gpt-4o", "prompt:Bad Name"]
 )
 async def test_an_unknown_prompt_is_404(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str, model: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str, model: str
 ) -> None:
-    project = await new_project(factory, fake_llm, gateway_url)
+    project = await new_project(factory, fake_llm, gateway(live_server_url))
     with pytest.raises(openai.NotFoundError) as caught:
         await project.sdk.chat.completions.create(
             model=model, messages=[], extra_body={"variables": VARIABLES}
@@ -44,10 +44,10 @@ async def test_an_unknown_prompt_is_404(
 
 
 async def test_a_provider_429_is_a_rate_limit_error_with_its_retry_after(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
     project = await new_project(
-        factory, fake_llm, gateway_url, model=f"fail-429-always-{secrets.token_hex(3)}"
+        factory, fake_llm, gateway(live_server_url), model=f"fail-429-always-{secrets.token_hex(3)}"
     )
     for stream in (False, True):
         with pytest.raises(openai.RateLimitError) as caught:
@@ -69,9 +69,11 @@ async def test_a_provider_429_is_a_rate_limit_error_with_its_retry_after(
     [("fail-500-always", 502, "provider_unavailable"), ("fail-401", 502, "provider_auth_failed")],
 )
 async def test_provider_failures_are_502(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str, model: str, status: int, code: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str, model: str, status: int, code: str
 ) -> None:
-    project = await new_project(factory, fake_llm, gateway_url, model=f"{model}-{secrets.token_hex(3)}")
+    project = await new_project(
+        factory, fake_llm, gateway(live_server_url), model=f"{model}-{secrets.token_hex(3)}"
+    )
     with pytest.raises(openai.APIStatusError) as caught:
         await project.sdk.chat.completions.create(
             model="prompt:support", messages=[], extra_body={"variables": VARIABLES}
@@ -81,10 +83,10 @@ async def test_provider_failures_are_502(
 
 
 async def test_a_failure_mid_stream_ends_it_with_an_error_event(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
     project = await new_project(
-        factory, fake_llm, gateway_url, model=f"midstream-error-{secrets.token_hex(3)}"
+        factory, fake_llm, gateway(live_server_url), model=f"midstream-error-{secrets.token_hex(3)}"
     )
     stream = await project.sdk.chat.completions.create(
         model="prompt:support", messages=[], stream=True, extra_body={"variables": VARIABLES}
@@ -99,23 +101,25 @@ async def test_a_failure_mid_stream_ends_it_with_an_error_event(
 
 
 async def test_a_bad_key_is_an_authentication_error(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
-    await new_project(factory, fake_llm, gateway_url)
+    await new_project(factory, fake_llm, gateway(live_server_url))
     for key in ("pf_not-a-real-key", "sk-something-else"):
         with pytest.raises(openai.AuthenticationError) as caught:
-            await sdk(gateway_url, key).chat.completions.create(model="prompt:support", messages=[])
+            await sdk(gateway(live_server_url), key).chat.completions.create(
+                model="prompt:support", messages=[]
+            )
         assert caught.value.type == "authentication_error"
         with pytest.raises(openai.AuthenticationError):
-            await sdk(gateway_url, key).models.list()
+            await sdk(gateway(live_server_url), key).models.list()
 
 
 async def test_gateway_paths_never_answer_problem_json(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
-    project = await new_project(factory, fake_llm, gateway_url)
+    project = await new_project(factory, fake_llm, gateway(live_server_url))
     headers = {"Authorization": f"Bearer {project.key}"}
-    async with httpx.AsyncClient(base_url=gateway_url, headers=headers) as client:
+    async with httpx.AsyncClient(base_url=gateway(live_server_url), headers=headers) as client:
         answers = [
             await client.get("/embeddings"),  # not served
             await client.get("/chat/completions"),  # wrong method
@@ -136,8 +140,10 @@ async def test_gateway_paths_never_answer_problem_json(
     assert answers[4].json()["error"]["param"] == "variables"
 
 
-async def test_too_many_messages_are_refused(factory: Factory, fake_llm: FakeLLM, gateway_url: str) -> None:
-    project = await new_project(factory, fake_llm, gateway_url)
+async def test_too_many_messages_are_refused(
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
+) -> None:
+    project = await new_project(factory, fake_llm, gateway(live_server_url))
     with pytest.raises(openai.UnprocessableEntityError) as caught:
         await project.sdk.chat.completions.create(
             model="prompt:support",
@@ -151,3 +157,25 @@ async def test_the_playground_runs_api_still_answers_problem_json(factory: Facto
     owner = await factory.account()
     response = await owner.client.get(f"/api/v1/projects/{owner.project_id}/runs/{secrets.token_hex(4)}")
     assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("mode", ["html", "wrong-shape", "not-json"])
+async def test_an_answer_outside_the_protocol_is_502_and_not_relayed(
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str, mode: str
+) -> None:
+    project = await new_project(factory, fake_llm, gateway(live_server_url))
+    await connect(
+        project.owner,
+        "openai_compatible",
+        fake_llm,
+        base_url=fake_llm.misbehaving_url("openai", mode),
+        name="odd",
+    )
+    await project.prompt("odd", "Hi", kind="text", model_config={"connection": "odd", "model": "m"})
+    for stream in (False, True):
+        with pytest.raises(openai.APIStatusError) as caught:
+            answer = await project.sdk.chat.completions.create(model="prompt:odd", messages=[], stream=stream)
+            if stream:
+                [chunk async for chunk in answer]  # type: ignore[union-attr]
+        assert caught.value.status_code == 502 and caught.value.code == "provider_bad_response"
+        assert UPSTREAM_MARKER not in caught.value.response.text

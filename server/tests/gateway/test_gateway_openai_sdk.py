@@ -7,19 +7,19 @@ import secrets
 
 import openai
 import pytest
+from gateway_harness import VARIABLES, gateway, key_of, new_project, sdk
 
 from conftest import Factory
 from fake_llm import FakeLLM, connect
-from gateway_harness import VARIABLES, gateway_url, key_of, new_project, sdk  # noqa: F401
 
 QUESTION = {"role": "user", "content": "And when does it arrive?"}
 
 
 async def test_a_prompt_answers_like_a_chat_completion(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
     model = f"gpt-4o-mini-{secrets.token_hex(3)}"
-    project = await new_project(factory, fake_llm, gateway_url, model=model)
+    project = await new_project(factory, fake_llm, gateway(live_server_url), model=model)
     raw = await project.sdk.chat.completions.with_raw_response.create(
         model="prompt:support", messages=[QUESTION], extra_body={"variables": VARIABLES}
     )
@@ -50,9 +50,9 @@ async def test_a_prompt_answers_like_a_chat_completion(
 
 
 async def test_a_stream_relays_chunks_and_usage(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
-    project = await new_project(factory, fake_llm, gateway_url)
+    project = await new_project(factory, fake_llm, gateway(live_server_url))
     raw = await project.sdk.chat.completions.with_raw_response.create(
         model="prompt:support@production",
         messages=[QUESTION],
@@ -74,9 +74,9 @@ async def test_a_stream_relays_chunks_and_usage(
 
 
 async def test_a_stream_without_include_usage_has_no_usage_chunk(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
-    project = await new_project(factory, fake_llm, gateway_url)
+    project = await new_project(factory, fake_llm, gateway(live_server_url))
     stream = await project.sdk.chat.completions.create(
         model="prompt:support", messages=[], stream=True, extra_body={"variables": VARIABLES}
     )
@@ -87,10 +87,10 @@ async def test_a_stream_without_include_usage_has_no_usage_chunk(
 
 
 async def test_request_fields_override_model_config_and_tools_pass_through(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
     model = f"gpt-4o-{secrets.token_hex(3)}"
-    project = await new_project(factory, fake_llm, gateway_url, model=model)
+    project = await new_project(factory, fake_llm, gateway(live_server_url), model=model)
     tools = [
         {
             "type": "function",
@@ -116,9 +116,9 @@ async def test_request_fields_override_model_config_and_tools_pass_through(
 
 
 async def test_a_version_or_label_is_chosen_by_the_model_name(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
-    project = await new_project(factory, fake_llm, gateway_url)
+    project = await new_project(factory, fake_llm, gateway(live_server_url))
     url = f"/api/v1/projects/{project.owner.project_id}/prompts/support"
     second = [{"role": "user", "content": "v2 for {{ company }}"}]
     created = await project.owner.client.post(
@@ -140,11 +140,11 @@ async def test_a_version_or_label_is_chosen_by_the_model_name(
 
 
 async def test_models_lists_each_label_of_each_prompt(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
-    project = await new_project(factory, fake_llm, gateway_url)
+    project = await new_project(factory, fake_llm, gateway(live_server_url))
     await project.prompt("greet", "Hi {{ name }}", kind="text")
-    viewer = sdk(gateway_url, await key_of(factory, project.owner, "viewer"))
+    viewer = sdk(gateway(live_server_url), await key_of(factory, project.owner, "viewer"))
     ids = sorted([model.id async for model in viewer.models.list()])
     assert ids == [
         "prompt:greet@latest",
@@ -155,10 +155,10 @@ async def test_models_lists_each_label_of_each_prompt(
 
 
 async def test_a_text_prompt_on_an_echo_connection(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
     """Providers reached through their adapters answer in OpenAI's shape too (JSON and stream)."""
-    project = await new_project(factory, fake_llm, gateway_url)
+    project = await new_project(factory, fake_llm, gateway(live_server_url))
     echo = await connect(project.owner, "echo", name="echo")
     await project.prompt("greet", "Hi {{ name }}", kind="text", model_config={"connection": echo["name"]})
     completion = await project.sdk.chat.completions.create(
@@ -180,9 +180,9 @@ async def test_a_text_prompt_on_an_echo_connection(
 
 
 async def test_the_default_connection_is_the_oldest(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
-    project = await new_project(factory, fake_llm, gateway_url)
+    project = await new_project(factory, fake_llm, gateway(live_server_url))
     await connect(project.owner, "echo")  # newer: not the default
     await project.sdk.chat.completions.create(
         model="prompt:support", messages=[], extra_body={"variables": VARIABLES}
@@ -193,10 +193,10 @@ async def test_the_default_connection_is_the_oldest(
 
 @pytest.mark.parametrize("role", ["viewer"])
 async def test_a_viewer_key_may_list_but_not_call(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str, role: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str, role: str
 ) -> None:
-    project = await new_project(factory, fake_llm, gateway_url)
-    viewer = sdk(gateway_url, await key_of(factory, project.owner, role))
+    project = await new_project(factory, fake_llm, gateway(live_server_url))
+    viewer = sdk(gateway(live_server_url), await key_of(factory, project.owner, role))
     with pytest.raises(openai.PermissionDeniedError):
         await viewer.chat.completions.create(
             model="prompt:support", messages=[], extra_body={"variables": VARIABLES}
@@ -205,11 +205,11 @@ async def test_a_viewer_key_may_list_but_not_call(
 
 
 async def test_changes_are_seen_by_the_next_call(
-    factory: Factory, fake_llm: FakeLLM, gateway_url: str
+    factory: Factory, fake_llm: FakeLLM, live_server_url: str
 ) -> None:
     """The gateway's near caches are checked against generations: a changed connection, a moved
     label and a revoked key take effect on the very next call."""
-    project = await new_project(factory, fake_llm, gateway_url)
+    project = await new_project(factory, fake_llm, gateway(live_server_url))
     call = {"model": "prompt:support", "messages": [], "extra_body": {"variables": VARIABLES}}
     await project.sdk.chat.completions.create(**call)  # type: ignore[call-overload]  (warm every cache)
     providers = f"/api/v1/projects/{project.owner.project_id}/providers"
