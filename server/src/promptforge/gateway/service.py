@@ -18,7 +18,7 @@ from typing import Any
 import anyio
 import structlog
 from fastapi import Request
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from promptforge.auth.principal import Principal
@@ -230,7 +230,7 @@ async def record_run(services: GatewayServices, call: GatewayCall, outcome: Outc
     A failure to store is logged, not raised: the caller already has (or is getting) its answer.
     """
     usage = outcome.usage
-    run = Run(
+    row = dict(
         id=call.run_id,
         project_id=call.project_id,
         prompt_name=call.prompt_name,
@@ -262,7 +262,8 @@ async def record_run(services: GatewayServices, call: GatewayCall, outcome: Outc
     with anyio.CancelScope(shield=True):
         try:
             async with services.sessionmaker() as session:
-                session.add(run)
+                # a bulk insert: no unit of work, no identity map (this runs after every call)
+                await session.execute(insert(Run), [row])
                 await session.commit()
         except Exception as exc:  # e.g. the project was deleted meanwhile, or the database is down
             log.warning("gateway_run_not_stored", run_id=str(call.run_id), error=type(exc).__name__)
