@@ -90,6 +90,7 @@ screenshots: install client-install chromium ## The browser run, writing docs/sc
 
 test: lint check-openapi test-server test-embedded test-faults test-api-fuzz test-client test-e2e ## Everything: lint, drift checks, server tests on both backends, fault suite, API fuzzing, client unit and browser tests
 
-bench: install ## Load-test resolve and render against a bare route (needs PostgreSQL, Redis; installs wrk)
+bench: install ## Load-test resolve and render against a bare route, the dataset import, the gateway's added latency (needs PostgreSQL, Redis; installs wrk)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(RUN) python server/bench/bench.py
+	$(RUN) python server/bench/bench_gateway.py

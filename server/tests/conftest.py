@@ -14,6 +14,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+import uvicorn
 from alembic import command
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
@@ -107,6 +108,23 @@ async def app(settings: Settings, kv_prefix: str) -> AsyncIterator[FastAPI]:
         if keys:
             await store.client.delete(*keys)
         await store.close()
+
+
+@pytest.fixture(scope="session")
+async def live_server_url(app: FastAPI) -> AsyncIterator[str]:
+    """The session's app on a real uvicorn server (a free port, this event loop), for real clients."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    for _ in range(1000):
+        if server.started or task.done():
+            break
+        await asyncio.sleep(0.01)
+    assert server.started, "uvicorn did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
 
 
 @pytest.fixture(autouse=True)

@@ -234,7 +234,7 @@ class RouteSpec:
     query: dict[str, str | Builder] = field(default_factory=dict)  # a Builder gives a value per World
     files: dict[str, tuple[str, bytes]] | None = None  # a multipart body instead of `body`
     # Exact statuses for callers that deviate from the rules (e.g. refresh needs a refresh cookie).
-    expect: dict[str, int] = field(default_factory=dict)
+    expect: dict[str, int | None] = field(default_factory=dict)  # None: some 2xx
     # HTTP Basic `public key:secret` only (the Langfuse-compatible API): keys send that, and any
     # other caller (a signed-in member included) is 401 there. The key's project is implicit.
     basic: bool = False
@@ -247,6 +247,11 @@ RUNS = "/api/v1/projects/{project_id}/runs"
 DATASETS = "/api/v1/projects/{project_id}/datasets"
 DATASET = DATASETS + "/{name}"
 DATASET_ITEM = DATASET + "/items/{item_id:uuid}"
+# The gateway takes no session cookie: every signed-in caller without a key is 401, an editor key passes.
+GATEWAY_SIGNED_IN: dict[str, int | None] = {
+    **{who: 401 for who in ("viewer", "editor", "admin", "owner", "outsider")},
+    "editor_key": None,
+}
 ON_DATASET: dict[str, Builder] = {"name": lambda w: w.dataset()}
 EVALUATIONS = "/api/v1/projects/{project_id}/evaluations"
 EVALUATION = EVALUATIONS + "/{evaluation_id}"
@@ -436,6 +441,16 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("GET", f"{EVALUATION}/compare"): RouteSpec(
         "viewer", keys="viewer", query={"against": lambda w: w.evaluation()}
     ),
+    # the OpenAI-compatible gateway: API keys only (the key names the project), errors in OpenAI's shape
+    ("POST", "/api/gateway/v1/chat/completions"): RouteSpec(
+        "editor",
+        keys="editor",
+        body=lambda w: _gateway_body(w),
+        expect=GATEWAY_SIGNED_IN | {"other_project_key": 404},
+    ),
+    ("GET", "/api/gateway/v1/models"): RouteSpec(
+        "viewer", keys="viewer", expect=GATEWAY_SIGNED_IN | {"viewer_key": None, "other_project_key": None}
+    ),
 }
 
 
@@ -454,6 +469,11 @@ async def _from_run_body(w: World) -> dict[str, Any]:
 
 async def _run_body(w: World) -> dict[str, Any]:
     return {"template": "hi {{ x }}", "variables": {"x": 1}, "provider_id": await w.provider()}
+
+
+async def _gateway_body(w: World) -> dict[str, Any]:
+    await w.provider()  # the project's only connection: the gateway's default
+    return {"model": f"prompt:{await w.prompt()}", "variables": {"x": 1}}
 
 
 async def _member_body(w: World) -> dict[str, str]:
@@ -612,5 +632,8 @@ async def test_permission_cell(factory: Factory, method: str, path: str, who: st
         if path.startswith("/api/public/"):  # Langfuse's error body there
             assert response.headers["content-type"] == "application/json"
             assert {"message", "error"} <= response.json().keys()
+        elif path.startswith("/api/gateway/"):  # OpenAI's error shape, for the OpenAI SDKs
+            assert response.headers["content-type"] == "application/json"
+            assert response.json()["error"]["message"]
         else:
             assert response.headers["content-type"] == "application/problem+json"

@@ -3,7 +3,7 @@
 Existing keys get a fresh random public id (their secrets are unchanged).
 
 Revision ID: 3f6a9c2e1b7d
-Revises: d757b542694f
+Revises: 3f9a6c1e2b7d
 Create Date: 2026-12-02 09:00:00+00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3f6a9c2e1b7d"
-down_revision: str | None = "d757b542694f"
+down_revision: str | None = "3f9a6c1e2b7d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,7 +17,7 @@ from promptforge.auth.routes import router as auth_router
 from promptforge.core.client_address import ProxyTrust
 from promptforge.core.config import Settings, load_settings
 from promptforge.core.docs import install_docs
-from promptforge.core.errors import install_error_handlers
+from promptforge.core.errors import OPENAI_ERROR_PREFIXES, install_error_handlers, openai_error_response
 from promptforge.core.health import router as health_router
 from promptforge.core.logging import configure_logging
 from promptforge.core.middleware import LargeBodyRoute, RequestMiddleware
@@ -31,6 +31,9 @@ from promptforge.datasets.file_routes import router as dataset_files_router
 from promptforge.datasets.routes import router as datasets_router
 from promptforge.evaluations.result_routes import router as evaluation_results_router
 from promptforge.evaluations.routes import router as evaluations_router
+from promptforge.gateway.cache import GatewayCache
+from promptforge.gateway.routes import router as gateway_router
+from promptforge.gateway.schemas import ChatCompletionRequest, OpenAIError
 from promptforge.jobs import ALL_JOBS
 from promptforge.langfuse_compat.auth import BasicAuthenticator
 from promptforge.langfuse_compat.errors import PUBLIC_PREFIX, langfuse_error_response
@@ -61,6 +64,10 @@ OPENAPI_TAGS = [
     {"name": "runs", "description": "Playground runs against a provider, streamed or not."},
     {"name": "datasets", "description": "Datasets of test cases and their items, with history by version."},
     {"name": "evaluations", "description": "Prompt variants run over a dataset and graded by assertions."},
+    {
+        "name": "gateway",
+        "description": "OpenAI-compatible gateway: managed prompts as models (OpenAI's shapes and errors).",
+    },
     {"name": "health", "description": "Liveness, readiness and metrics."},
     {
         "name": "langfuse",
@@ -92,6 +99,7 @@ def create_app(
         app.state.resolver = PromptResolver(resources.kv, resources.sessionmaker, settings)
         app.state.renderer = resources.renderer
         app.state.langfuse_auth = BasicAuthenticator(app.state.resolver, settings.near_cache_ttl_seconds)
+        app.state.gateway_cache = GatewayCache(settings)
         app.state.event_hub = EventHub(app.state.kv, settings)  # subscribes on the first WebSocket
         try:
             # Embedded, this process is the only worker there is; with Redis, PF_RUN_WORKER decides.
@@ -115,7 +123,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    install_error_handlers(app, shapes=[(PUBLIC_PREFIX, langfuse_error_response)])
+    install_error_handlers(
+        app,
+        shapes=[(PUBLIC_PREFIX, langfuse_error_response), (OPENAI_ERROR_PREFIXES[0], openai_error_response)],
+    )
     app.add_middleware(
         RequestMiddleware,
         max_body_bytes=settings.max_body_bytes,
@@ -131,6 +142,7 @@ def create_app(
     )
     for router in (
         prompts_router,  # first: resolve is the hot path and routes are matched in order
+        gateway_router,  # the gateway's hot path next
         health_router,
         auth_router,
         workspaces_router,
@@ -180,10 +192,12 @@ def _add_security_schemes(app: FastAPI) -> None:
             tags=app.openapi_tags,
         )
         # Bodies of the hand-parsed hot-path routes, referenced from their openapi_extra.
-        for model in (RenderRequest,):
-            schema["components"]["schemas"][model.__name__] = model.model_json_schema(
-                ref_template="#/components/schemas/{model}"
-            )
+        components = schema["components"]["schemas"]
+        for model in (RenderRequest, ChatCompletionRequest, OpenAIError):
+            model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in model_schema.pop("$defs", {}).items():  # nested models
+                components.setdefault(name, definition)
+            components[model.__name__] = model_schema
         schema.setdefault("components", {})["securitySchemes"] = {
             "apiKey": {"type": "http", "scheme": "bearer", "description": "A project API key: `pf_...`"},
             "session": {
@@ -195,7 +209,12 @@ def _add_security_schemes(app: FastAPI) -> None:
         }
         for path, operations in schema["paths"].items():
             for operation in operations.values():
-                operation["security"] = [] if path in public else [{"session": []}, {"apiKey": []}]
+                if path in public:
+                    operation["security"] = []
+                elif path.startswith(OPENAI_ERROR_PREFIXES):  # the gateway takes API keys only
+                    operation["security"] = [{"apiKey": []}]
+                else:
+                    operation["security"] = [{"session": []}, {"apiKey": []}]
         document_common_errors(schema, public)
         document_langfuse_api(schema, public)
         document_text_rules(schema)

@@ -906,6 +906,50 @@ export type FigureChange = {
 };
 
 /**
+ * GatewayModel
+ *
+ * One entry of the model list: a prompt at a label.
+ */
+export type GatewayModel = {
+    /**
+     * Id
+     *
+     * `prompt:<name>@<label>`
+     */
+    id: string;
+    /**
+     * Object
+     */
+    object?: 'model';
+    /**
+     * Created
+     *
+     * Unix time the label last moved
+     */
+    created: number;
+    /**
+     * Owned By
+     *
+     * The project's slug
+     */
+    owned_by: string;
+};
+
+/**
+ * GatewayModelList
+ */
+export type GatewayModelList = {
+    /**
+     * Object
+     */
+    object?: 'list';
+    /**
+     * Data
+     */
+    data: Array<GatewayModel>;
+};
+
+/**
  * HTTPValidationError
  */
 export type HttpValidationError = {
@@ -1664,6 +1708,37 @@ export type ModelRef = {
      * Model
      */
     model: string;
+};
+
+/**
+ * OpenAIError
+ *
+ * What every gateway error answers (OpenAI's error shape).
+ */
+export type OpenAiError = {
+    error: OpenAiErrorBody;
+};
+
+/**
+ * OpenAIErrorBody
+ */
+export type OpenAiErrorBody = {
+    /**
+     * Message
+     */
+    message: string;
+    /**
+     * Type
+     */
+    type: string;
+    /**
+     * Param
+     */
+    param: string | null;
+    /**
+     * Code
+     */
+    code: string;
 };
 
 /**
@@ -2619,6 +2694,12 @@ export type Run = {
      */
     status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
     /**
+     * Source
+     *
+     * `playground` (the runs API) or `gateway` (/api/gateway/v1)
+     */
+    source: 'playground' | 'gateway';
+    /**
      * None for a draft
      */
     prompt: RunPrompt | null;
@@ -3274,6 +3355,89 @@ export type RenderRequest = {
     variables?: {
         [key: string]: unknown;
     };
+};
+
+/**
+ * StreamOptions
+ */
+export type StreamOptions = {
+    /**
+     * Include Usage
+     */
+    include_usage?: boolean;
+    [key: string]: unknown;
+};
+
+/**
+ * ChatCompletionRequest
+ *
+ * OpenAI's chat-completions body; `model` names a managed prompt, `variables` fill it.
+ */
+export type ChatCompletionRequest = {
+    /**
+     * Model
+     *
+     * `prompt:<name>`, `prompt:<name>@<label>` or `prompt:<name>@<version>`
+     */
+    model: string;
+    /**
+     * Messages
+     */
+    messages?: Array<ChatMessage>;
+    /**
+     * Variables
+     */
+    variables?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Stream
+     */
+    stream?: boolean;
+    stream_options?: StreamOptions | null;
+    /**
+     * Temperature
+     */
+    temperature?: number | null;
+    /**
+     * Top P
+     */
+    top_p?: number | null;
+    /**
+     * Max Tokens
+     */
+    max_tokens?: number | null;
+    /**
+     * Max Completion Tokens
+     */
+    max_completion_tokens?: number | null;
+    /**
+     * Stop
+     */
+    stop?: string | Array<string> | null;
+    /**
+     * Seed
+     */
+    seed?: number | null;
+    /**
+     * Response Format
+     */
+    response_format?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Tools
+     */
+    tools?: Array<{
+        [key: string]: unknown;
+    }> | null;
+    /**
+     * Functions
+     */
+    functions?: Array<{
+        [key: string]: unknown;
+    }> | null;
+    [key: string]: unknown;
 };
 
 export type PromptsResolveData = {
@@ -4299,6 +4463,114 @@ export type PromptsLabelHistoryResponses = {
 };
 
 export type PromptsLabelHistoryResponse = PromptsLabelHistoryResponses[keyof PromptsLabelHistoryResponses];
+
+export type GatewayChatCompletionsData = {
+    body: ChatCompletionRequest;
+    path?: never;
+    query?: never;
+    url: '/api/gateway/v1/chat/completions';
+};
+
+export type GatewayChatCompletionsErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: OpenAiError;
+    /**
+     * Missing, invalid or revoked API key
+     */
+    401: OpenAiError;
+    /**
+     * A viewer key on chat completions (editor needed)
+     */
+    403: OpenAiError;
+    /**
+     * Unknown prompt, label or version (`model`)
+     */
+    404: OpenAiError;
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: OpenAiError;
+    /**
+     * Invalid body, a missing variable (`param` names it), or no provider connection
+     */
+    422: OpenAiError;
+    /**
+     * The provider rate-limits this connection; `Retry-After` says when to retry
+     */
+    429: OpenAiError;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: OpenAiError;
+    /**
+     * The provider failed, refused the connection's key or answered outside its protocol
+     */
+    502: OpenAiError;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: OpenAiError;
+    /**
+     * The provider did not answer in time
+     */
+    504: OpenAiError;
+};
+
+export type GatewayChatCompletionsError = GatewayChatCompletionsErrors[keyof GatewayChatCompletionsErrors];
+
+export type GatewayChatCompletionsResponses = {
+    /**
+     * OpenAI's chat completion; with `stream: true` text/event-stream of `data: {chunk}` events ending with `data: [DONE]`. Headers: X-Prompt-Forge-Run-Id, X-Prompt-Forge-Prompt-Version.
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type GatewayChatCompletionsResponse = GatewayChatCompletionsResponses[keyof GatewayChatCompletionsResponses];
+
+export type GatewayModelsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/gateway/v1/models';
+};
+
+export type GatewayModelsErrors = {
+    /**
+     * Missing, invalid or revoked API key
+     */
+    401: OpenAiError;
+    /**
+     * Forbidden. Signed in but not allowed, or a cookie-authenticated write without a valid CSRF token.
+     */
+    403: OpenAiError;
+    /**
+     * Content Too Large. The body is larger than PF_MAX_BODY_BYTES: code `payload_too_large`.
+     */
+    413: OpenAiError;
+    /**
+     * Internal Server Error. A bug: code `internal_error` (details are in the server log, never in the answer).
+     */
+    500: OpenAiError;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: OpenAiError;
+};
+
+export type GatewayModelsError = GatewayModelsErrors[keyof GatewayModelsErrors];
+
+export type GatewayModelsResponses = {
+    /**
+     * Successful Response
+     */
+    200: GatewayModelList;
+};
+
+export type GatewayModelsResponse = GatewayModelsResponses[keyof GatewayModelsResponses];
 
 export type HealthLiveData = {
     body?: never;
@@ -6723,6 +6995,12 @@ export type RunsListData = {
          * Status
          */
         status?: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | null;
+        /**
+         * Source
+         *
+         * Only runs started here (`playground` or `gateway`)
+         */
+        source?: 'playground' | 'gateway' | null;
         /**
          * Limit
          *

@@ -243,6 +243,26 @@ export const zFigureChange = z.object({
 });
 
 /**
+ * GatewayModel
+ *
+ * One entry of the model list: a prompt at a label.
+ */
+export const zGatewayModel = z.object({
+    id: z.string(),
+    object: z.literal('model').optional().default('model'),
+    created: z.int(),
+    owned_by: z.string()
+});
+
+/**
+ * GatewayModelList
+ */
+export const zGatewayModelList = z.object({
+    object: z.literal('list').optional().default('list'),
+    data: z.array(zGatewayModel)
+});
+
+/**
  * Health
  */
 export const zHealth = z.object({
@@ -661,6 +681,25 @@ export const zModelPrice = z.object({
 export const zModelRef = z.object({
     provider_id: z.uuid(),
     model: z.string().min(1).max(200).regex(/^[^\x00]*$/)
+});
+
+/**
+ * OpenAIErrorBody
+ */
+export const zOpenAiErrorBody = z.object({
+    message: z.string(),
+    type: z.string(),
+    param: z.string().nullable(),
+    code: z.string()
+});
+
+/**
+ * OpenAIError
+ *
+ * What every gateway error answers (OpenAI's error shape).
+ */
+export const zOpenAiError = z.object({
+    error: zOpenAiErrorBody
 });
 
 /**
@@ -1199,6 +1238,7 @@ export const zRun = z.object({
         'failed',
         'cancelled'
     ]),
+    source: z.enum(['playground', 'gateway']),
     prompt: zRunPrompt.nullable(),
     kind: z.enum(['text', 'chat']),
     template: z.union([
@@ -1549,6 +1589,38 @@ export const zRenderRequest = z.object({
     variables: z.record(z.string(), z.unknown()).optional()
 });
 
+/**
+ * StreamOptions
+ */
+export const zStreamOptions = z.object({
+    include_usage: z.boolean().optional().default(false)
+});
+
+/**
+ * ChatCompletionRequest
+ *
+ * OpenAI's chat-completions body; `model` names a managed prompt, `variables` fill it.
+ */
+export const zChatCompletionRequest = z.object({
+    model: z.string().max(300).regex(/^[^\x00]*$/),
+    messages: z.array(zChatMessage).max(256).optional(),
+    variables: z.record(z.string(), z.unknown()).optional(),
+    stream: z.boolean().optional().default(false),
+    stream_options: zStreamOptions.nullish().default(null),
+    temperature: z.number().gte(0).lte(2).nullish().default(null),
+    top_p: z.number().gte(0).lte(1).nullish().default(null),
+    max_tokens: z.int().gte(1).lte(1000000).nullish().default(null),
+    max_completion_tokens: z.int().gte(1).lte(1000000).nullish().default(null),
+    stop: z.union([
+        z.string().regex(/^[^\x00]*$/),
+        z.array(z.string().regex(/^[^\x00]*$/))
+    ]).nullish().default(null),
+    seed: z.int().nullish().default(null),
+    response_format: z.record(z.string(), z.unknown()).nullish().default(null),
+    tools: z.array(z.record(z.string(), z.unknown())).max(128).nullish().default(null),
+    functions: z.array(z.record(z.string(), z.unknown())).max(128).nullish().default(null)
+});
+
 export const zPromptsResolvePath = z.object({
     project_id: z.uuid(),
     name: z.string().max(128)
@@ -1739,6 +1811,18 @@ export const zPromptsLabelHistoryQuery = z.object({
  * Successful Response
  */
 export const zPromptsLabelHistoryResponse = zPageLabelEvent;
+
+export const zGatewayChatCompletionsBody = zChatCompletionRequest;
+
+/**
+ * OpenAI's chat completion; with `stream: true` text/event-stream of `data: {chunk}` events ending with `data: [DONE]`. Headers: X-Prompt-Forge-Run-Id, X-Prompt-Forge-Prompt-Version.
+ */
+export const zGatewayChatCompletionsResponse = z.record(z.string(), z.unknown());
+
+/**
+ * Successful Response
+ */
+export const zGatewayModelsResponse = zGatewayModelList;
 
 /**
  * Successful Response
@@ -2162,6 +2246,7 @@ export const zRunsListQuery = z.object({
         'failed',
         'cancelled'
     ]).nullish(),
+    source: z.enum(['playground', 'gateway']).nullish(),
     limit: z.int().gte(1).lte(100).optional().default(50),
     cursor: z.uuid().nullish()
 });

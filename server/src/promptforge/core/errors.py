@@ -17,6 +17,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, compile_path
 
 PROBLEM_JSON = "application/problem+json"
+# Paths that speak OpenAI's protocol (the gateway): every error there, whoever raises it (the
+# middleware's 413, a 404 of an unknown path, a handler), answers in OpenAI's error shape so the
+# OpenAI SDKs raise their usual exceptions (registered as an error shape in main.py).
+OPENAI_ERROR_PREFIXES = ("/api/gateway/",)
+# OpenAI's `error.type` per status (what its SDKs and clients switch on)
+OPENAI_ERROR_TYPES = {
+    401: "authentication_error",
+    403: "permission_error",
+    429: "rate_limit_error",
+}
 log = structlog.get_logger("promptforge.errors")
 # (status, detail, code, errors, headers) -> the answer, for APIs that mimic another product's errors
 ErrorShape = Callable[[int, str, str, list[dict[str, Any]] | None, Mapping[str, str] | None], JSONResponse]
@@ -148,6 +158,23 @@ def problem_response(
     if errors is not None:
         body["errors"] = errors
     return JSONResponse(_encodable(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def openai_error_response(
+    status: int,
+    detail: str,
+    code: str,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """An error in OpenAI's shape `{"error": {message, type, param, code}}`; `param` names the field."""
+    error_type = OPENAI_ERROR_TYPES.get(status, "api_error" if status >= 500 else "invalid_request_error")
+    param = None
+    if errors:
+        loc = [str(part) for part in errors[0].get("loc", [])]
+        param = ".".join(loc[1:] if loc[:1] == ["body"] else loc) or None
+    body = {"error": {"message": detail, "type": error_type, "param": param, "code": code}}
+    return JSONResponse(_encodable(body), status_code=status, headers=headers)
 
 
 def shaped_error_response(

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from promptforge.core.errors import PROBLEM_JSON, STATUS_TITLES
+from promptforge.core.errors import OPENAI_ERROR_PREFIXES, PROBLEM_JSON, STATUS_TITLES
 from promptforge.core.schemas import NO_NUL
 
 PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
+# The gateway answers OpenAI's error shape as plain JSON (core/errors.py)
+OPENAI_ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/OpenAIError"}}}
 # Why each status can happen anywhere; the text becomes the response's description.
 COMMON = {
     400: "The body could not be read (not UTF-8, not JSON): code `invalid_body`.",
@@ -49,12 +51,17 @@ def document_common_errors(schema: dict[str, Any], public_paths: set[str]) -> No
             responses = operation.setdefault("responses", {})
             secured, api = path not in public_paths, path.startswith("/api/")
             statuses = common_statuses(operation, secured=secured, api=api)
+            content = (
+                OPENAI_ERROR_CONTENT
+                if path.startswith(OPENAI_ERROR_PREFIXES)
+                else {PROBLEM_JSON: {"schema": PROBLEM_REF}}
+            )
             for status in statuses:
                 responses.setdefault(
                     str(status),
                     {
                         "description": f"{STATUS_TITLES.get(status, 'Error')}. {COMMON[status]}",
-                        "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
+                        "content": content,
                     },
                 )
 

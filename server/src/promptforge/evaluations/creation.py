@@ -19,7 +19,7 @@ from promptforge.datasets.models import Dataset, DatasetItem
 from promptforge.evaluations import schemas
 from promptforge.evaluations.models import EvaluationVariant
 from promptforge.prompts.resolve import Selector, build_payload
-from promptforge.providers.model_choice import choose_model, merged_params
+from promptforge.providers.model_settings import choose_model, merged_params
 from promptforge.providers.models import ProviderConnection
 from promptforge.providers.service import load_provider
 
@@ -103,7 +103,14 @@ async def resolve_variant(
         raise Unprocessable.field([*loc, "prompt", field], exc.detail) from None
     provider = await provider_of(session, project_id, data.provider_id, [*loc, "provider_id"])
     model_config = dict(payload.data.get("model_config") or {})
-    model = choose_model(data.model, model_config, provider.kind, provider.default_model, [*loc, "model"])
+    model = choose_model(
+        data.model,
+        model_config,
+        provider_kind=provider.kind,
+        provider_name=provider.name,
+        default=provider.default_model,
+        loc=[*loc, "model"],
+    )
     return EvaluationVariant(
         project_id=project_id,
         position=position,

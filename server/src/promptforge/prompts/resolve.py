@@ -33,7 +33,7 @@ from promptforge.core.security import sha256_hex
 from promptforge.prompts.cache import PAYLOAD_TTL_SECONDS, NearCache, payload_key, prompt_gen_key
 from promptforge.prompts.models import Label, Prompt, PromptVersion
 from promptforge.prompts.names import LABEL_NAME
-from promptforge.prompts.rendering.renderer import TemplateSource
+from promptforge.prompts.rendering.renderer import Renderer, RenderResult, TemplateSource
 from promptforge.workspaces.permissions import Action, authorize_project
 
 M = TypeVar("M", bound=BaseModel)
@@ -300,3 +300,21 @@ class PromptResolver:
         """A prompt's template for rendering (and for `prompt(...)` includes), through the same caches."""
         generations = await self.generations(project_id, name)
         return (await self.payload(project_id, name, selector, generations.prompt)).source()
+
+
+async def render_with_includes(
+    resolver: PromptResolver,
+    renderer: Renderer,
+    project_id: uuid.UUID,
+    source: TemplateSource,
+    variables: dict[str, Any],
+) -> RenderResult:
+    """Render `source`; its `prompt(...)` includes come from the same project through the same caches.
+
+    The one way render, runs and the gateway render a prompt.
+    """
+
+    async def load_include(include: str, label: str | None, version: int | None) -> TemplateSource:
+        return await resolver.load_source(project_id, include, Selector.parse(label, version, "latest"))
+
+    return await renderer.render(source, variables, load_include)

@@ -14,7 +14,7 @@ from promptforge.core.errors import error_responses
 from promptforge.core.pagination import PageDep
 from promptforge.core.schemas import INT32_MAX, NO_NUL, Page
 from promptforge.prompts import portability, schemas, service
-from promptforge.prompts.rendering.renderer import Renderer, TemplateSource
+from promptforge.prompts.rendering.renderer import Renderer
 from promptforge.prompts.resolve import (
     PROMPT_PATH_PARAMETERS,
     RESOLVE_PARAMETERS,
@@ -23,6 +23,7 @@ from promptforge.prompts.resolve import (
     parse_body,
     parse_prompt_path,
     parse_resolve_request,
+    render_with_includes,
 )
 
 router = APIRouter(prefix="/api/v1/projects/{project_id}/prompts", tags=["prompts"])
@@ -92,11 +93,7 @@ async def render_prompt(request: Request) -> Response:
     await resolver.authorize(request, project_id, generations.keys)
     selector = Selector.parse(data.label, data.version)
     source = (await resolver.payload(project_id, name, selector, generations.prompt)).source()
-
-    async def load_include(include: str, label: str | None, version: int | None) -> TemplateSource:
-        return await resolver.load_source(project_id, include, Selector.parse(label, version, "latest"))
-
-    result = await renderer.render(source, data.variables, load_include)
+    result = await render_with_includes(resolver, renderer, project_id, source, data.variables)
     # Built without validation: the output is the renderer's, not client input (a template may
     # legitimately print characters that the input schemas refuse), and this is the hot path.
     rendered = schemas.RenderedPrompt.model_construct(

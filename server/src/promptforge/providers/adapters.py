@@ -250,12 +250,12 @@ class OpenAIAdapter:
         self.client = client
         self.policy = policy
 
-    def _map(self, model: str | None) -> Callable[[Exception], ProviderError]:
+    def error_mapper(self, model: str | None) -> Callable[[Exception], ProviderError]:
         name = self.connection.name
         secret = self.connection.api_key
         return lambda exc: map_provider_error(exc, provider=name, model=model, secret=secret)
 
-    def _arguments(self, request: ChatRequest) -> dict[str, Any]:
+    def arguments(self, request: ChatRequest) -> dict[str, Any]:
         args: dict[str, Any] = {"model": request.model, "messages": request.messages}
         params = request.params
         for name in ("temperature", "top_p", "seed", "response_format"):
@@ -270,16 +270,16 @@ class OpenAIAdapter:
         return args
 
     async def complete(self, request: ChatRequest) -> Completion:
-        args = self._arguments(request)
+        args = self.arguments(request)
 
         async def call() -> object:
             return await self.client.chat.completions.create(**args)
 
-        response = await call_with_retries(call, self.policy, self._map(request.model))
+        response = await call_with_retries(call, self.policy, self.error_mapper(request.model))
         return answers.openai_completion(response, self.connection.name)
 
     async def open_stream(self, request: ChatRequest) -> ProviderStream:
-        args = self._arguments(request)
+        args = self.arguments(request)
 
         async def call() -> openai.AsyncStream[Any]:
             stream: openai.AsyncStream[Any] = await self.client.chat.completions.create(
@@ -288,9 +288,9 @@ class OpenAIAdapter:
             await answers.check_event_stream(stream, self.connection.name)
             return stream
 
-        stream = await call_with_retries(call, self.policy, self._map(request.model))
+        stream = await call_with_retries(call, self.policy, self.error_mapper(request.model))
         items = answers.openai_stream_items(stream, self.connection.name)
-        return ProviderStream(items, stream.close, self._map(request.model))
+        return ProviderStream(items, stream.close, self.error_mapper(request.model))
 
     async def list_models(self) -> list[str]:
         async def page(after: str | None) -> bytes:
@@ -299,7 +299,7 @@ class OpenAIAdapter:
         async def call() -> list[str]:
             return await answers.model_ids(page, self.connection.name)
 
-        return await call_with_retries(call, self.policy, self._map(None))
+        return await call_with_retries(call, self.policy, self.error_mapper(None))
 
     async def embed(self, model: str, texts: list[str]) -> tuple[list[list[float]], Usage]:
         """Embeddings of `texts` (one vector each, in order) and the input tokens they took."""
@@ -308,7 +308,7 @@ class OpenAIAdapter:
             # floats, not the SDK's default base64: OpenAI-compatible servers do not all speak it
             return await self.client.embeddings.create(model=model, input=texts, encoding_format="float")
 
-        response = await call_with_retries(call, self.policy, self._map(model))
+        response = await call_with_retries(call, self.policy, self.error_mapper(model))
         return answers.openai_embeddings(response, self.connection.name, len(texts))
 
 

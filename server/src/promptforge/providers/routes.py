@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 
-from promptforge.auth.dependencies import PrincipalDep, SettingsDep
+from promptforge.auth.dependencies import KVDep, PrincipalDep, SettingsDep
 from promptforge.core.db import SessionDep
 from promptforge.core.encryption import SecretBox
 from promptforge.core.errors import error_responses
@@ -54,9 +54,10 @@ async def create_provider(
     session: SessionDep,
     box: SecretBoxDep,
     settings: SettingsDep,
+    kv: KVDep,
 ) -> schemas.Provider:
     """Connect a provider; the API key is encrypted at rest and never shown again."""
-    return await service.create_provider(session, box, settings, principal, project_id, data)
+    return await service.create_provider(session, kv, box, settings, principal, project_id, data)
 
 
 @router.get("/{provider_id}", operation_id="providers-get", responses=READ_ERRORS)
@@ -76,12 +77,13 @@ async def update_provider(
     session: SessionDep,
     box: SecretBoxDep,
     settings: SettingsDep,
+    kv: KVDep,
 ) -> schemas.Provider:
     """Change a connection; only the fields sent change (`"api_key": null` removes the key).
 
     A new base_url needs the API key in the same request (openai_compatible: the key is removed).
     """
-    return await service.update_provider(session, box, settings, principal, project_id, provider_id, data)
+    return await service.update_provider(session, kv, box, settings, principal, project_id, provider_id, data)
 
 
 @router.delete(
@@ -91,10 +93,10 @@ async def update_provider(
     responses=WRITE_ERRORS,
 )
 async def delete_provider(
-    project_id: uuid.UUID, provider_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
+    project_id: uuid.UUID, provider_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, kv: KVDep
 ) -> None:
     """Delete a connection; runs made with it stay in the history."""
-    await service.delete_provider(session, principal, project_id, provider_id)
+    await service.delete_provider(session, kv, principal, project_id, provider_id)
 
 
 @router.post("/{provider_id}/test", operation_id="providers-test", responses=READ_ERRORS)

@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from promptforge.auth.principal import Principal
 from promptforge.core.config import Settings
-from promptforge.core.db import utcnow, uuid7
+from promptforge.core.db import after_commit, utcnow, uuid7
 from promptforge.core.encryption import DecryptionError, SecretBox, rotate_canary
 from promptforge.core.errors import AppError, Conflict, NotFound, Unprocessable
+from promptforge.core.generations import bump_generation
+from promptforge.core.kv import KeyValueStore
 from promptforge.core.outbound import ForbiddenDestination, check_destination
 from promptforge.core.pagination import PageParams, paginate
 from promptforge.providers import schemas
@@ -42,6 +44,20 @@ def provider_out(row: ProviderConnection) -> schemas.Provider:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+def connections_gen_key(project_id: uuid.UUID | str) -> str:
+    """Generation of a project's provider connections; the gateway's near cache checks it."""
+    return f"gen:providers:{project_id}"
+
+
+def invalidate_connections(session: AsyncSession, kv: KeyValueStore, project_id: uuid.UUID) -> None:
+    """Once committed, every replica's cached connections of the project are stale."""
+
+    async def bump() -> None:
+        await bump_generation(kv, connections_gen_key(project_id))
+
+    after_commit(session, bump)
 
 
 def connection_of(row: ProviderConnection, box: SecretBox) -> Connection:
@@ -167,6 +183,7 @@ async def get_provider(
 
 async def create_provider(
     session: AsyncSession,
+    kv: KeyValueStore,
     box: SecretBox,
     settings: Settings,
     principal: Principal,
@@ -211,11 +228,13 @@ async def create_provider(
             "api_key_set": secret is not None,
         },
     )
+    invalidate_connections(session, kv, project_id)
     return provider_out(row)
 
 
 async def update_provider(
     session: AsyncSession,
+    kv: KeyValueStore,
     box: SecretBox,
     settings: Settings,
     principal: Principal,
@@ -260,11 +279,16 @@ async def update_provider(
         data={"name": row.name, "changed": changed},  # which fields, never the key itself
     )
     await session.flush()
+    invalidate_connections(session, kv, project_id)
     return provider_out(row)
 
 
 async def delete_provider(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, provider_id: uuid.UUID
+    session: AsyncSession,
+    kv: KeyValueStore,
+    principal: Principal,
+    project_id: uuid.UUID,
+    provider_id: uuid.UUID,
 ) -> None:
     """Delete a connection; its past runs stay (they keep the provider's name)."""
     access = await authorize_project(session, principal, project_id, Action.MANAGE)
@@ -281,6 +305,7 @@ async def delete_provider(
     )
     await session.delete(row)
     await session.flush()
+    invalidate_connections(session, kv, project_id)
 
 
 async def check_provider(

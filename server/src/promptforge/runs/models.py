@@ -1,4 +1,4 @@
-"""Playground runs: what was sent to which model, what came back, and what it cost."""
+"""Runs (playground and gateway): what was sent to which model, what came back, and what it cost."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ class Run(IdMixin, TimestampMixin, Base):
     input: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"text": ...} or {"messages": [...]}
     output: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
+    # who started it: the playground / runs API, or the OpenAI-compatible gateway
+    source: Mapped[str] = mapped_column(String(16), default="playground", server_default="playground")
     stream: Mapped[bool] = mapped_column(default=False)
     input_tokens: Mapped[int | None]
     output_tokens: Mapped[int | None]

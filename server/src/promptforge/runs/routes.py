@@ -90,10 +90,20 @@ async def list_runs(
     ] = None,
     provider_id: Annotated[uuid.UUID | None, Query(description="Only runs with this provider")] = None,
     run_status: Annotated[schemas.RunStatus | None, Query(alias="status")] = None,
+    source: Annotated[
+        schemas.RunSource | None, Query(description="Only runs started here (`playground` or `gateway`)")
+    ] = None,
 ) -> Page[schemas.Run]:
     """Runs of a project, newest first."""
     items, cursor = await service.list_runs(
-        session, principal, project_id, page, prompt=prompt, provider_id=provider_id, status=run_status
+        session,
+        principal,
+        project_id,
+        page,
+        prompt=prompt,
+        provider_id=provider_id,
+        status=run_status,
+        source=source,
     )
     return Page(items=items, next_cursor=cursor)
 

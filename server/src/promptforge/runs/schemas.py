@@ -14,6 +14,7 @@ from promptforge.prompts.schemas import PromptKind, Template
 from promptforge.providers.schemas import ErrorInfo
 
 RunStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
+RunSource = Literal["playground", "gateway"]
 
 
 class PromptRef(Schema):
@@ -80,6 +81,7 @@ class Run(Schema):
     id: uuid.UUID
     project_id: uuid.UUID
     status: RunStatus
+    source: RunSource = Field(description="`playground` (the runs API) or `gateway` (/api/gateway/v1)")
     prompt: RunPrompt | None = Field(description="None for a draft")
     kind: PromptKind
     template: Template | None = Field(description="The draft's template (None for saved prompts)")

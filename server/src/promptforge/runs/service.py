@@ -29,16 +29,11 @@ from promptforge.core.errors import AppError, NotFound
 from promptforge.core.pagination import PageParams, paginate
 from promptforge.prompts.rendering.renderer import Renderer, TemplateSource
 from promptforge.prompts.rendering.templates import check_template
-from promptforge.prompts.resolve import PromptResolver, Selector
+from promptforge.prompts.resolve import PromptResolver, Selector, render_with_includes
 from promptforge.prompts.service import render_limits, template_json
-from promptforge.providers.adapters import (
-    Adapter,
-    ProviderClients,
-    adapter_for,
-    as_messages,
-)
+from promptforge.providers.adapters import Adapter, ProviderClients, adapter_for, as_messages
 from promptforge.providers.calls import ChatRequest, Usage
-from promptforge.providers.model_choice import choose_model, merged_params
+from promptforge.providers.model_settings import choose_model, merged_params
 from promptforge.providers.pricing import Price, cost_usd, price_for
 from promptforge.providers.service import connection_of, load_provider
 from promptforge.runs import schemas
@@ -94,6 +89,7 @@ def run_out(row: Run) -> schemas.Run:
         id=row.id,
         project_id=row.project_id,
         status=row.status,
+        source=row.source,
         prompt=prompt,
         kind=row.kind,
         template=storable(row.template),
@@ -149,12 +145,14 @@ async def start_run(
             # Compiling a draft can take most of a second at the size limit: off the event loop.
             source = await asyncio.to_thread(_draft_source, services.settings, data)
 
-        async def load_include(include: str, label: str | None, version: int | None) -> TemplateSource:
-            return await resolver.load_source(project_id, include, Selector.parse(label, version, "latest"))
-
-        rendered = await services.renderer.render(source, data.variables, load_include)
+        rendered = await render_with_includes(resolver, services.renderer, project_id, source, data.variables)
         model = choose_model(
-            data.model, model_config, provider.kind, provider.default_model, ["body", "model"]
+            data.model,
+            model_config,
+            provider_kind=provider.kind,
+            provider_name=provider.name,
+            default=provider.default_model,
+            loc=["body", "model"],
         )
         params = merged_params(model_config, data.params.model_dump(exclude_none=True))
         # rendering can produce NUL or lone surrogates: repaired before they are stored or sent
@@ -311,6 +309,7 @@ async def list_runs(
     prompt: str | None = None,
     provider_id: uuid.UUID | None = None,
     status: str | None = None,
+    source: str | None = None,
 ) -> tuple[list[schemas.Run], str | None]:
     await authorize_project(session, principal, project_id, Action.READ)
     stmt = select(Run).where(Run.project_id == project_id)
@@ -320,6 +319,8 @@ async def list_runs(
         stmt = stmt.where(Run.provider_id == provider_id)
     if status is not None:
         stmt = stmt.where(Run.status == status)
+    if source is not None:
+        stmt = stmt.where(Run.source == source)
     rows, cursor = await paginate(session, stmt, Run.id, page)
     return [run_out(r) for r in rows], cursor
 

@@ -14,9 +14,12 @@ export type { Run, RunCreate, RunParams };
 
 export type Template = Version['template'];
 export type RunStatus = Run['status'];
+export type RunSource = Run['source'];
 
 export interface RunFilters {
   prompt: string;
+  /** '' = runs of every source */
+  source?: RunSource | '';
 }
 
 export const runKeys = {
@@ -28,7 +31,7 @@ export const runsInfiniteQueryOptions = (projectId: string, filters: RunFilters)
   infiniteQueryOptions({
     queryKey: runKeys.list(projectId, filters),
     queryFn: async ({ signal, pageParam }) =>
-      (await runsList({ signal, path: { project_id: projectId }, query: { prompt: filters.prompt || undefined, cursor: pageParam, limit: 20 }, throwOnError: true })).data,
+      (await runsList({ signal, path: { project_id: projectId }, query: { prompt: filters.prompt || undefined, source: filters.source || undefined, cursor: pageParam, limit: 20 }, throwOnError: true })).data,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });

@@ -5,7 +5,7 @@ import { Button } from '@/components/button';
 import { SelectField } from '@/components/form-field';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { formatDateTime } from '@/lib/format';
-import { runsInfiniteQueryOptions, type RunStatus } from '../api/runs-api';
+import { runsInfiniteQueryOptions, type RunSource, type RunStatus } from '../api/runs-api';
 import { formatCost, formatMs, formatTokens } from '../lib/run-metrics';
 
 const STATUS_TONE: Record<RunStatus, 'gray' | 'indigo' | 'green' | 'red' | 'amber'> = {
@@ -30,7 +30,8 @@ export function RunHistory({
   onAddToDataset?: (runId: string) => void;
 }) {
   const [prompt, setPrompt] = useState(initialPrompt);
-  const runs = useInfiniteQuery(runsInfiniteQueryOptions(projectId, { prompt }));
+  const [source, setSource] = useState<RunSource | ''>('');
+  const runs = useInfiniteQuery(runsInfiniteQueryOptions(projectId, { prompt, source }));
   const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
@@ -45,6 +46,17 @@ export function RunHistory({
           onChange={(e) => setPrompt(e.target.value)}
           options={[{ value: '', label: 'All prompts and drafts' }, ...promptNames.map((n) => ({ value: n, label: n }))]}
           containerClassName="w-64 max-w-full"
+        />
+        <SelectField
+          label="Filter runs by source"
+          value={source}
+          onChange={(e) => setSource(e.target.value as RunSource | '')}
+          options={[
+            { value: '', label: 'Playground and gateway' },
+            { value: 'playground', label: 'Playground' },
+            { value: 'gateway', label: 'Gateway (OpenAI-compatible)' },
+          ]}
+          containerClassName="w-56 max-w-full"
         />
       </div>
       {runs.isPending ? (
@@ -78,7 +90,16 @@ export function RunHistory({
               {items.map((run) => (
                 <tr key={run.id}>
                   <td className="px-3 py-2 whitespace-nowrap text-slate-500">{formatDateTime(run.created_at)}</td>
-                  <td className="px-3 py-2 whitespace-nowrap">{run.prompt ? `${run.prompt.name} v${run.prompt.version}` : <span className="text-slate-500">Draft</span>}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    {run.prompt ? `${run.prompt.name} v${run.prompt.version}` : <span className="text-slate-500">Draft</span>}
+                    {run.source === 'gateway' && (
+                      <span className="ml-2">
+                        <Badge tone="indigo" title="Called through the OpenAI-compatible gateway">
+                          gateway
+                        </Badge>
+                      </span>
+                    )}
+                  </td>
                   <td className="px-3 py-2 whitespace-nowrap">
                     {run.provider_name} / <span className="font-mono text-xs">{run.model}</span>
                   </td>
