@@ -27,7 +27,8 @@ def test_push_creates_the_dataset_and_imports_a_csv(pf_project: PfProject) -> No
     assert "created dataset support" in run.stderr
     assert "imported 2 item(s) from cases.csv into support (version 1)" in run.stdout
     stored = items(pf_project, "support")
-    assert [i["input"] for i in stored] == [{"question": "Where is my order?"}, {"question": "Can I get a refund?"}]
+    questions = [{"question": "Where is my order?"}, {"question": "Can I get a refund?"}]
+    assert [i["input"] for i in stored] == questions
     assert stored[1]["expected"] == "Yes within 30 days"
     assert stored[0]["metadata"] == {"topic": "shipping"}
 
@@ -62,7 +63,8 @@ def test_pull_downloads_an_export_that_imports_back_the_same(pf_project: PfProje
     run = pf_project.pf("datasets", "pull", "support", "out/support.jsonl", key=pf_project.viewer_key)
     assert run.code == 0, run.output
     assert "pulled 2 item(s) of support (version 1) into out/support.jsonl" in run.stdout
-    lines = [json.loads(line) for line in (pf_project.workdir / "out" / "support.jsonl").read_text().splitlines()]
+    text = (pf_project.workdir / "out" / "support.jsonl").read_text()
+    lines = [json.loads(line) for line in text.splitlines()]
     assert [line["input"] for line in lines] == [
         {"question": "Where is my order?"},
         {"question": "Can I get a refund?"},
@@ -74,7 +76,8 @@ def test_pull_downloads_an_export_that_imports_back_the_same(pf_project: PfProje
 
     back = pf_project.pf("datasets", "push", "out/support.jsonl", "--dataset", "copy")
     assert back.code == 0, back.output
-    assert [i["input"] for i in items(pf_project, "copy")] == [i["input"] for i in items(pf_project, "support")]
+    copied, original = items(pf_project, "copy"), items(pf_project, "support")
+    assert [i["input"] for i in copied] == [i["input"] for i in original]
 
 
 def test_pull_of_a_missing_dataset_and_push_by_a_viewer_fail_with_exit_1(pf_project: PfProject) -> None:
