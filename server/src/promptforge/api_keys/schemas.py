@@ -39,3 +39,16 @@ class ApiKeyCreated(ApiKey):
         description="Ready-to-paste environment lines for the official Langfuse SDKs "
         "(`LANGFUSE_PUBLIC_KEY`, `LANGFUSE_SECRET_KEY`, `LANGFUSE_HOST`); holds the secret too."
     )
+
+
+class CallingApiKey(Schema):
+    """The API key a request was made with: what it may do and where (tools such as `pf` start here)."""
+
+    id: uuid.UUID
+    name: str
+    role: Literal["viewer", "editor"]
+    prefix: str
+    project_id: uuid.UUID
+    project_slug: str
+    workspace_id: uuid.UUID
+    expires_at: datetime | None

@@ -1,0 +1,1 @@
+"""`pf`: Prompt-Forge from the command line and CI (prompts as code, datasets, evaluations as a gate)."""

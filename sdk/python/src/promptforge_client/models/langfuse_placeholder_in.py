@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="LangfusePlaceholderIn")
+
+
+@_attrs_define
+class LangfusePlaceholderIn:
+    """
+    Attributes:
+        type_ (Literal['placeholder']):
+        name (str):
+    """
+
+    type_: Literal["placeholder"]
+    name: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        type_ = self.type_
+
+        name = self.name
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "type": type_,
+                "name": name,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        type_ = cast(Literal["placeholder"], d.pop("type"))
+        if type_ != "placeholder":
+            raise ValueError(f"type must match const 'placeholder', got '{type_}'")
+
+        name = d.pop("name")
+
+        langfuse_placeholder_in = cls(
+            type_=type_,
+            name=name,
+        )
+
+        langfuse_placeholder_in.additional_properties = d
+        return langfuse_placeholder_in
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
