@@ -23,27 +23,30 @@ class ConfigFiles:
         self.problems.append(f"{where}: {message}")
 
     def paths(self, ref: str, where: str) -> list[Path]:
-        """The files a `file://` reference names (globs expand); a problem when there are none."""
+        """The files a `file://` reference names (globs and folders expand); problems for none or code."""
         raw = ref[len("file://") :]
-        if ":" in Path(raw).name and Path(raw).suffix.split(":")[0] in CODE_SUFFIXES:
-            self.problem(where, f"{ref} is a code function; Prompt-Forge never runs code")
+        name = Path(raw).name
+        # `file://x.py:fn` and `file://x.js` are code promptfoo would run: refused, existing or not
+        if Path(name.split(":")[0]).suffix.lower() in CODE_SUFFIXES:
+            self.problem(where, f"{ref} is code; Prompt-Forge never runs code")
             return []
         if any(ch in raw for ch in "*?["):
             found = sorted(p for p in self.base.glob(raw) if p.is_file())
         else:
             candidate = (self.base / raw).resolve()
-            found = (
-                sorted(p for p in candidate.iterdir() if p.is_file()) if candidate.is_dir() else [candidate]
-            )
+            if candidate.is_dir():
+                found = sorted(p for p in candidate.iterdir() if p.is_file())
+            elif candidate.is_file():
+                found = [candidate]
+            else:
+                self.problem(where, f"{ref}: no such file")
+                return []
         if not found:
             self.problem(where, f"{ref} matches no file")
-        missing = [p for p in found if not p.is_file()]
-        for path in missing:
-            self.problem(where, f"{ref}: no such file {path}")
-        for path in found:
-            if path.suffix.lower() in CODE_SUFFIXES:
-                self.problem(where, f"{ref} is code ({path.suffix}); Prompt-Forge never runs code")
-        return [p for p in found if p.is_file() and p.suffix.lower() not in CODE_SUFFIXES]
+        code = [p for p in found if p.suffix.lower() in CODE_SUFFIXES]
+        for path in code:
+            self.problem(where, f"{ref}: {path.name} is code; Prompt-Forge never runs code")
+        return [p for p in found if p not in code]
 
     def text(self, path: Path, where: str) -> str | None:
         try:

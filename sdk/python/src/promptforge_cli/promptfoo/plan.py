@@ -137,13 +137,11 @@ def _pick_connection(
     same_kind = [c for c in connections if c.kind in kinds]
     if model is not None:
         by_default = [c for c in same_kind if c.default_model == model]
-        if len(by_default) == 1:
-            return by_default[0]
-        listing = [c for c in same_kind if model in c.models]
-        if len(listing) == 1:
-            return listing[0]
-        if len(by_default) > 1 or len(listing) > 1:
-            names = ", ".join(c.name for c in (by_default or listing))
+        candidates = by_default or [c for c in same_kind if model in c.models]
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            names = ", ".join(c.name for c in candidates)
             raise PlanError(
                 [f"{what}: several connections serve {model} ({names}); choose one with --provider"]
             )

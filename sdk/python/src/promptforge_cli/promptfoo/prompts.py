@@ -189,9 +189,9 @@ def _provider(reader: ConfigFiles, entry: Any, where: str) -> ProviderSpec | Non
         )
     extra = set(entry) - {"id", "label", "config"}
     if extra:
-        reader.problem(where, f"provider fields {sorted(extra)} are not supported")
-    label = entry.get("label") if isinstance(entry.get("label"), str) else provider_id
-    return ProviderSpec(provider_id, label, family, model, params)
+        reader.problem(where, f"provider field(s) {', '.join(sorted(extra))} not supported")
+    label = entry.get("label")
+    return ProviderSpec(provider_id, label if isinstance(label, str) else provider_id, family, model, params)
 
 
 def read_providers(reader: ConfigFiles, raw: Any) -> list[ProviderSpec]:

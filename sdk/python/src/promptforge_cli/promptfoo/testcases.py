@@ -77,7 +77,7 @@ def _expected_columns(
     expected: str | None = None
     asserts: list[dict[str, Any]] = []
     for column in columns:
-        cell = row[column]
+        cell = row[column] or ""
         try:
             parsed = parse_expected_shorthand(cell)
         except ShorthandProblem as exc:
