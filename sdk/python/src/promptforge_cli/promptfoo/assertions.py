@@ -149,3 +149,28 @@ def parse_expected_shorthand(text: str) -> dict[str, Any] | None:
     elif base == "similar":
         raw["threshold"] = DEFAULT_SHORTHAND_SIMILAR_THRESHOLD
     return raw
+
+
+_FLAG = re.compile(r"^(not-)?([a-z][a-z0-9-]*)(?:\((\d+(?:\.\d+)?)\))?(?::([\s\S]*))?$")
+
+
+def parse_assert_flag(text: str) -> dict[str, Any]:
+    """`pf eval run --assert`: `type:value`, `not-type:value`, `type(threshold):value` or a bare `is-json`.
+
+    ValueError names what is wrong: an unknown or unsupported type, or a missing value.
+    """
+    match = _FLAG.match(text.strip())
+    if match is None:
+        raise ValueError(f"--assert {text!r}: expected TYPE:VALUE (e.g. icontains:refund)")
+    negate, base, threshold, value = match.groups()
+    reason = unsupported_type_reason(base)
+    if reason is not None or base == ASSERT_SET:
+        raise ValueError(f"--assert {text!r}: {reason or 'assert-set needs --config'}")
+    raw: dict[str, Any] = {"type": f"{negate or ''}{base}"}
+    if value is not None and value != "":
+        raw["value"] = [part.strip() for part in value.split(",")] if base in LIST_TYPES else value
+    elif base not in _VALUELESS:
+        raise ValueError(f"--assert {text!r}: {base} needs a value ({base}:VALUE)")
+    if threshold is not None:
+        raw["threshold"] = float(threshold)
+    return raw
