@@ -55,8 +55,8 @@ class EvalServer:
         return response.json() if response.content else None
 
 
-@pytest.fixture(scope="module")
-def eval_server(fake_llm: FakeLLM) -> Iterator[EvalServer]:
+@pytest.fixture(scope="module", name="eval_server")
+def eval_server_fixture(fake_llm: FakeLLM) -> Iterator[EvalServer]:
     server = ApiServer("", "", env={"PF_ALLOW_SIGNUP": "true"})
     try:
         seeded = seed(server.base_url)

@@ -13,14 +13,14 @@ import uuid
 from pathlib import Path
 
 import pytest
-from eval_server import EvalServer, eval_server  # noqa: F401  (the running server fixture)
+from eval_server import EvalServer, eval_server_fixture  # noqa: F401  (the running server fixture)
 from junitparser import JUnitXml
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 
 @pytest.fixture(scope="module")
-def dataset(eval_server: EvalServer) -> str:  # noqa: F811
+def dataset(eval_server: EvalServer) -> str:
     name = f"people-{uuid.uuid4().hex[:8]}"
     eval_server.api("POST", "/datasets", json={"name": name})
     items = [{"input": {"name": n}} for n in ("Ann", "Bob", "Cy")]
@@ -68,7 +68,7 @@ def test_passing_evaluation_exits_0_with_junit_and_json(
     assert (suites[0].tests, suites[0].failures, suites[0].errors) == (3, 0, 0)
 
 
-def test_failing_evaluation_exits_1(eval_server: EvalServer, dataset: str, tmp_path: Path) -> None:  # noqa: F811
+def test_failing_evaluation_exits_1(eval_server: EvalServer, dataset: str, tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
     code, output, document = run_eval(
         eval_server, tmp_path, dataset, "icontains:Ann", extra=("--junit", str(junit))
@@ -76,7 +76,7 @@ def test_failing_evaluation_exits_1(eval_server: EvalServer, dataset: str, tmp_p
     assert code == 1, output
     assert "FAILED (1 passed, 2 failed, 0 errors" in output
     assert "Expected output to contain" in output  # the failing results are listed with their reason
-    xml = list(JUnitXml.fromfile(str(junit)))[0]
+    xml = next(iter(JUnitXml.fromfile(str(junit))))
     assert (xml.tests, xml.failures, xml.errors) == (3, 2, 0)
     assert document["evaluation"]["passed"] is False
     # a threshold the pass rate reaches makes the same evaluation pass
@@ -120,7 +120,7 @@ def test_regression_against_a_baseline_exits_1_and_compare_reports_it(
     assert "Fixes: 2" in back.stdout and "0 regressions, 2 fixes" in back.stdout
 
 
-def test_config_file_is_the_evaluation_body(eval_server: EvalServer, dataset: str, tmp_path: Path) -> None:  # noqa: F811
+def test_config_file_is_the_evaluation_body(eval_server: EvalServer, dataset: str, tmp_path: Path) -> None:
     config = tmp_path / "eval.yaml"
     config.write_text(
         textwrap.dedent(f"""
@@ -235,7 +235,7 @@ def test_unsupported_promptfoo_assertions_are_listed_and_nothing_is_created(
     assert listing["items"] == []
 
 
-def test_usage_auth_and_connection_errors_exit_2(eval_server: EvalServer, dataset: str) -> None:  # noqa: F811
+def test_usage_auth_and_connection_errors_exit_2(eval_server: EvalServer, dataset: str) -> None:
     unreachable = eval_server.pf(
         "eval", "run", "--dataset", dataset, "--prompt", "greeting", PF_HOST="http://127.0.0.1:9"
     )
