@@ -11,7 +11,7 @@ export PF_TEST_PG_DSN PF_TEST_REDIS_URL
 NPM := cd client && npm
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help install run dev test test-server test-embedded test-faults test-api-fuzz lint format openapi check-openapi bench \
+.PHONY: help install run dev test test-server test-embedded test-faults test-api-fuzz lint format openapi check-openapi sdk bench \
 	client client-install build-client test-client test-e2e screenshots chromium
 
 help:
@@ -48,14 +48,18 @@ dev: install client-install ## API with --reload on :8000 and Vite (hot reload, 
 	echo "Open http://127.0.0.1:5173 (Vite) — Ctrl-C stops both"; \
 	wait -n; exit 1
 
+# Hand-written Python outside server/: the `pf` command, the client's helpers, the generator script.
+# (The generated client is formatted by the generator and checked by the drift check instead.)
+SDK_PY := sdk/python/src/promptforge_cli sdk/python/src/promptforge_client/prompt_cache.py sdk/python/generate.py
+
 lint: install ## ruff (lint + format check) and mypy --strict
-	$(RUN) ruff check server
-	$(RUN) ruff format --check server
+	$(RUN) ruff check server $(SDK_PY)
+	$(RUN) ruff format --check server $(SDK_PY)
 	$(RUN) mypy
 
 format: install ## Apply ruff fixes and formatting
-	$(RUN) ruff check --fix server
-	$(RUN) ruff format server
+	$(RUN) ruff check --fix server $(SDK_PY)
+	$(RUN) ruff format server $(SDK_PY)
 
 test-server: install ## Server tests against real PostgreSQL and Redis
 	PF_TEST_BACKEND=postgres $(RUN) pytest
@@ -72,9 +76,13 @@ test-api-fuzz: install ## schemathesis (all checks, stateful links) against `pro
 openapi: install ## Regenerate the OpenAPI snapshot (openapi.json)
 	$(RUN) python -m promptforge.openapi_dump openapi.json
 
-check-openapi: install client-install ## Fail when openapi.json drifts from the server or the TS client from openapi.json
+check-openapi: install client-install ## Fail when openapi.json drifts from the server, or the TS or Python client from openapi.json
 	$(RUN) python -m promptforge.openapi_dump --check openapi.json
 	$(NPM) run --silent generate:check
+	$(RUN) python sdk/python/generate.py --check
+
+sdk: install ## Regenerate the Python client (sdk/python/src/promptforge_client) from openapi.json
+	$(RUN) python sdk/python/generate.py
 
 test-client: client-install ## Client: typecheck, lint, generated-client drift, unit tests (Vitest)
 	$(NPM) run check

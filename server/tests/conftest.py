@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from cli_pf.pf_harness import pf_owner, pf_project, pf_server  # noqa: F401  (`pf` against a served API)
 from fake_llm import fake_llm  # noqa: F401  (the local provider server fixture)
 from promptforge.auth import service as auth_service
 from promptforge.auth.dependencies import ACCESS_COOKIE, CSRF_COOKIE, REFRESH_COOKIE

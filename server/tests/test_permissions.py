@@ -294,6 +294,11 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("PATCH", "/api/v1/projects/{project_id}"): RouteSpec("admin", body=lambda w: {"name": "Renamed"}),
     ("DELETE", "/api/v1/projects/{project_id}"): RouteSpec("admin"),
     # API keys
+    # Any key may describe itself (other_project_key: its own project); signed-in users are not keys.
+    ("GET", "/api/v1/api-keys/me"): RouteSpec(
+        "public",
+        expect={"anonymous": 401, **{who: 403 for who in ("viewer", "editor", "admin", "owner", "outsider")}},
+    ),
     ("GET", "/api/v1/projects/{project_id}/api-keys"): RouteSpec("admin"),
     ("POST", "/api/v1/projects/{project_id}/api-keys"): RouteSpec(
         "admin",

@@ -169,6 +169,46 @@ export type AuditEvent = {
 };
 
 /**
+ * CallingApiKey
+ *
+ * The API key a request was made with: what it may do and where (tools such as `pf` start here).
+ */
+export type CallingApiKey = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Role
+     */
+    role: 'viewer' | 'editor';
+    /**
+     * Prefix
+     */
+    prefix: string;
+    /**
+     * Project Id
+     */
+    project_id: string;
+    /**
+     * Project Slug
+     */
+    project_slug: string;
+    /**
+     * Workspace Id
+     */
+    workspace_id: string;
+    /**
+     * Expires At
+     */
+    expires_at: string | null;
+};
+
+/**
  * ChatMessage
  */
 export type ChatMessage = {
@@ -5475,6 +5515,51 @@ export type ProjectsUpdateResponses = {
 };
 
 export type ProjectsUpdateResponse = ProjectsUpdateResponses[keyof ProjectsUpdateResponses];
+
+export type ApiKeysMeData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/api-keys/me';
+};
+
+export type ApiKeysMeErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type ApiKeysMeError = ApiKeysMeErrors[keyof ApiKeysMeErrors];
+
+export type ApiKeysMeResponses = {
+    /**
+     * Successful Response
+     */
+    200: CallingApiKey;
+};
+
+export type ApiKeysMeResponse = ApiKeysMeResponses[keyof ApiKeysMeResponses];
 
 export type ApiKeysListData = {
     body?: never;

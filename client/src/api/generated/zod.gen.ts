@@ -61,6 +61,22 @@ export const zAuditEvent = z.object({
 });
 
 /**
+ * CallingApiKey
+ *
+ * The API key a request was made with: what it may do and where (tools such as `pf` start here).
+ */
+export const zCallingApiKey = z.object({
+    id: z.uuid(),
+    name: z.string(),
+    role: z.enum(['viewer', 'editor']),
+    prefix: z.string(),
+    project_id: z.uuid(),
+    project_slug: z.string(),
+    workspace_id: z.uuid(),
+    expires_at: z.iso.datetime().nullable()
+});
+
+/**
  * ChatMessage
  */
 export const zChatMessage = z.object({
@@ -1809,6 +1825,11 @@ export const zProjectsUpdatePath = z.object({
  * Successful Response
  */
 export const zProjectsUpdateResponse = zProject;
+
+/**
+ * Successful Response
+ */
+export const zApiKeysMeResponse = zCallingApiKey;
 
 export const zApiKeysListPath = z.object({
     project_id: z.uuid()

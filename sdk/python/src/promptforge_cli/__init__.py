@@ -1,1 +1,1 @@
-"""The `pf` command (hand-written; promptforge_client is the generated API client)."""
+"""`pf`: Prompt-Forge from the command line and CI (prompts as code, datasets, evaluations as a gate)."""

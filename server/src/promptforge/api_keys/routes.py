@@ -16,6 +16,12 @@ from promptforge.core.schemas import Page
 router = APIRouter(prefix="/api/v1", tags=["api-keys"])
 
 
+@router.get("/api-keys/me", operation_id="api-keys-me", responses=error_responses(401, 403, 404))
+async def describe_calling_key(principal: PrincipalDep, session: SessionDep) -> schemas.CallingApiKey:
+    """The API key this request is made with: its role, project and workspace (API keys only)."""
+    return await service.describe_calling_key(session, principal)
+
+
 @router.get(
     "/projects/{project_id}/api-keys",
     operation_id="api-keys-list",

@@ -31,3 +31,16 @@ class ApiKey(Schema):
 
 class ApiKeyCreated(ApiKey):
     secret: str = Field(description="The key itself. Shown only once; store it now.")
+
+
+class CallingApiKey(Schema):
+    """The API key a request was made with: what it may do and where (tools such as `pf` start here)."""
+
+    id: uuid.UUID
+    name: str
+    role: Literal["viewer", "editor"]
+    prefix: str
+    project_id: uuid.UUID
+    project_slug: str
+    workspace_id: uuid.UUID
+    expires_at: datetime | None

@@ -16,7 +16,7 @@ from promptforge.api_keys import schemas
 from promptforge.api_keys.models import ApiKey
 from promptforge.auth.principal import Principal
 from promptforge.core.db import after_commit, utcnow
-from promptforge.core.errors import NotFound, Unprocessable
+from promptforge.core.errors import Forbidden, NotFound, Unprocessable
 from promptforge.core.generations import bump_generation
 from promptforge.core.kv import KeyValueStore, StoreUnavailable
 from promptforge.core.pagination import PageParams, paginate
@@ -146,6 +146,29 @@ async def forget_api_key(kv: KeyValueStore, project_id: uuid.UUID, secret_hash: 
     """Drop a revoked key from the shared cache and make every replica's near cache drop it too."""
     await kv.delete(api_key_cache_key(secret_hash))
     await bump_generation(kv, keys_gen_key(project_id))
+
+
+async def describe_calling_key(session: AsyncSession, principal: Principal) -> schemas.CallingApiKey:
+    """The caller's own API key and the project it belongs to; a signed-in user gets 403."""
+    if principal.api_key_id is None or principal.api_key_project_id is None:
+        raise Forbidden(
+            "Only an API key can ask which key it is (signed-in users: GET /api/v1/auth/me).",
+            code="not_an_api_key",
+        )
+    access = await authorize_project(session, principal, principal.api_key_project_id, Action.READ)
+    key = await session.get(ApiKey, principal.api_key_id)
+    if key is None:  # revoked and deleted since the principal was cached
+        raise NotFound("API key not found.")
+    return schemas.CallingApiKey(
+        id=key.id,
+        name=key.name,
+        role=key.role,
+        prefix=key.prefix,
+        project_id=key.project_id,
+        project_slug=access.project.slug,
+        workspace_id=access.project.workspace_id,
+        expires_at=key.expires_at,
+    )
 
 
 # --- authentication ---------------------------------------------------------------------------

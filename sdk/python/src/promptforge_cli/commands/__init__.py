@@ -1,0 +1,1 @@
+"""One module per `pf` sub-command group."""

@@ -1,0 +1,228 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.dataset_import import DatasetImport
+from ...models.problem_details import ProblemDetails
+from ...types import Response
+
+
+def _get_kwargs(
+    project_id: UUID,
+    name: str,
+    import_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/projects/{project_id}/datasets/{name}/imports/{import_id}".format(
+            project_id=quote(str(project_id), safe=""),
+            name=quote(str(name), safe=""),
+            import_id=quote(str(import_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DatasetImport | ProblemDetails | None:
+    if response.status_code == 200:
+        response_200 = DatasetImport.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 500:
+        response_500 = ProblemDetails.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ProblemDetails.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DatasetImport | ProblemDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: UUID,
+    name: str,
+    import_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[DatasetImport | ProblemDetails]:
+    """Get Import
+
+     One import: its status, progress, rejected rows (the first 100, by line) and outcome.
+
+    Args:
+        project_id (UUID):
+        name (str): Dataset name
+        import_id (UUID): The import's id
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DatasetImport | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        name=name,
+        import_id=import_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: UUID,
+    name: str,
+    import_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> DatasetImport | ProblemDetails | None:
+    """Get Import
+
+     One import: its status, progress, rejected rows (the first 100, by line) and outcome.
+
+    Args:
+        project_id (UUID):
+        name (str): Dataset name
+        import_id (UUID): The import's id
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DatasetImport | ProblemDetails
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        name=name,
+        import_id=import_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: UUID,
+    name: str,
+    import_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[DatasetImport | ProblemDetails]:
+    """Get Import
+
+     One import: its status, progress, rejected rows (the first 100, by line) and outcome.
+
+    Args:
+        project_id (UUID):
+        name (str): Dataset name
+        import_id (UUID): The import's id
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DatasetImport | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        name=name,
+        import_id=import_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: UUID,
+    name: str,
+    import_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> DatasetImport | ProblemDetails | None:
+    """Get Import
+
+     One import: its status, progress, rejected rows (the first 100, by line) and outcome.
+
+    Args:
+        project_id (UUID):
+        name (str): Dataset name
+        import_id (UUID): The import's id
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DatasetImport | ProblemDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            name=name,
+            import_id=import_id,
+            client=client,
+        )
+    ).parsed

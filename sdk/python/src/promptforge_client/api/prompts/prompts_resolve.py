@@ -1,0 +1,254 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem_details import ProblemDetails
+from ...models.resolved_prompt import ResolvedPrompt
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    project_id: UUID,
+    name: str,
+    *,
+    label: str | Unset = UNSET,
+    version: int | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["label"] = label
+
+    params["version"] = version
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/projects/{project_id}/prompts/{name}/resolve".format(
+            project_id=quote(str(project_id), safe=""),
+            name=quote(str(name), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ProblemDetails | ResolvedPrompt | None:
+    if response.status_code == 200:
+        response_200 = ResolvedPrompt.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 500:
+        response_500 = ProblemDetails.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ProblemDetails.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ProblemDetails | ResolvedPrompt]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: UUID,
+    name: str,
+    *,
+    client: AuthenticatedClient,
+    label: str | Unset = UNSET,
+    version: int | Unset = UNSET,
+) -> Response[Any | ProblemDetails | ResolvedPrompt]:
+    """Resolve Prompt
+
+     The hot path for applications: the template and config a label (or version) points at.
+
+    Args:
+        project_id (UUID):
+        name (str):
+        label (str | Unset):
+        version (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ProblemDetails | ResolvedPrompt]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        name=name,
+        label=label,
+        version=version,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: UUID,
+    name: str,
+    *,
+    client: AuthenticatedClient,
+    label: str | Unset = UNSET,
+    version: int | Unset = UNSET,
+) -> Any | ProblemDetails | ResolvedPrompt | None:
+    """Resolve Prompt
+
+     The hot path for applications: the template and config a label (or version) points at.
+
+    Args:
+        project_id (UUID):
+        name (str):
+        label (str | Unset):
+        version (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ProblemDetails | ResolvedPrompt
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        name=name,
+        client=client,
+        label=label,
+        version=version,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: UUID,
+    name: str,
+    *,
+    client: AuthenticatedClient,
+    label: str | Unset = UNSET,
+    version: int | Unset = UNSET,
+) -> Response[Any | ProblemDetails | ResolvedPrompt]:
+    """Resolve Prompt
+
+     The hot path for applications: the template and config a label (or version) points at.
+
+    Args:
+        project_id (UUID):
+        name (str):
+        label (str | Unset):
+        version (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ProblemDetails | ResolvedPrompt]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        name=name,
+        label=label,
+        version=version,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: UUID,
+    name: str,
+    *,
+    client: AuthenticatedClient,
+    label: str | Unset = UNSET,
+    version: int | Unset = UNSET,
+) -> Any | ProblemDetails | ResolvedPrompt | None:
+    """Resolve Prompt
+
+     The hot path for applications: the template and config a label (or version) points at.
+
+    Args:
+        project_id (UUID):
+        name (str):
+        label (str | Unset):
+        version (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ProblemDetails | ResolvedPrompt
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            name=name,
+            client=client,
+            label=label,
+            version=version,
+        )
+    ).parsed

@@ -1,0 +1,397 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .api_key import ApiKey
+from .api_key_create import ApiKeyCreate
+from .api_key_create_role import ApiKeyCreateRole
+from .api_key_created import ApiKeyCreated
+from .api_key_created_role import ApiKeyCreatedRole
+from .api_key_role import ApiKeyRole
+from .audit_event import AuditEvent
+from .audit_event_data import AuditEventData
+from .calling_api_key import CallingApiKey
+from .calling_api_key_role import CallingApiKeyRole
+from .chat_message import ChatMessage
+from .chat_message_role import ChatMessageRole
+from .compare_change import CompareChange
+from .compare_change_input import CompareChangeInput
+from .compare_counts import CompareCounts
+from .compare_side import CompareSide
+from .compare_side_status import CompareSideStatus
+from .comparison import Comparison
+from .dataset import Dataset
+from .dataset_create import DatasetCreate
+from .dataset_export import DatasetExport
+from .dataset_export_format import DatasetExportFormat
+from .dataset_export_status import DatasetExportStatus
+from .dataset_import import DatasetImport
+from .dataset_import_format import DatasetImportFormat
+from .dataset_import_status import DatasetImportStatus
+from .dataset_imports_create_body import DatasetImportsCreateBody
+from .dataset_item import DatasetItem
+from .dataset_item_input import DatasetItemInput
+from .dataset_item_metadata import DatasetItemMetadata
+from .dataset_pin import DatasetPin
+from .dataset_ref import DatasetRef
+from .dataset_update import DatasetUpdate
+from .deactivate_request import DeactivateRequest
+from .error_info import ErrorInfo
+from .evaluation import Evaluation
+from .evaluation_assertions_item import EvaluationAssertionsItem
+from .evaluation_create import EvaluationCreate
+from .evaluation_create_assertions_item import EvaluationCreateAssertionsItem
+from .evaluation_resolved_prompt import EvaluationResolvedPrompt
+from .evaluation_status import EvaluationStatus
+from .evaluation_summary_type_0 import EvaluationSummaryType0
+from .evaluations_list_status_type_0 import EvaluationsListStatusType0
+from .evaluations_results_format import EvaluationsResultsFormat
+from .evaluations_results_status_type_0 import EvaluationsResultsStatusType0
+from .export_create import ExportCreate
+from .export_create_format import ExportCreateFormat
+from .exported_prompt import ExportedPrompt
+from .exported_prompt_kind import ExportedPromptKind
+from .exported_prompt_labels import ExportedPromptLabels
+from .exported_version import ExportedVersion
+from .exported_version_model_config import ExportedVersionModelConfig
+from .exported_version_variables_type_0 import ExportedVersionVariablesType0
+from .failed_assertion import FailedAssertion
+from .field_error import FieldError
+from .figure_change import FigureChange
+from .health import Health
+from .import_export_export_format import ImportExportExportFormat
+from .import_export_import_mode import ImportExportImportMode
+from .import_outcome import ImportOutcome
+from .import_outcome_status import ImportOutcomeStatus
+from .import_report import ImportReport
+from .import_report_mode import ImportReportMode
+from .import_row_error import ImportRowError
+from .invitation import Invitation
+from .invitation_role import InvitationRole
+from .invitation_status import InvitationStatus
+from .invitation_workspace import InvitationWorkspace
+from .item_create import ItemCreate
+from .item_create_input import ItemCreateInput
+from .item_create_metadata import ItemCreateMetadata
+from .item_from_run import ItemFromRun
+from .item_from_run_metadata import ItemFromRunMetadata
+from .item_update import ItemUpdate
+from .item_update_input_type_0 import ItemUpdateInputType0
+from .item_update_metadata_type_0 import ItemUpdateMetadataType0
+from .items_create import ItemsCreate
+from .items_created import ItemsCreated
+from .label import Label
+from .label_event import LabelEvent
+from .label_move import LabelMove
+from .login_request import LoginRequest
+from .me import Me
+from .me_membership import MeMembership
+from .member import Member
+from .member_create import MemberCreate
+from .member_create_role import MemberCreateRole
+from .member_role import MemberRole
+from .member_update import MemberUpdate
+from .member_update_role import MemberUpdateRole
+from .membership_workspace import MembershipWorkspace
+from .model_price import ModelPrice
+from .model_ref import ModelRef
+from .page_api_key import PageApiKey
+from .page_audit_event import PageAuditEvent
+from .page_dataset import PageDataset
+from .page_dataset_import import PageDatasetImport
+from .page_dataset_item import PageDatasetItem
+from .page_evaluation import PageEvaluation
+from .page_invitation import PageInvitation
+from .page_label import PageLabel
+from .page_label_event import PageLabelEvent
+from .page_member import PageMember
+from .page_project import PageProject
+from .page_prompt import PagePrompt
+from .page_provider import PageProvider
+from .page_result import PageResult
+from .page_run import PageRun
+from .page_run_provider import PageRunProvider
+from .page_version import PageVersion
+from .page_workspace import PageWorkspace
+from .password_change import PasswordChange
+from .placeholder import Placeholder
+from .problem_details import ProblemDetails
+from .progress import Progress
+from .project import Project
+from .project_create import ProjectCreate
+from .project_export import ProjectExport
+from .project_update import ProjectUpdate
+from .prompt import Prompt
+from .prompt_create import PromptCreate
+from .prompt_create_kind import PromptCreateKind
+from .prompt_create_model_config import PromptCreateModelConfig
+from .prompt_create_variables_type_0 import PromptCreateVariablesType0
+from .prompt_kind import PromptKind
+from .prompt_labels import PromptLabels
+from .prompt_ref import PromptRef
+from .prompt_update import PromptUpdate
+from .prompt_with_version import PromptWithVersion
+from .prompt_with_version_kind import PromptWithVersionKind
+from .prompt_with_version_labels import PromptWithVersionLabels
+from .provider import Provider
+from .provider_create import ProviderCreate
+from .provider_create_kind import ProviderCreateKind
+from .provider_create_pricing import ProviderCreatePricing
+from .provider_kind import ProviderKind
+from .provider_pricing import ProviderPricing
+from .provider_test_result import ProviderTestResult
+from .provider_update import ProviderUpdate
+from .provider_update_pricing_type_0 import ProviderUpdatePricingType0
+from .readiness import Readiness
+from .readiness_database import ReadinessDatabase
+from .readiness_queue import ReadinessQueue
+from .readiness_redis import ReadinessRedis
+from .readiness_status import ReadinessStatus
+from .render_request import RenderRequest
+from .render_request_variables import RenderRequestVariables
+from .rendered_prompt import RenderedPrompt
+from .rendered_prompt_kind import RenderedPromptKind
+from .rendered_prompt_messages_type_0_item import RenderedPromptMessagesType0Item
+from .resolved_prompt import ResolvedPrompt
+from .resolved_prompt_kind import ResolvedPromptKind
+from .resolved_prompt_model_config import ResolvedPromptModelConfig
+from .resolved_prompt_variables import ResolvedPromptVariables
+from .result import Result
+from .result_assertion import ResultAssertion
+from .result_error_type_0 import ResultErrorType0
+from .result_input import ResultInput
+from .result_status import ResultStatus
+from .result_tokens import ResultTokens
+from .run import Run
+from .run_create import RunCreate
+from .run_create_kind_type_0 import RunCreateKindType0
+from .run_create_variables import RunCreateVariables
+from .run_input import RunInput
+from .run_input_messages_type_0_item import RunInputMessagesType0Item
+from .run_kind import RunKind
+from .run_params import RunParams
+from .run_params_response_format_type_0 import RunParamsResponseFormatType0
+from .run_prompt import RunPrompt
+from .run_provider import RunProvider
+from .run_provider_kind import RunProviderKind
+from .run_sent_params import RunSentParams
+from .run_status import RunStatus
+from .run_usage import RunUsage
+from .run_variables import RunVariables
+from .runs_list_status_type_0 import RunsListStatusType0
+from .user import User
+from .user_create import UserCreate
+from .variant import Variant
+from .variant_changes import VariantChanges
+from .variant_changes_changes import VariantChangesChanges
+from .variant_create import VariantCreate
+from .variant_params import VariantParams
+from .variant_summary_type_0 import VariantSummaryType0
+from .version import Version
+from .version_create import VersionCreate
+from .version_create_model_config import VersionCreateModelConfig
+from .version_create_variables_type_0 import VersionCreateVariablesType0
+from .version_diff import VersionDiff
+from .version_model_config import VersionModelConfig
+from .version_variables import VersionVariables
+from .workspace import Workspace
+from .workspace_create import WorkspaceCreate
+from .workspace_role import WorkspaceRole
+from .workspace_update import WorkspaceUpdate
+
+__all__ = (
+    "ApiKey",
+    "ApiKeyCreate",
+    "ApiKeyCreateRole",
+    "ApiKeyCreated",
+    "ApiKeyCreatedRole",
+    "ApiKeyRole",
+    "AuditEvent",
+    "AuditEventData",
+    "CallingApiKey",
+    "CallingApiKeyRole",
+    "ChatMessage",
+    "ChatMessageRole",
+    "CompareChange",
+    "CompareChangeInput",
+    "CompareCounts",
+    "CompareSide",
+    "CompareSideStatus",
+    "Comparison",
+    "Dataset",
+    "DatasetCreate",
+    "DatasetExport",
+    "DatasetExportFormat",
+    "DatasetExportStatus",
+    "DatasetImport",
+    "DatasetImportFormat",
+    "DatasetImportStatus",
+    "DatasetImportsCreateBody",
+    "DatasetItem",
+    "DatasetItemInput",
+    "DatasetItemMetadata",
+    "DatasetPin",
+    "DatasetRef",
+    "DatasetUpdate",
+    "DeactivateRequest",
+    "ErrorInfo",
+    "Evaluation",
+    "EvaluationAssertionsItem",
+    "EvaluationCreate",
+    "EvaluationCreateAssertionsItem",
+    "EvaluationResolvedPrompt",
+    "EvaluationStatus",
+    "EvaluationSummaryType0",
+    "EvaluationsListStatusType0",
+    "EvaluationsResultsFormat",
+    "EvaluationsResultsStatusType0",
+    "ExportCreate",
+    "ExportCreateFormat",
+    "ExportedPrompt",
+    "ExportedPromptKind",
+    "ExportedPromptLabels",
+    "ExportedVersion",
+    "ExportedVersionModelConfig",
+    "ExportedVersionVariablesType0",
+    "FailedAssertion",
+    "FieldError",
+    "FigureChange",
+    "Health",
+    "ImportExportExportFormat",
+    "ImportExportImportMode",
+    "ImportOutcome",
+    "ImportOutcomeStatus",
+    "ImportReport",
+    "ImportReportMode",
+    "ImportRowError",
+    "Invitation",
+    "InvitationRole",
+    "InvitationStatus",
+    "InvitationWorkspace",
+    "ItemCreate",
+    "ItemCreateInput",
+    "ItemCreateMetadata",
+    "ItemFromRun",
+    "ItemFromRunMetadata",
+    "ItemUpdate",
+    "ItemUpdateInputType0",
+    "ItemUpdateMetadataType0",
+    "ItemsCreate",
+    "ItemsCreated",
+    "Label",
+    "LabelEvent",
+    "LabelMove",
+    "LoginRequest",
+    "Me",
+    "MeMembership",
+    "Member",
+    "MemberCreate",
+    "MemberCreateRole",
+    "MemberRole",
+    "MemberUpdate",
+    "MemberUpdateRole",
+    "MembershipWorkspace",
+    "ModelPrice",
+    "ModelRef",
+    "PageApiKey",
+    "PageAuditEvent",
+    "PageDataset",
+    "PageDatasetImport",
+    "PageDatasetItem",
+    "PageEvaluation",
+    "PageInvitation",
+    "PageLabel",
+    "PageLabelEvent",
+    "PageMember",
+    "PageProject",
+    "PagePrompt",
+    "PageProvider",
+    "PageResult",
+    "PageRun",
+    "PageRunProvider",
+    "PageVersion",
+    "PageWorkspace",
+    "PasswordChange",
+    "Placeholder",
+    "ProblemDetails",
+    "Progress",
+    "Project",
+    "ProjectCreate",
+    "ProjectExport",
+    "ProjectUpdate",
+    "Prompt",
+    "PromptCreate",
+    "PromptCreateKind",
+    "PromptCreateModelConfig",
+    "PromptCreateVariablesType0",
+    "PromptKind",
+    "PromptLabels",
+    "PromptRef",
+    "PromptUpdate",
+    "PromptWithVersion",
+    "PromptWithVersionKind",
+    "PromptWithVersionLabels",
+    "Provider",
+    "ProviderCreate",
+    "ProviderCreateKind",
+    "ProviderCreatePricing",
+    "ProviderKind",
+    "ProviderPricing",
+    "ProviderTestResult",
+    "ProviderUpdate",
+    "ProviderUpdatePricingType0",
+    "Readiness",
+    "ReadinessDatabase",
+    "ReadinessQueue",
+    "ReadinessRedis",
+    "ReadinessStatus",
+    "RenderRequest",
+    "RenderRequestVariables",
+    "RenderedPrompt",
+    "RenderedPromptKind",
+    "RenderedPromptMessagesType0Item",
+    "ResolvedPrompt",
+    "ResolvedPromptKind",
+    "ResolvedPromptModelConfig",
+    "ResolvedPromptVariables",
+    "Result",
+    "ResultAssertion",
+    "ResultErrorType0",
+    "ResultInput",
+    "ResultStatus",
+    "ResultTokens",
+    "Run",
+    "RunCreate",
+    "RunCreateKindType0",
+    "RunCreateVariables",
+    "RunInput",
+    "RunInputMessagesType0Item",
+    "RunKind",
+    "RunParams",
+    "RunParamsResponseFormatType0",
+    "RunPrompt",
+    "RunProvider",
+    "RunProviderKind",
+    "RunSentParams",
+    "RunStatus",
+    "RunUsage",
+    "RunVariables",
+    "RunsListStatusType0",
+    "User",
+    "UserCreate",
+    "Variant",
+    "VariantChanges",
+    "VariantChangesChanges",
+    "VariantCreate",
+    "VariantParams",
+    "VariantSummaryType0",
+    "Version",
+    "VersionCreate",
+    "VersionCreateModelConfig",
+    "VersionCreateVariablesType0",
+    "VersionDiff",
+    "VersionModelConfig",
+    "VersionVariables",
+    "Workspace",
+    "WorkspaceCreate",
+    "WorkspaceRole",
+    "WorkspaceUpdate",
+)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class ApiKeyCreateRole(StrEnum):
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+    def __str__(self) -> str:
+        return str(self.value)

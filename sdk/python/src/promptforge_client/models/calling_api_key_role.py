@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class CallingApiKeyRole(StrEnum):
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class CompareSideStatus(StrEnum):
+    ERROR = "error"
+    FAILED = "failed"
+    PASSED = "passed"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class ImportReportMode(StrEnum):
+    DRY_RUN = "dry-run"
+    MERGE = "merge"
+
+    def __str__(self) -> str:
+        return str(self.value)
