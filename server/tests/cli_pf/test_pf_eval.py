@@ -10,45 +10,86 @@ from __future__ import annotations
 import json
 import textwrap
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from eval_server import EvalServer, eval_server_fixture  # noqa: F401  (the running server fixture)
 from junitparser import JUnitXml
+
+from cli_pf.pf_harness import PfProject, PfRun
+from fake_llm import FakeLLM
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 
-@pytest.fixture(scope="module")
-def dataset(eval_server: EvalServer) -> str:
-    name = f"people-{uuid.uuid4().hex[:8]}"
-    eval_server.api("POST", "/datasets", json={"name": name})
+@dataclass
+class EvalProject:
+    """A fresh project with a provider connection to the fake LLM, the prompt `greeting` (label
+    production on v1) and a dataset of three names."""
+
+    project: PfProject
+    provider_id: str
+    dataset: str
+
+    def pf(self, *args: str, cwd: Path | None = None, **env: str) -> PfRun:
+        return self.project.pf(*args, env=env or None, cwd=cwd)
+
+    def api(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.project.owner.request(method, self.project.url(path), **kwargs)
+        assert response.status_code < 400, response.text
+        return response.json() if response.content else None
+
+
+@pytest.fixture
+def eval_project(pf_project: PfProject, fake_llm: FakeLLM) -> EvalProject:
+    owner, url = pf_project.owner, pf_project.url
+    provider = {
+        "name": "fake",
+        "kind": "openai_compatible",
+        "base_url": fake_llm.openai_url,
+        "api_key": "sk-test-openai-key-1234",
+        "default_model": "fake-model",
+    }
+    response = owner.post(url("/providers"), json=provider)
+    assert response.status_code == 201, response.text
+    prompt = {"name": "greeting", "kind": "text", "template": "Hello {{ name }}!"}
+    assert owner.post(url("/prompts"), json=prompt).status_code == 201
+    assert owner.put(url("/prompts/greeting/labels/production"), json={"version": 1}).status_code == 200
+    assert owner.post(url("/datasets"), json={"name": "people"}).status_code == 201
     items = [{"input": {"name": n}} for n in ("Ann", "Bob", "Cy")]
-    eval_server.api("POST", f"/datasets/{name}/items", json={"items": items})
-    return name
+    assert owner.post(url("/datasets/people/items"), json={"items": items}).status_code == 201
+    return EvalProject(pf_project, response.json()["id"], "people")
 
 
 def run_eval(
-    server: EvalServer, tmp: Path, dataset: str, *asserts: str, extra: tuple[str, ...] = ()
+    server: EvalProject, tmp: Path, dataset: str, *asserts: str, extra: tuple[str, ...] = ()
 ) -> tuple[int, str, dict]:
     report = tmp / f"report-{uuid.uuid4().hex[:6]}.json"
-    args = ["eval", "run", "--dataset", dataset, "--prompt", "greeting@production", "--json", str(report)]
+    args = [
+        "eval",
+        "run",
+        "--dataset",
+        dataset,
+        "--prompt",
+        "greeting@production",
+        "--json",
+        str(report),
+    ]
     for a in asserts:
         args += ["--assert", a]
     result = server.pf(*args, *extra)
     assert "Traceback" not in result.stderr, result.stderr
     document = json.loads(report.read_text()) if report.exists() else {}
-    return result.returncode, result.stdout + result.stderr, document
+    return result.code, result.output, document
 
 
-def test_passing_evaluation_exits_0_with_junit_and_json(
-    eval_server: EvalServer, dataset: str, tmp_path: Path
-) -> None:
+def test_passing_evaluation_exits_0_with_junit_and_json(eval_project: EvalProject, tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
     code, output, document = run_eval(
-        eval_server,
+        eval_project,
         tmp_path,
-        dataset,
+        eval_project.dataset,
         "icontains:you said",
         "not-contains:sorry",
         extra=("--junit", str(junit), "--threshold", "1", "--name", "cli pass"),
@@ -68,10 +109,10 @@ def test_passing_evaluation_exits_0_with_junit_and_json(
     assert (suites[0].tests, suites[0].failures, suites[0].errors) == (3, 0, 0)
 
 
-def test_failing_evaluation_exits_1(eval_server: EvalServer, dataset: str, tmp_path: Path) -> None:
+def test_failing_evaluation_exits_1(eval_project: EvalProject, tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
     code, output, document = run_eval(
-        eval_server, tmp_path, dataset, "icontains:Ann", extra=("--junit", str(junit))
+        eval_project, tmp_path, eval_project.dataset, "icontains:Ann", extra=("--junit", str(junit))
     )
     assert code == 1, output
     assert "FAILED (1 passed, 2 failed, 0 errors" in output
@@ -80,28 +121,28 @@ def test_failing_evaluation_exits_1(eval_server: EvalServer, dataset: str, tmp_p
     assert (xml.tests, xml.failures, xml.errors) == (3, 2, 0)
     assert document["evaluation"]["passed"] is False
     # a threshold the pass rate reaches makes the same evaluation pass
-    code, output, _ = run_eval(eval_server, tmp_path, dataset, "icontains:Ann", extra=("--threshold", "0.3"))
+    code, output, _ = run_eval(
+        eval_project, tmp_path, eval_project.dataset, "icontains:Ann", extra=("--threshold", "0.3")
+    )
     assert code == 0, output
 
 
 def test_regression_against_a_baseline_exits_1_and_compare_reports_it(
-    eval_server: EvalServer,
-    dataset: str,
-    tmp_path: Path,
+    eval_project: EvalProject, tmp_path: Path
 ) -> None:
-    code, output, before = run_eval(eval_server, tmp_path, dataset, "icontains:you said")
+    code, output, before = run_eval(eval_project, tmp_path, eval_project.dataset, "icontains:you said")
     assert code == 0, output
     before_id = before["evaluation"]["id"]
     # the same evaluation again: nothing regressed against the explicit baseline nor the latest passing
     code, output, _ = run_eval(
-        eval_server, tmp_path, dataset, "icontains:you said", extra=("--baseline", before_id)
+        eval_project, tmp_path, eval_project.dataset, "icontains:you said", extra=("--baseline", before_id)
     )
     assert code == 0, output
     assert "0 regressions" in output
     code, output, after = run_eval(
-        eval_server,
+        eval_project,
         tmp_path,
-        dataset,
+        eval_project.dataset,
         "icontains:Ann",
         extra=("--baseline", "latest-passing", "--threshold", "0.3"),
     )
@@ -111,40 +152,40 @@ def test_regression_against_a_baseline_exits_1_and_compare_reports_it(
     assert after["comparison"]["counts"]["regressions"] == 2
     assert after["comparison"]["against_id"] != after["evaluation"]["id"]
 
-    compared = eval_server.pf("eval", "compare", before_id, after["evaluation"]["id"])
-    assert compared.returncode == 1, compared.stdout + compared.stderr
+    compared = eval_project.pf("eval", "compare", before_id, after["evaluation"]["id"])
+    assert compared.code == 1, compared.stdout + compared.stderr
     assert "Regressions: 2" in compared.stdout and "Bob" in compared.stdout and "Cy" in compared.stdout
     assert "2 regressions, 0 fixes, 1 unchanged" in compared.stdout
-    back = eval_server.pf("eval", "compare", after["evaluation"]["id"], before_id)
-    assert back.returncode == 0, back.stdout + back.stderr
+    back = eval_project.pf("eval", "compare", after["evaluation"]["id"], before_id)
+    assert back.code == 0, back.stdout + back.stderr
     assert "Fixes: 2" in back.stdout and "0 regressions, 2 fixes" in back.stdout
 
 
-def test_config_file_is_the_evaluation_body(eval_server: EvalServer, dataset: str, tmp_path: Path) -> None:
+def test_config_file_is_the_evaluation_body(eval_project: EvalProject, tmp_path: Path) -> None:
     config = tmp_path / "eval.yaml"
     config.write_text(
         textwrap.dedent(f"""
         name: from yaml
-        dataset: {{name: {dataset}}}
+        dataset: {{name: {eval_project.dataset}}}
         variants:
           - name: v-prod
             prompt: {{name: greeting, label: production}}
             provider_id: fake          # a connection name works as well as its id
           - name: v1
             prompt: {{name: greeting, version: 1}}
-            provider_id: {eval_server.provider_id}
+            provider_id: {eval_project.provider_id}
         assertions:
           - {{type: starts-with, value: Hello}}
         pass_threshold: 1
     """)
     )
-    result = eval_server.pf("eval", "run", "--config", str(config))
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = eval_project.pf("eval", "run", "--config", str(config))
+    assert result.code == 0, result.stdout + result.stderr
     assert "v-prod" in result.stdout and "v1" in result.stdout and "PASSED (6 passed" in result.stdout
 
 
 def test_promptfoo_config_with_csv_tests_and_default_assertions(
-    eval_server: EvalServer, tmp_path: Path
+    eval_project: EvalProject, tmp_path: Path
 ) -> None:
     suffix = uuid.uuid4().hex[:6]
     (tmp_path / "prompt.txt").write_text("Tell {{ name }} about {{ topic }}.")
@@ -175,9 +216,9 @@ def test_promptfoo_config_with_csv_tests_and_default_assertions(
     """)
     )
     config = str(tmp_path / "promptfooconfig.yaml")
-    result = eval_server.pf("eval", "run", "--promptfoo", config, cwd=tmp_path)
+    result = eval_project.pf("eval", "run", "--promptfoo", config, cwd=tmp_path)
     output = result.stdout + result.stderr
-    assert result.returncode == 1, output  # "wrong expectation" fails
+    assert result.code == 1, output  # "wrong expectation" fails
     assert "Traceback" not in output
     assert (
         "refund question" in output and "wrong expectation" in output and "name=Cy, topic=billing" in output
@@ -186,7 +227,7 @@ def test_promptfoo_config_with_csv_tests_and_default_assertions(
     assert "Successes: 2" in output and "Failures: 1" in output
     assert "prompt prompt: created version 1" in output
     assert f"dataset support-{suffix}-tests: 0 kept, 3 added, 0 removed" in output
-    items = eval_server.api("GET", f"/datasets/support-{suffix}-tests/items")["items"]
+    items = eval_project.api("GET", f"/datasets/support-{suffix}-tests/items")["items"]
     assert [i["input"]["name"] for i in items] == ["Ann", "Bob", "Cy"]
     assert items[0]["expected"] == "icontains: refunds"
 
@@ -196,16 +237,16 @@ def test_promptfoo_config_with_csv_tests_and_default_assertions(
         "Ann,refunds,icontains: refunds,refund question\n"
         "Bob,shipping,icontains: shipping,shipping question\n"
     )
-    again = eval_server.pf("eval", "run", "--promptfoo", config, "--threshold", "1", cwd=tmp_path)
+    again = eval_project.pf("eval", "run", "--promptfoo", config, "--threshold", "1", cwd=tmp_path)
     output = again.stdout + again.stderr
-    assert again.returncode == 0, output
+    assert again.code == 0, output
     assert "prompt prompt: unchanged at version 1" in output
     assert "2 kept, 1 added, 1 removed" in output
     assert "Successes: 3" in output and "Pass Rate: 100.0%" in output
 
 
 def test_unsupported_promptfoo_assertions_are_listed_and_nothing_is_created(
-    eval_server: EvalServer,
+    eval_project: EvalProject,
     tmp_path: Path,
 ) -> None:
     (tmp_path / "promptfooconfig.yaml").write_text(
@@ -226,40 +267,42 @@ def test_unsupported_promptfoo_assertions_are_listed_and_nothing_is_created(
                 value: ann
     """)
     )
-    result = eval_server.pf("eval", "run", "--promptfoo", str(tmp_path / "promptfooconfig.yaml"))
-    assert result.returncode == 2
+    result = eval_project.pf("eval", "run", "--promptfoo", str(tmp_path / "promptfooconfig.yaml"))
+    assert result.code == 2
     assert "Traceback" not in result.stderr
     assert "defaultTest.assert[0]: `javascript` runs user code" in result.stderr
     assert "tests[0].assert[0]: `python` runs user code" in result.stderr
-    listing = eval_server.api("GET", "/datasets", params={"q": "never-created"})
+    listing = eval_project.api("GET", "/datasets", params={"q": "never-created"})
     assert listing["items"] == []
 
 
-def test_usage_auth_and_connection_errors_exit_2(eval_server: EvalServer, dataset: str) -> None:
-    unreachable = eval_server.pf(
-        "eval", "run", "--dataset", dataset, "--prompt", "greeting", PF_HOST="http://127.0.0.1:9"
+def test_usage_auth_and_connection_errors_exit_2(eval_project: EvalProject) -> None:
+    unreachable = eval_project.pf(
+        "eval", "run", "--dataset", eval_project.dataset, "--prompt", "greeting", PF_HOST="http://127.0.0.1:9"
     )
-    assert unreachable.returncode == 2
-    assert "cannot reach the server" in unreachable.stderr and "Traceback" not in unreachable.stderr
-    bad_key = eval_server.pf("eval", "run", "--dataset", dataset, "--prompt", "greeting", PF_API_KEY="pf_bad")
-    assert bad_key.returncode == 2 and "HTTP 401" in bad_key.stderr and "Traceback" not in bad_key.stderr
-    bad_assert = eval_server.pf(
-        "eval", "run", "--dataset", dataset, "--prompt", "greeting", "--assert", "javascript:1"
+    assert unreachable.code == 2
+    assert "Cannot reach Prompt-Forge" in unreachable.stderr and "Traceback" not in unreachable.stderr
+    bad_key = eval_project.pf(
+        "eval", "run", "--dataset", eval_project.dataset, "--prompt", "greeting", PF_API_KEY="pf_bad"
     )
-    assert bad_assert.returncode == 2 and "runs user code" in bad_assert.stderr
-    unknown = eval_server.pf("eval", "run", "--dataset", "no-such-dataset", "--prompt", "greeting")
-    assert unknown.returncode == 2 and "dataset.name" in unknown.stderr
-    both = eval_server.pf("eval", "run", "--dataset", dataset, "--prompt", "greeting", "--config", "x.yaml")
-    assert both.returncode == 2 and "exactly one of" in both.stderr
-    compare = eval_server.pf("eval", "compare", str(uuid.uuid4()), str(uuid.uuid4()))
-    assert compare.returncode == 2 and "no such evaluation" in compare.stderr
+    assert bad_key.code == 2 and "HTTP 401" in bad_key.stderr and "Traceback" not in bad_key.stderr
+    bad_assert = eval_project.pf(
+        "eval", "run", "--dataset", eval_project.dataset, "--prompt", "greeting", "--assert", "javascript:1"
+    )
+    assert bad_assert.code == 2 and "runs user code" in bad_assert.stderr
+    unknown = eval_project.pf("eval", "run", "--dataset", "no-such-dataset", "--prompt", "greeting")
+    assert unknown.code == 2 and "No dataset named 'no-such-dataset'" in unknown.stderr
+    both = eval_project.pf(
+        "eval", "run", "--dataset", eval_project.dataset, "--prompt", "greeting", "--config", "x.yaml"
+    )
+    assert both.code == 2 and "exactly one of" in both.stderr
+    compare = eval_project.pf("eval", "compare", str(uuid.uuid4()), str(uuid.uuid4()))
+    assert compare.code == 2 and "no such evaluation" in compare.stderr
 
 
-def test_polling_fallback_without_the_websocket(
-    eval_server: EvalServer, dataset: str, tmp_path: Path
-) -> None:
+def test_polling_fallback_without_the_websocket(eval_project: EvalProject, tmp_path: Path) -> None:
     code, output, document = run_eval(
-        eval_server, tmp_path, dataset, "icontains:you said", extra=("--no-live",)
+        eval_project, tmp_path, eval_project.dataset, "icontains:you said", extra=("--no-live",)
     )
     assert code == 0, output
     assert document["evaluation"]["progress"]["done"] == 3

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from promptforge_cli.promptfoo.assertions import SUPPORTED_BASE_TYPES, parse_expected_shorthand
 from promptforge_cli.promptfoo.config import load_suite
 from promptforge_cli.promptfoo.plan import Connection, PlanError, build_plan

@@ -1,8 +1,9 @@
 """`pf eval run`: build the evaluation body (flags, --config or --promptfoo), run it, report, gate.
 
-Exit codes (the CLI maps exceptions): 0 the evaluation passed (and nothing regressed against the
-baseline), 1 it failed, was cancelled or failed to run, or regressed; 2 usage, auth or connection
-problems, raised as UsageProblem / ApiProblem before or while talking to the server.
+Exit codes: 0 the evaluation passed (and nothing regressed against the baseline), 1 it failed,
+was cancelled or failed to run, or regressed; 2 usage, auth or connection problems (UsageProblem,
+ConnectionProblem, and every refusal of the server: commands/evaluations.py maps ApiError to 2,
+because 1 must mean "the evaluation said no").
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 import yaml
 from rich.console import Console
 
-from .eval_api import ApiProblem, EvalApi
+from .errors import ApiError, UsageProblem
+from .eval_api import EvalApi
 from .eval_report import (
     compare_counts,
     compare_tables,
@@ -34,10 +36,6 @@ from .promptfoo_sync import SyncRefused, sync
 PROMPT_REF = re.compile(r"^([a-z0-9][a-z0-9._-]{0,127})(?:@([A-Za-z0-9][A-Za-z0-9._-]*))?$")
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 FAILURES_SHOWN = 20
-
-
-class UsageProblem(Exception):
-    """Bad flags or an unusable config: exit 2, the message (possibly several lines) on stderr."""
 
 
 @dataclass
@@ -312,9 +310,9 @@ def compare(session: Session, evaluation_id: str, against: str) -> int:
             raise UsageProblem(f"{value!r} is not an evaluation id")
     try:
         comparison: dict[str, Any] = session.api.get(f"/evaluations/{against}/compare", against=evaluation_id)
-    except ApiProblem as exc:
-        if exc.status == 404:
-            raise UsageProblem(f"no such evaluation in this project ({exc})") from None
+    except ApiError as exc:
+        if exc.status in (404, 422):
+            raise UsageProblem(f"no such evaluation in this project ({exc.detail})") from None
         raise
     for table in compare_tables(comparison):
         session.out.print(table)

@@ -15,7 +15,8 @@ from typing import Any
 
 from rich.console import Console
 
-from .eval_api import ApiProblem, EvalApi
+from .errors import ApiError
+from .eval_api import EvalApi
 from .promptfoo.plan import Plan
 
 ITEMS_PER_REQUEST = 1000
@@ -86,7 +87,7 @@ def sync_dataset(api: EvalApi, plan: Plan, console: Console) -> dict[str, str]:
                 "/datasets",
                 {"name": plan.dataset, "description": f"Tests of the promptfoo config {plan.name!r}"},
             )
-        except ApiProblem as exc:
+        except ApiError as exc:
             if exc.code != "dataset_exists":  # created meanwhile by a parallel run
                 raise
     existing: dict[str, list[str]] = defaultdict(list)
