@@ -96,6 +96,8 @@ def test_passing_evaluation_exits_0_with_junit_and_json(eval_project: EvalProjec
     )
     assert code == 0, output
     assert "PASSED" in output and "greeting@production" in output
+    assert "Live events unavailable" not in output  # followed over the WebSocket, not by polling
+    assert "3/3" in output  # the progress bar reached the end
     evaluation = document["evaluation"]
     assert evaluation["status"] == "completed" and evaluation["passed"] is True
     assert evaluation["name"] == "cli pass"
