@@ -8,6 +8,7 @@ because 1 must mean "the evaluation said no").
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from .promptfoo_sync import SyncRefused, sync
 PROMPT_REF = re.compile(r"^([a-z0-9][a-z0-9._-]{0,127})(?:@([A-Za-z0-9][A-Za-z0-9._-]*))?$")
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 FAILURES_SHOWN = 20
+LOOKBACK = 2000  # evaluations examined for --baseline latest-passing
 
 
 @dataclass
@@ -165,7 +167,9 @@ def find_latest_passing(api: EvalApi, evaluation: dict[str, Any]) -> str | None:
     """The newest completed, passed evaluation over the same dataset and the same prompt names."""
     prompts = {v["prompt"]["name"] for v in evaluation["variants"]}
     first = sorted(prompts)[0]
-    for candidate in api.pages("/evaluations", prompt=first, status="completed"):
+    # newest first; looking further back than a few thousand runs would only find stale baselines
+    candidates = itertools.islice(api.pages("/evaluations", prompt=first, status="completed"), LOOKBACK)
+    for candidate in candidates:
         if candidate["id"] == evaluation["id"] or candidate.get("passed") is not True:
             continue
         if candidate["dataset"]["name"] != evaluation["dataset"]["name"]:
