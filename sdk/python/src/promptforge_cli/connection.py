@@ -125,6 +125,16 @@ class Connection:
     def project_url(self, path: str = "") -> str:
         return f"/api/v1/projects/{self.project_id}{path}"
 
+    @property
+    def websocket_url(self) -> str:
+        """The live-events socket (`/api/v1/ws`); authenticate with `auth_headers`, then subscribe."""
+        scheme, rest = self.config.host.split("://", 1)
+        return f"{'wss' if scheme == 'https' else 'ws'}://{rest}/api/v1/ws"
+
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.config.api_key}"}
+
     def close(self) -> None:
         if "api" in self.__dict__:
             self.api.get_httpx_client().close()
