@@ -185,6 +185,36 @@ def test_config_file_is_the_evaluation_body(eval_project: EvalProject, tmp_path:
     assert result.code == 0, result.stdout + result.stderr
     assert "v-prod" in result.stdout and "v1" in result.stdout and "PASSED (6 passed" in result.stdout
 
+    # a pull request's version under its own label: the same file, the prompt re-pointed by a flag
+    version = {"template": "Hi {{ name }}, welcome!"}
+    assert eval_project.api("POST", "/prompts/greeting/versions", json=version)["number"] == 2
+    eval_project.api("PUT", "/prompts/greeting/labels/pr-7", json={"version": 2})
+    report = tmp_path / "pr.json"
+    pr = eval_project.pf(
+        "eval",
+        "run",
+        "--config",
+        str(config),
+        "--prompt",
+        "greeting@pr-7",
+        "--assert",
+        "icontains:welcome",
+        "--baseline",
+        "latest-passing",
+        "--json",
+        str(report),
+    )
+    assert pr.code == 0, pr.output
+    evaluation = json.loads(report.read_text())["evaluation"]
+    assert [(v["name"], v["prompt"]["version"], v["prompt"]["label"]) for v in evaluation["variants"]] == [
+        ("v-prod", 2, "pr-7"),
+        ("v1", 2, "pr-7"),
+    ]
+    assert [a["type"] for a in evaluation["assertions"]] == ["starts-with", "icontains"]
+    assert "0 regressions, 0 fixes, 6 unchanged" in pr.stdout
+    wrong = eval_project.pf("eval", "run", "--config", str(config), "--prompt", "other@pr-7")
+    assert wrong.code == 2 and "no variant" in wrong.stderr and "runs the prompt other" in wrong.stderr
+
 
 def test_promptfoo_config_with_csv_tests_and_default_assertions(
     eval_project: EvalProject, tmp_path: Path
@@ -294,10 +324,12 @@ def test_usage_auth_and_connection_errors_exit_2(eval_project: EvalProject) -> N
     assert bad_assert.code == 2 and "runs user code" in bad_assert.stderr
     unknown = eval_project.pf("eval", "run", "--dataset", "no-such-dataset", "--prompt", "greeting")
     assert unknown.code == 2 and "No dataset named 'no-such-dataset'" in unknown.stderr
-    both = eval_project.pf(
-        "eval", "run", "--dataset", eval_project.dataset, "--prompt", "greeting", "--config", "x.yaml"
-    )
-    assert both.code == 2 and "exactly one of" in both.stderr
+    both = eval_project.pf("eval", "run", "--config", "x.yaml", "--promptfoo", "y.yaml")
+    assert both.code == 2 and "not both" in both.stderr
+    missing = eval_project.pf("eval", "run", "--config", "missing.yaml")
+    assert missing.code == 2 and "missing.yaml" in missing.stderr and "Traceback" not in missing.stderr
+    neither = eval_project.pf("eval", "run", "--dataset", eval_project.dataset)
+    assert neither.code == 2 and "at least one --prompt" in neither.stderr
     compare = eval_project.pf("eval", "compare", str(uuid.uuid4()), str(uuid.uuid4()))
     assert compare.code == 2 and "no such evaluation" in compare.stderr
 

@@ -114,22 +114,12 @@ def body_from_flags(options: RunOptions, connections: list[Connection]) -> dict[
         if options.model:
             variant["model"] = options.model
         variants.append(variant)
-    try:
-        assertions = [parse_assert_flag(a) for a in options.asserts]
-    except ValueError as exc:
-        raise UsageProblem(str(exc)) from None
     body: dict[str, Any] = {
         "name": options.name or f"{options.dataset}: {', '.join(options.prompts)}"[:200],
         "dataset": {"name": options.dataset},
         "variants": variants,
-        "assertions": assertions,
+        "assertions": _flag_assertions(options, connections, variants),
     }
-    grader_model = options.model or next((c.default_model for c in connections if c.id == provider_id), None)
-    for assertion in assertions:
-        if base_type(assertion["type"]) in MODEL_GRADED:
-            if not grader_model:
-                raise UsageProblem(f"--assert {assertion['type']}: give --model (the judge's model)")
-            assertion["provider"] = {"provider_id": provider_id, "model": grader_model}
     return body
 
 
@@ -196,11 +186,73 @@ def _baseline(session: Session, evaluation: dict[str, Any], baseline: str) -> di
 
 
 def _check_flags(options: RunOptions) -> None:
-    sources = sum(bool(x) for x in (options.config, options.promptfoo, options.dataset or options.prompts))
-    if sources != 1:
-        raise UsageProblem("give exactly one of: --dataset/--prompt flags, --config FILE, --promptfoo FILE")
+    if options.config and options.promptfoo:
+        raise UsageProblem("give --config or --promptfoo, not both")
+    if options.promptfoo and (options.prompts or options.asserts):
+        raise UsageProblem("--prompt and --assert do not combine with --promptfoo (the config says them)")
+    if not options.config and not options.promptfoo and not (options.dataset and options.prompts):
+        raise UsageProblem("give --dataset and at least one --prompt, or --config FILE, or --promptfoo FILE")
     if options.baseline and options.baseline != "latest-passing" and not UUID.match(options.baseline):
         raise UsageProblem(f"--baseline {options.baseline!r}: an evaluation id or latest-passing")
+
+
+def override_config(body: dict[str, Any], options: RunOptions, connections: list[Connection]) -> None:
+    """Flags given with --config win over the file.
+
+    `--prompt NAME@LABEL` re-points the variants that run NAME (their names stay, so results still
+    match a baseline's by variant name: one eval.yaml serves every pull request); `--dataset`,
+    `--provider` and `--model` apply to every variant; `--assert` adds assertions.
+    """
+    variants = [v for v in body.get("variants") or [] if isinstance(v, dict)]
+    for text in options.prompts:
+        ref = _prompt_ref(text)
+        matching = [
+            v
+            for v in variants
+            if isinstance(v.get("prompt"), dict) and v["prompt"].get("name") == ref["name"]
+        ]
+        if not matching:
+            raise UsageProblem(
+                f"--prompt {text}: no variant of {options.config} runs the prompt {ref['name']}"
+            )
+        for variant in matching:
+            variant["prompt"] = dict(ref)
+    if options.dataset:
+        body["dataset"] = {"name": options.dataset}
+    if options.provider:
+        provider_id = _connection_id(options.provider, connections)
+        for variant in variants:
+            variant["provider_id"] = provider_id
+    if options.model:
+        for variant in variants:
+            variant["model"] = options.model
+    if options.asserts:
+        body["assertions"] = [
+            *(body.get("assertions") or []),
+            *_flag_assertions(options, connections, variants),
+        ]
+
+
+def _flag_assertions(
+    options: RunOptions, connections: list[Connection], variants: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    try:
+        assertions = [parse_assert_flag(a) for a in options.asserts]
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
+    first = variants[0] if variants else {}
+    provider_id = str(first.get("provider_id") or "")
+    model = (
+        options.model
+        or first.get("model")
+        or next((c.default_model for c in connections if c.id == provider_id), None)
+    )
+    for assertion in assertions:
+        if base_type(assertion["type"]) in MODEL_GRADED:
+            if not model or not provider_id:
+                raise UsageProblem(f"--assert {assertion['type']}: give --model (the judge's model)")
+            assertion["provider"] = {"provider_id": provider_id, "model": model}
+    return assertions
 
 
 def run(session: Session, options: RunOptions) -> int:
@@ -234,7 +286,9 @@ def run(session: Session, options: RunOptions) -> int:
         labels = synced.item_labels
         body = plan.evaluation_body(synced.versions, options.threshold)
     elif options.config is not None:
-        body = body_from_config(options, _connections(session.api))
+        connections = _connections(session.api)
+        body = body_from_config(options, connections)
+        override_config(body, options, connections)
         _override(body, options)
     else:
         body = body_from_flags(options, _connections(session.api))
