@@ -1,0 +1,1 @@
+"""promptfoo configs run on Prompt-Forge: read the config (config.py), map it onto a project (plan.py)."""
