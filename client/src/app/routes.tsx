@@ -48,6 +48,15 @@ export const routes: RouteObject[] = [
           { path: 'datasets', element: <DatasetsListPage /> },
           { path: 'datasets/:datasetName', element: <DatasetPage /> },
           { path: 'evaluations', element: <ComingSoon title="Evaluations" /> },
+          // The detail page pulls in the chart library (lazily, for its charts tab): load it on first use.
+          {
+            path: 'evaluations/:evaluationId',
+            lazy: async () => ({ Component: (await import('@/features/evaluations/evaluation-detail-page')).EvaluationDetailPage }),
+          },
+          {
+            path: 'evaluations/:evaluationId/compare',
+            lazy: async () => ({ Component: (await import('@/features/evaluations/evaluation-compare-page')).EvaluationComparePage }),
+          },
           {
             path: 'settings',
             element: <SettingsLayout />,

@@ -8,5 +8,9 @@ export const paths = {
   prompt: (workspaceId: string, projectId: string, name: string) => `/w/${workspaceId}/p/${projectId}/prompts/${encodeURIComponent(name)}`,
   datasets: (workspaceId: string, projectId: string) => `/w/${workspaceId}/p/${projectId}/datasets`,
   dataset: (workspaceId: string, projectId: string, name: string) => `/w/${workspaceId}/p/${projectId}/datasets/${encodeURIComponent(name)}`,
+  evaluations: (workspaceId: string, projectId: string) => `/w/${workspaceId}/p/${projectId}/evaluations`,
+  evaluation: (workspaceId: string, projectId: string, id: string) => `/w/${workspaceId}/p/${projectId}/evaluations/${id}`,
+  evaluationCompare: (workspaceId: string, projectId: string, id: string, against: string) =>
+    `/w/${workspaceId}/p/${projectId}/evaluations/${id}/compare?against=${encodeURIComponent(against)}`,
   settings: (workspaceId: string, projectId: string, tab = 'members') => `/w/${workspaceId}/p/${projectId}/settings/${tab}`,
 };
