@@ -8,7 +8,8 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { useScope } from '@/hooks/use-scope';
 import { formatDateTime } from '@/lib/format';
 import { paths } from '@/lib/paths';
-import { comparisonQueryOptions, evaluationQueryOptions } from './api/evaluation-results-api';
+import { evaluationQueryOptions } from '@/api/evaluation-queries';
+import { comparisonQueryOptions } from './api/evaluation-results-api';
 import { ComparisonView } from './components/comparison-view';
 import { verdict } from './lib/compare';
 

@@ -2,17 +2,16 @@ import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { isApiError } from '@/api/api-error';
-import { PageHeader } from '@/components/page-header';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { useScope } from '@/hooks/use-scope';
 import { cn } from '@/lib/cn';
-import { formatDateTime } from '@/lib/format';
 import { paths } from '@/lib/paths';
-import { evaluationQueryOptions, resultsDownloadUrl } from './api/evaluation-results-api';
+import { evaluationQueryOptions } from '@/api/evaluation-queries';
+import { resultsDownloadUrl } from './api/evaluation-results-api';
 import { ComparePicker } from './components/compare-picker';
 import { ResultsMatrix } from './components/results-matrix';
-import { RunStatus } from './components/run-status';
-import { useLiveEvaluation } from './hooks/use-live-evaluation';
+import { EvaluationRunHeader } from './components/run-header';
+import { useLiveResults } from './hooks/use-live-results';
 import { variantSummaries } from './lib/summary';
 
 // recharts is the heaviest part of the page: the matrix shows first, the charts load on demand.
@@ -27,7 +26,7 @@ type Tab = (typeof TABS)[number]['id'];
 const downloadClass = 'rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-slate-300 hover:bg-slate-50';
 
 /**
- * One evaluation: the run (live), then the results matrix or the charts (`?tab=`), the CSV and
+ * One evaluation: the live run header (progress, cancel and retry for editors), then the results matrix or the charts (`?tab=`), the CSV and
  * JUnit downloads and a comparison with another evaluation. Everything here is a read: viewers see
  * the same page; only the run header offers editors its actions.
  */
@@ -37,7 +36,7 @@ export function EvaluationDetailPage() {
   const [params, setParams] = useSearchParams();
   const tab: Tab = params.get('tab') === 'charts' ? 'charts' : 'results';
   const evaluation = useQuery(evaluationQueryOptions(projectId, evaluationId));
-  useLiveEvaluation(projectId, evaluationId);
+  useLiveResults(projectId, evaluationId);
 
   if (evaluation.isPending) return <LoadingState />;
   if (evaluation.isError) {
@@ -54,42 +53,23 @@ export function EvaluationDetailPage() {
   const summaries = variantSummaries(e);
   return (
     <div className="space-y-6">
-      <PageHeader
-        title={
-          <span className="flex flex-wrap items-center gap-2">
-            <Link to={paths.evaluations(workspaceId, projectId)} className="text-slate-400 hover:text-slate-600">
-              Evaluations /
-            </Link>
-            <span>{e.name}</span>
-          </span>
-        }
-        description={
-          <p className="text-xs">
-            Dataset{' '}
-            {e.dataset.id ? (
-              <Link className="font-mono text-indigo-700 underline" to={`${paths.dataset(workspaceId, projectId, e.dataset.name)}?version=${e.dataset.version}`}>
-                {e.dataset.name}
-              </Link>
-            ) : (
-              <span className="font-mono">{e.dataset.name}</span>
-            )}{' '}
-            v{e.dataset.version} · {e.variants.length} variant{e.variants.length === 1 ? '' : 's'} · pass threshold {Math.round(e.pass_threshold * 100)}% · created{' '}
-            {formatDateTime(e.created_at)}
-          </p>
-        }
-        actions={
-          <>
-            <a className={downloadClass} href={resultsDownloadUrl(projectId, e.id, 'csv')} download>
-              Download CSV
-            </a>
-            <a className={downloadClass} href={resultsDownloadUrl(projectId, e.id, 'junit')} download>
-              Download JUnit
-            </a>
-          </>
-        }
-      />
-      <RunStatus evaluation={e} />
-      <ComparePicker workspaceId={workspaceId} projectId={projectId} evaluationId={e.id} />
+      <p className="text-sm">
+        <Link to={paths.evaluations(workspaceId, projectId)} className="text-indigo-700 hover:underline">
+          ← Evaluations
+        </Link>
+      </p>
+      <EvaluationRunHeader key={e.id} evaluationId={e.id} />
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <ComparePicker workspaceId={workspaceId} projectId={projectId} evaluationId={e.id} />
+        <div className="flex flex-wrap gap-2" role="group" aria-label="Downloads">
+          <a className={downloadClass} href={resultsDownloadUrl(projectId, e.id, 'csv')} download>
+            Download CSV
+          </a>
+          <a className={downloadClass} href={resultsDownloadUrl(projectId, e.id, 'junit')} download>
+            Download JUnit
+          </a>
+        </div>
+      </div>
       <div role="tablist" aria-label="Views" className="flex gap-1 border-b border-slate-200">
         {TABS.map((t) => (
           <button

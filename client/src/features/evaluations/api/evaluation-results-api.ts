@@ -1,11 +1,11 @@
 /**
- * Reading one evaluation: the evaluation (progress, summary), its results in cursor pages, the
+ * Reading one evaluation beyond `@/api/evaluation-queries` (the evaluation itself): its results in cursor pages, the
  * comparison with another, the evaluations to compare with, and the CSV / JUnit download URLs.
  * Keys live under `['projects', p, 'evaluations']`, so invalidating that refreshes every view.
  */
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { apiUrl } from '@/api/http';
-import { evaluationsCompare, evaluationsGet, evaluationsList, evaluationsResults } from '@/api/generated/sdk.gen';
+import { evaluationsCompare, evaluationsList, evaluationsResults } from '@/api/generated/sdk.gen';
 import type { Comparison, Evaluation, Result } from '@/api/generated/types.gen';
 
 export type { Comparison, Evaluation, Result };
@@ -15,19 +15,12 @@ export const RESULTS_PAGE_SIZE = 100;
 
 export const evaluationReadKeys = {
   all: (projectId: string) => ['projects', projectId, 'evaluations'] as const,
-  detail: (projectId: string, id: string) => ['projects', projectId, 'evaluations', 'detail', id] as const,
   results: (projectId: string, id: string) => ['projects', projectId, 'evaluations', 'detail', id, 'results'] as const,
   compare: (projectId: string, id: string, against: string) => ['projects', projectId, 'evaluations', 'detail', id, 'compare', against] as const,
   recent: (projectId: string) => ['projects', projectId, 'evaluations', 'recent'] as const,
 };
 
 const at = (projectId: string, id: string) => ({ project_id: projectId, evaluation_id: id });
-
-export const evaluationQueryOptions = (projectId: string, id: string) =>
-  queryOptions({
-    queryKey: evaluationReadKeys.detail(projectId, id),
-    queryFn: async ({ signal }) => (await evaluationsGet({ signal, path: at(projectId, id), throwOnError: true })).data,
-  });
 
 /** Every result page loaded so far; a refetch reloads them in order with fresh cursors, so no gap opens while a run writes. */
 export const resultPagesQueryOptions = (projectId: string, id: string) =>

@@ -20,7 +20,7 @@ export function ComparePicker({ workspaceId, projectId, evaluationId }: { worksp
       className="flex flex-wrap items-end gap-2"
       onSubmit={(e) => {
         e.preventDefault();
-        if (against) void navigate(paths.evaluationCompare(workspaceId, projectId, evaluationId, against));
+        if (against) void navigate(paths.compareEvaluations(workspaceId, projectId, evaluationId, against));
       }}
     >
       <SelectField
