@@ -62,18 +62,21 @@ async function api(session, method, path, data) {
   return response.status() === 204 ? null : response.json();
 }
 
-async function runEvaluation(name, shoutVersion, providerId) {
+let providerId;
+
+async function runEvaluation(name, shoutVersion, { dataset = 'words', wait = true } = {}) {
   const created = await api(eve, 'POST', `/projects/${scope.projectId}/evaluations`, {
     name,
-    dataset: { name: 'words' },
+    dataset: { name: dataset },
     variants: [
       { name: 'lower', prompt: { name: 'say', version: 1 }, provider_id: providerId, model: 'gpt-4o-mini' },
       { name: 'shout', prompt: { name: 'say', version: shoutVersion }, provider_id: providerId, model: 'gpt-4o' },
     ],
     assertions: ASSERTIONS,
-    concurrency: 2,
+    concurrency: wait ? 2 : 1,
     pass_threshold: 0.6,
   });
+  if (!wait) return created;
   let evaluation = created;
   await waitUntil(
     async () => {
@@ -114,13 +117,13 @@ describe('evaluation results', { timeout: 300_000 }, () => {
     const project = projects.items?.[0] ?? projects[0];
     scope = { workspaceId: workspace.id, projectId: project.id };
     const p = `/projects/${scope.projectId}`;
-    const provider = await api(eve, 'POST', `${p}/providers`, { name: 'local', kind: 'openai_compatible', base_url: fake.url, api_key: 'sk-local', default_model: 'gpt-4o-mini' });
+    ({ id: providerId } = await api(eve, 'POST', `${p}/providers`, { name: 'local', kind: 'openai_compatible', base_url: fake.url, api_key: 'sk-local', default_model: 'gpt-4o-mini' }));
     await api(eve, 'POST', `${p}/prompts`, { name: 'say', kind: 'text', template: 'Say {{ word }}', commit_message: 'plain' });
     await api(eve, 'POST', `${p}/prompts/say/versions`, { template: 'Say {{ word | upper }}', commit_message: 'shout it' });
     await api(eve, 'POST', `${p}/datasets`, { name: 'words' });
     await api(eve, 'POST', `${p}/datasets/words/items`, { items: WORDS.map((word) => ({ input: { word }, expected: `icontains: ${word}` })) });
-    baseline = await runEvaluation('baseline', 1, provider.id);
-    candidate = await runEvaluation('candidate', 2, provider.id);
+    baseline = await runEvaluation('baseline', 1);
+    candidate = await runEvaluation('candidate', 2);
     assert.deepEqual(candidate.progress, { done: 6, total: 6, passed: 3, failed: 3, errors: 0 });
   });
 
@@ -287,5 +290,33 @@ describe('evaluation results', { timeout: 300_000 }, () => {
     } finally {
       await narrow.close();
     }
+  });
+
+  step('a running evaluation fills the matrix live (events, not a timer), then pages on with "Load more"', async () => {
+    const { page } = eve;
+    const items = Array.from({ length: 120 }, (_, i) => ({ input: { word: `word${i}` }, expected: `icontains: word${i}` }));
+    await api(eve, 'POST', `/projects/${scope.projectId}/datasets`, { name: 'many' });
+    await api(eve, 'POST', `/projects/${scope.projectId}/datasets/many/items`, { items });
+    const resultGets = [];
+    page.on('request', (request) => {
+      if (request.method() === 'GET' && /\/results$/.test(new URL(request.url()).pathname)) resultGets.push(Date.now());
+    });
+    const running = await runEvaluation('long run', 1, { dataset: 'many', wait: false });
+    await page.goto(evaluationPath(running.id));
+    await expectVisible(page.getByRole('heading', { name: 'long run' }), 'the run header');
+    // 240 cells at concurrency 1: the page sees the run write them and the first page (50 items) fill up.
+    await waitUntil(async () => (await matrixRows(page).count()) === 50, 'the first page of rows to fill in live', 60_000);
+    await expectText(page.getByTestId('eval-done'), '240 / 240', 'the run to finish');
+    await new Promise((r) => setTimeout(r, 2500));
+    const settled = resultGets.length;
+    assert.ok(settled >= 2, `the results were refetched as the run wrote them (${settled} GETs)`);
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(resultGets.length, settled, 'no refetch once the run ended: refreshes follow events, not a timer');
+    await page.getByRole('button', { name: 'Load more results' }).click();
+    await waitUntil(async () => (await matrixRows(page).count()) === 100, 'the second page of rows');
+    await page.getByRole('button', { name: 'Load more results' }).click();
+    await waitUntil(async () => (await matrixRows(page).count()) === 120, 'every row');
+    assert.equal(await page.getByRole('button', { name: 'Load more results' }).count(), 0, 'nothing more to load');
+    await expectText(matrixRows(page).last().locator('th'), 'word119');
   });
 });
