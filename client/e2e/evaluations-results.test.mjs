@@ -183,6 +183,8 @@ describe('evaluation results', { timeout: 300_000 }, () => {
     const byAssertion = page.getByRole('table', { name: /per assertion and metric/ });
     await expectText(byAssertion, 'not-icontains');
     await expectText(byAssertion, 'metric: echo');
+    await page.getByRole('tablist', { name: 'Views' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.mouse.move(1, 1); // no tooltip left open under the pointer
     await screenshot(page, 'evaluation-charts');
     await page.getByRole('tab', { name: 'Results' }).click();
     await expectVisible(matrix(page), 'the matrix again');
@@ -193,7 +195,7 @@ describe('evaluation results', { timeout: 300_000 }, () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download JUnit' }).click()]);
     const xml = await readFile(await download.path(), 'utf8');
     const parsed = await page.evaluate((text) => {
-      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      const doc = new globalThis.DOMParser().parseFromString(text, 'application/xml');
       if (doc.querySelector('parsererror')) return { error: doc.querySelector('parsererror').textContent };
       return {
         root: doc.documentElement.getAttribute('name'),
@@ -278,7 +280,7 @@ describe('evaluation results', { timeout: 300_000 }, () => {
       const shoutHeader = matrix(page).getByRole('columnheader', { name: /shout/ });
       const widths = await scroller.evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth }));
       assert.ok(widths.scroll > widths.client, `the matrix overflows sideways: ${JSON.stringify(widths)}`);
-      assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'the page itself does not scroll sideways');
+      assert.ok((await page.evaluate(() => globalThis.document.documentElement.scrollWidth)) <= 390, 'the page itself does not scroll sideways');
       const itemBefore = await itemCell.boundingBox();
       const shoutBefore = await shoutHeader.boundingBox();
       await scroller.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));

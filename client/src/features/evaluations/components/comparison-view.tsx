@@ -79,6 +79,7 @@ function Deltas({ comparison }: { comparison: Comparison }) {
       <h2 id="compare-deltas" className="text-base font-semibold text-slate-900">
         Summary changes per variant
       </h2>
+      <div className="grid gap-3 xl:grid-cols-2">
       {comparison.variants.map((v) => (
         <div key={v.variant} className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
           <table aria-label={`Changes of ${v.variant}`} className="min-w-full text-sm">
@@ -106,6 +107,7 @@ function Deltas({ comparison }: { comparison: Comparison }) {
           </table>
         </div>
       ))}
+      </div>
     </section>
   );
 }
