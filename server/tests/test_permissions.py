@@ -438,6 +438,9 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     # evaluations: viewers read, editors run; cancel of a finished one is a 409 for those allowed
     ("POST", EVALUATIONS): RouteSpec("editor", keys="editor", body=lambda w: _evaluation_body(w)),
     ("GET", EVALUATIONS): RouteSpec("viewer", keys="viewer"),
+    ("POST", f"{EVALUATIONS}/estimate"): RouteSpec(
+        "editor", keys="editor", body=lambda w: _evaluation_body(w)
+    ),
     ("GET", EVALUATION): RouteSpec("viewer", keys="viewer"),
     ("POST", f"{EVALUATION}/cancel"): RouteSpec("editor", keys="editor", expect=ALLOWED_BUT_FINISHED),
     ("POST", f"{EVALUATION}/retry-errors"): RouteSpec("editor", keys="editor", expect=ALLOWED_BUT_FINISHED),

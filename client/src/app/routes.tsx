@@ -1,11 +1,11 @@
 import { Navigate, type RouteObject } from 'react-router';
-import { ComingSoon } from '@/components/coming-soon';
 import { ApiKeysPage } from '@/features/api-keys/components/api-keys-page';
 import { AccountPage } from '@/features/auth/components/account-page';
 import { SignInPage } from '@/features/auth/components/sign-in-page';
 import { SignUpPage } from '@/features/auth/components/sign-up-page';
 import { DatasetPage } from '@/features/datasets/components/dataset-page';
 import { DatasetsListPage } from '@/features/datasets/components/datasets-list-page';
+import { EvaluationsListPage } from '@/features/evaluations/components/evaluations-list-page';
 import { PromptsListPage } from '@/features/prompts/components/prompts-list-page';
 import { ProvidersPage } from '@/features/providers/components/providers-page';
 import { AuditLogPage } from '@/features/workspaces/components/audit-log-page';
@@ -47,7 +47,20 @@ export const routes: RouteObject[] = [
           },
           { path: 'datasets', element: <DatasetsListPage /> },
           { path: 'datasets/:datasetName', element: <DatasetPage /> },
-          { path: 'evaluations', element: <ComingSoon title="Evaluations" /> },
+          { path: 'evaluations', element: <EvaluationsListPage /> },
+          {
+            path: 'evaluations/new',
+            lazy: async () => ({ Component: (await import('@/features/evaluations/components/new-evaluation-page')).NewEvaluationPage }),
+          },
+          // The detail page pulls in the chart library (lazily, for its charts tab): load it on first use.
+          {
+            path: 'evaluations/:evaluationId',
+            lazy: async () => ({ Component: (await import('@/features/evaluations/evaluation-detail-page')).EvaluationDetailPage }),
+          },
+          {
+            path: 'evaluations/:evaluationId/compare',
+            lazy: async () => ({ Component: (await import('@/features/evaluations/evaluation-compare-page')).EvaluationComparePage }),
+          },
           {
             path: 'settings',
             element: <SettingsLayout />,

@@ -8,5 +8,13 @@ export const paths = {
   prompt: (workspaceId: string, projectId: string, name: string) => `/w/${workspaceId}/p/${projectId}/prompts/${encodeURIComponent(name)}`,
   datasets: (workspaceId: string, projectId: string) => `/w/${workspaceId}/p/${projectId}/datasets`,
   dataset: (workspaceId: string, projectId: string, name: string) => `/w/${workspaceId}/p/${projectId}/datasets/${encodeURIComponent(name)}`,
+  evaluations: (workspaceId: string, projectId: string) => `/w/${workspaceId}/p/${projectId}/evaluations`,
+  /** The new-evaluation form; `search` pre-fills it (see features/evaluations/lib/form-prefill.ts). */
+  newEvaluation: (workspaceId: string, projectId: string, search?: URLSearchParams) =>
+    `/w/${workspaceId}/p/${projectId}/evaluations/new${search && search.size > 0 ? `?${search.toString()}` : ''}`,
+  evaluation: (workspaceId: string, projectId: string, id: string) => `/w/${workspaceId}/p/${projectId}/evaluations/${id}`,
+  /** What changed from `against` (the baseline) to `id`. */
+  compareEvaluations: (workspaceId: string, projectId: string, id: string, against: string) =>
+    `/w/${workspaceId}/p/${projectId}/evaluations/${id}/compare?against=${encodeURIComponent(against)}`,
   settings: (workspaceId: string, projectId: string, tab = 'members') => `/w/${workspaceId}/p/${projectId}/settings/${tab}`,
 };

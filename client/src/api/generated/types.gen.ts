@@ -812,6 +812,50 @@ export type EvaluationCreate = {
 };
 
 /**
+ * EvaluationEstimate
+ */
+export type EvaluationEstimate = {
+    /**
+     * Items
+     *
+     * Items at the pinned dataset version
+     */
+    items: number;
+    /**
+     * Dataset Version
+     */
+    dataset_version: number;
+    /**
+     * Calls
+     *
+     * Every provider call: items x variants, plus the judges' and embeddings'
+     */
+    calls: number;
+    /**
+     * Grading Calls
+     *
+     * Of `calls`, those of llm-rubric and similar assertions (not priced)
+     */
+    grading_calls: number;
+    /**
+     * Sampled Items
+     *
+     * Items rendered to estimate the prompt tokens (at most 20)
+     */
+    sampled_items: number;
+    /**
+     * Variants
+     */
+    variants: Array<VariantEstimate>;
+    /**
+     * Estimated Cost Usd
+     *
+     * Sum of the variants' estimates; null when one of them is unknown
+     */
+    estimated_cost_usd: number | null;
+};
+
+/**
  * ExportCreate
  */
 export type ExportCreate = {
@@ -3143,6 +3187,52 @@ export type VariantCreate = {
      */
     model?: string | null;
     params?: RunParams;
+};
+
+/**
+ * VariantEstimate
+ */
+export type VariantEstimate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Model
+     *
+     * The model the variant would run (resolved like at creation)
+     */
+    model: string;
+    /**
+     * Calls
+     *
+     * Provider calls of this variant: one per item
+     */
+    calls: number;
+    /**
+     * Input Tokens Per Call
+     *
+     * Mean prompt tokens over the sampled items (about 4 characters a token); null when none of them renders
+     */
+    input_tokens_per_call: number | null;
+    /**
+     * Output Tokens Per Call
+     *
+     * The variant's max_tokens, else a default of 256
+     */
+    output_tokens_per_call: number;
+    /**
+     * Price Known
+     *
+     * The model has a price (the connection's or the shipped table's)
+     */
+    price_known: boolean;
+    /**
+     * Estimated Cost Usd
+     *
+     * null when the price or the tokens are unknown
+     */
+    estimated_cost_usd: number | null;
 };
 
 /**
@@ -8529,6 +8619,68 @@ export type EvaluationsCreateResponses = {
 };
 
 export type EvaluationsCreateResponse = EvaluationsCreateResponses[keyof EvaluationsCreateResponses];
+
+export type EvaluationsEstimateData = {
+    body: EvaluationCreate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/evaluations/estimate';
+};
+
+export type EvaluationsEstimateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type EvaluationsEstimateError = EvaluationsEstimateErrors[keyof EvaluationsEstimateErrors];
+
+export type EvaluationsEstimateResponses = {
+    /**
+     * Successful Response
+     */
+    200: EvaluationEstimate;
+};
+
+export type EvaluationsEstimateResponse = EvaluationsEstimateResponses[keyof EvaluationsEstimateResponses];
 
 export type EvaluationsGetData = {
     body?: never;

@@ -1386,6 +1386,32 @@ export const zEvaluationCreate = z.object({
 });
 
 /**
+ * VariantEstimate
+ */
+export const zVariantEstimate = z.object({
+    name: z.string(),
+    model: z.string(),
+    calls: z.int(),
+    input_tokens_per_call: z.int().nullable(),
+    output_tokens_per_call: z.int(),
+    price_known: z.boolean(),
+    estimated_cost_usd: z.number().nullable()
+});
+
+/**
+ * EvaluationEstimate
+ */
+export const zEvaluationEstimate = z.object({
+    items: z.int(),
+    dataset_version: z.int(),
+    calls: z.int(),
+    grading_calls: z.int(),
+    sampled_items: z.int(),
+    variants: z.array(zVariantEstimate),
+    estimated_cost_usd: z.number().nullable()
+});
+
+/**
  * Version
  */
 export const zVersion = z.object({
@@ -2526,6 +2552,17 @@ export const zEvaluationsCreatePath = z.object({
  * Successful Response
  */
 export const zEvaluationsCreateResponse = zEvaluation;
+
+export const zEvaluationsEstimateBody = zEvaluationCreate;
+
+export const zEvaluationsEstimatePath = z.object({
+    project_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zEvaluationsEstimateResponse = zEvaluationEstimate;
 
 export const zEvaluationsGetPath = z.object({
     project_id: z.uuid(),

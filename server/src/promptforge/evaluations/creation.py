@@ -17,6 +17,7 @@ from promptforge.core.errors import NotFound, Unprocessable
 from promptforge.datasets.items import visible_at
 from promptforge.datasets.models import Dataset, DatasetItem
 from promptforge.evaluations import schemas
+from promptforge.evaluations.assertions.spec import AssertionSpec, provider_refs
 from promptforge.evaluations.models import EvaluationVariant
 from promptforge.prompts.resolve import Selector, build_payload
 from promptforge.providers.model_settings import choose_model, merged_params
@@ -124,3 +125,13 @@ async def resolve_variant(
         model=model,
         params=merged_params(model_config, data.params.model_dump(exclude_none=True)),
     )
+
+
+async def check_assertion_providers(
+    session: AsyncSession, project_id: uuid.UUID, specs: list[AssertionSpec]
+) -> None:
+    """Every connection a judge or an embedding names belongs to the project (422 at its assertion)."""
+    for index, spec in enumerate(specs):
+        for ref in sorted(provider_refs([spec]), key=lambda r: (str(r.provider_id), r.model)):
+            loc: list[str | int] = ["body", "assertions", index, "provider", "provider_id"]
+            await provider_of(session, project_id, ref.provider_id, loc)

@@ -14,6 +14,7 @@ from promptforge.core.pagination import PageDep
 from promptforge.core.resources import Resources
 from promptforge.core.schemas import Page
 from promptforge.evaluations import schemas, service
+from promptforge.evaluations.estimate import estimate_evaluation
 from promptforge.prompts.names import PROMPT_NAME
 from promptforge.workspaces.permissions import Action, authorize_project
 
@@ -58,6 +59,23 @@ async def create_evaluation(
     field of an unknown dataset, prompt, label, version, provider, or a bad assertion.
     """
     return await service.create_evaluation(session, resources, principal, project_id, data)
+
+
+@router.post("/estimate", operation_id="evaluations-estimate", responses=WRITE_ERRORS, dependencies=WRITER)
+async def estimate(
+    project_id: uuid.UUID,
+    data: schemas.EvaluationCreate,
+    principal: PrincipalDep,
+    session: SessionDep,
+    resources: ResourcesDep,
+) -> schemas.EvaluationEstimate:
+    """Provider calls and estimated cost of an evaluation, before starting it (nothing is stored).
+
+    The body is the create body, checked the same way (the same 422s). Tokens are estimated from
+    the prompt rendered with up to 20 items and the variant's max_tokens (default 256); prices come
+    from the connection's pricing or the shipped table (null when unknown).
+    """
+    return await estimate_evaluation(session, resources, principal, project_id, data)
 
 
 @router.get("", operation_id="evaluations-list", responses=READ_ERRORS)

@@ -219,3 +219,33 @@ class Comparison(Schema):
     regressions: list[CompareChange] = Field(description="The first 200, in matrix order")
     fixes: list[CompareChange] = Field(description="The first 200, in matrix order")
     variants: list[VariantChanges]
+
+
+# --- estimate (POST .../evaluations/estimate) -----------------------------------------------------
+
+
+class VariantEstimate(Schema):
+    name: str
+    model: str = Field(description="The model the variant would run (resolved like at creation)")
+    calls: int = Field(description="Provider calls of this variant: one per item")
+    input_tokens_per_call: int | None = Field(
+        description="Mean prompt tokens over the sampled items (about 4 characters a token); "
+        "null when none of them renders"
+    )
+    output_tokens_per_call: int = Field(description="The variant's max_tokens, else a default of 256")
+    price_known: bool = Field(description="The model has a price (the connection's or the shipped table's)")
+    estimated_cost_usd: float | None = Field(description="null when the price or the tokens are unknown")
+
+
+class EvaluationEstimate(Schema):
+    items: int = Field(description="Items at the pinned dataset version")
+    dataset_version: int
+    calls: int = Field(description="Every provider call: items x variants, plus the judges' and embeddings'")
+    grading_calls: int = Field(
+        description="Of `calls`, those of llm-rubric and similar assertions (not priced)"
+    )
+    sampled_items: int = Field(description="Items rendered to estimate the prompt tokens (at most 20)")
+    variants: list[VariantEstimate]
+    estimated_cost_usd: float | None = Field(
+        description="Sum of the variants' estimates; null when one of them is unknown"
+    )

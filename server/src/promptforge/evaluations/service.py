@@ -19,8 +19,13 @@ from promptforge.core.pagination import PageParams, paginate
 from promptforge.core.queue import QueueUnavailable
 from promptforge.core.resources import Resources
 from promptforge.evaluations import schemas
-from promptforge.evaluations.assertions.spec import AssertionSpec, parse_assertions, provider_refs
-from promptforge.evaluations.creation import pin_dataset, provider_of, resolve_variant
+from promptforge.evaluations.assertions.spec import parse_assertions
+from promptforge.evaluations.creation import (
+    check_assertion_providers,
+    pin_dataset,
+    provider_of,
+    resolve_variant,
+)
 from promptforge.evaluations.events import CANCELLED, finished_data
 from promptforge.evaluations.models import FINISHED, Evaluation, EvaluationResult, EvaluationVariant
 from promptforge.evaluations.queries import evaluation_out, load_evaluation, load_variants
@@ -29,16 +34,6 @@ from promptforge.workspaces.audit import actor_label, record_audit
 from promptforge.workspaces.permissions import Action, ProjectAccess, authorize_project
 
 EVALUATION_JOB = "evaluation-run"
-
-
-async def _check_assertion_providers(
-    session: AsyncSession, project_id: uuid.UUID, specs: list[AssertionSpec]
-) -> None:
-    """Every connection a judge or an embedding names belongs to the project (422 at its assertion)."""
-    for index, spec in enumerate(specs):
-        for ref in sorted(provider_refs([spec]), key=lambda r: (str(r.provider_id), r.model)):
-            loc: list[str | int] = ["body", "assertions", index, "provider", "provider_id"]
-            await provider_of(session, project_id, ref.provider_id, loc)
 
 
 async def _audit(
@@ -83,7 +78,7 @@ async def create_evaluation(
     variants = [await resolve_variant(session, project_id, i, v) for i, v in enumerate(data.variants)]
     # Templated values are compiled to find syntax errors: milliseconds, off the event loop anyway.
     specs = await asyncio.to_thread(parse_assertions, data.assertions, ["body", "assertions"])
-    await _check_assertion_providers(session, project_id, specs)
+    await check_assertion_providers(session, project_id, specs)
     if data.grader is not None:
         await provider_of(session, project_id, data.grader.provider_id, ["body", "grader", "provider_id"])
         grader = {"provider_id": str(data.grader.provider_id), "model": data.grader.model}

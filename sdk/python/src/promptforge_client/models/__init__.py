@@ -44,6 +44,7 @@ from .evaluation import Evaluation
 from .evaluation_assertions_item import EvaluationAssertionsItem
 from .evaluation_create import EvaluationCreate
 from .evaluation_create_assertions_item import EvaluationCreateAssertionsItem
+from .evaluation_estimate import EvaluationEstimate
 from .evaluation_resolved_prompt import EvaluationResolvedPrompt
 from .evaluation_status import EvaluationStatus
 from .evaluation_summary_type_0 import EvaluationSummaryType0
@@ -224,6 +225,7 @@ from .variant import Variant
 from .variant_changes import VariantChanges
 from .variant_changes_changes import VariantChangesChanges
 from .variant_create import VariantCreate
+from .variant_estimate import VariantEstimate
 from .variant_params import VariantParams
 from .variant_summary_type_0 import VariantSummaryType0
 from .version import Version
@@ -283,6 +285,7 @@ __all__ = (
     "EvaluationAssertionsItem",
     "EvaluationCreate",
     "EvaluationCreateAssertionsItem",
+    "EvaluationEstimate",
     "EvaluationResolvedPrompt",
     "EvaluationStatus",
     "EvaluationSummaryType0",
@@ -463,6 +466,7 @@ __all__ = (
     "VariantChanges",
     "VariantChangesChanges",
     "VariantCreate",
+    "VariantEstimate",
     "VariantParams",
     "VariantSummaryType0",
     "Version",
