@@ -218,7 +218,7 @@ describe('evaluations: the form and the live run', { timeout: 300_000 }, () => {
       await expectVisible(page.getByRole('row', { name: /greeting check/ }), 'the evaluations, as a viewer');
       await expectVisible(page.getByRole('row', { name: /slow one/ }), 'the cancelled one');
       assert.equal(await page.getByRole('link', { name: 'New evaluation' }).count(), 0, 'no New evaluation');
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(() => globalThis.document.documentElement.scrollWidth - globalThis.document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `the page scrolls sideways at 390 px by ${overflow} px (only the table should)`);
 
       await page.goto(`${base()}/evaluations/new`);
