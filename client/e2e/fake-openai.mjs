@@ -25,6 +25,10 @@ function readJson(request) {
 const words = (text) => text.match(/\S+\s*/g) ?? [];
 const count = (text) => words(text).length;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// A model id ending in -paced or -slow answers after a pause (evaluations to watch, or to cancel);
+// the rest of the id still finds its price (gpt-4o-mini-slow is priced as gpt-4o-mini).
+const PAUSES = { '-paced': 200, '-slow': 3000 };
+const pauseFor = (model) => Object.entries(PAUSES).find(([suffix]) => String(model ?? '').endsWith(suffix))?.[1] ?? 0;
 
 /** Start the server; resolves to { url (the /v1 base URL), requests, close() }. */
 export async function startFakeOpenAI({ dripMs = 60 } = {}) {
@@ -55,6 +59,9 @@ export async function startFakeOpenAI({ dripMs = 60 } = {}) {
     const usage = { prompt_tokens: promptTokens, completion_tokens: count(text), total_tokens: promptTokens + count(text) };
     const base = { id: 'chatcmpl-fake', created: Math.floor(Date.now() / 1000), model: body.model };
     if (!body.stream) {
+      const pause = pauseFor(body.model);
+      if (pause) await sleep(pause);
+      if (response.destroyed) return;
       return json(200, { ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage });
     }
     response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });

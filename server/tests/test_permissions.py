@@ -441,7 +441,7 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("POST", f"{EVALUATIONS}/estimate"): RouteSpec(
         "editor", keys="editor", body=lambda w: _evaluation_body(w)
     ),
-    ("GET", EVALUATION): RouteSpec("viewer", keys="viewer"),
+    ("GET", EVALUATIONS + "/{evaluation_id:uuid}"): RouteSpec("viewer", keys="viewer"),
     ("POST", f"{EVALUATION}/cancel"): RouteSpec("editor", keys="editor", expect=ALLOWED_BUT_FINISHED),
     ("POST", f"{EVALUATION}/retry-errors"): RouteSpec("editor", keys="editor", expect=ALLOWED_BUT_FINISHED),
     # evaluation results and compare: viewers read

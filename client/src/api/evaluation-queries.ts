@@ -65,3 +65,27 @@ export function variantPassRate(variant: Evaluation['variants'][number]): number
   const rate = variant.summary?.pass_rate;
   return typeof rate === 'number' ? rate : null;
 }
+
+export interface VersionRate {
+  passRate: number;
+  evaluationId: string;
+  evaluationName: string;
+  passThreshold: number;
+}
+
+/**
+ * The latest evaluation pass rate of each version of `prompt`, from evaluations listed newest
+ * first: the first variant (in that order) running the version with a summary wins. Evaluations
+ * without a summary yet (queued, running) are passed over.
+ */
+export function latestPassRates(evaluations: readonly Evaluation[], prompt: string): Map<number, VersionRate> {
+  const rates = new Map<number, VersionRate>();
+  for (const evaluation of evaluations) {
+    for (const variant of evaluation.variants) {
+      const rate = variant.summary?.pass_rate;
+      if (variant.prompt.name !== prompt || typeof rate !== 'number' || rates.has(variant.prompt.version)) continue;
+      rates.set(variant.prompt.version, { passRate: rate, evaluationId: evaluation.id, evaluationName: evaluation.name, passThreshold: evaluation.pass_threshold });
+    }
+  }
+  return rates;
+}

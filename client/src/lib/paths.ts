@@ -12,6 +12,9 @@ export const paths = {
   /** The new-evaluation form; `search` pre-fills it (see features/evaluations/lib/form-prefill.ts). */
   newEvaluation: (workspaceId: string, projectId: string, search?: URLSearchParams) =>
     `/w/${workspaceId}/p/${projectId}/evaluations/new${search && search.size > 0 ? `?${search.toString()}` : ''}`,
+  /** "Evaluate this version": the form pre-filled with one variant running that version. */
+  evaluateVersion: (workspaceId: string, projectId: string, prompt: string, version: number) =>
+    `/w/${workspaceId}/p/${projectId}/evaluations/new?${new URLSearchParams({ prompt, version: String(version) }).toString()}`,
   evaluation: (workspaceId: string, projectId: string, id: string) => `/w/${workspaceId}/p/${projectId}/evaluations/${id}`,
   /** What changed from `against` (the baseline) to `id`. */
   compareEvaluations: (workspaceId: string, projectId: string, id: string, against: string) =>

@@ -98,7 +98,8 @@ async def list_evaluations(
     return Page(items=items, next_cursor=cursor)
 
 
-@router.get("/{evaluation_id}", operation_id="evaluations-get", responses=READ_ERRORS)
+# `{evaluation_id:uuid}`: only a UUID matches, so `POST /estimate` is not also a GET of an evaluation.
+@router.get("/{evaluation_id:uuid}", operation_id="evaluations-get", responses=READ_ERRORS)
 async def get_evaluation(
     project_id: uuid.UUID, evaluation_id: EvaluationIdParam, principal: PrincipalDep, session: SessionDep
 ) -> schemas.Evaluation:

@@ -10,10 +10,10 @@ import { PageHeader } from '@/components/page-header';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { useProjectEvents } from '@/hooks/use-project-events';
 import { useScope, useWorkspaceRole } from '@/hooks/use-scope';
-import { formatDateTime } from '@/lib/format';
+import { formatDateTime, formatRate } from '@/lib/format';
 import { paths } from '@/lib/paths';
 import { roleAtLeast } from '@/lib/roles';
-import { applyEvaluationEvent, formatRate, isEvaluationEvent, isTerminalEvent } from '../lib/live-evaluation';
+import { applyEvaluationEvent, isEvaluationEvent, isTerminalEvent } from '../lib/live-evaluation';
 import { compareOrder } from '../lib/selection';
 import { StatusBadge, VerdictBadge } from './status-badge';
 

@@ -114,7 +114,7 @@ function EvaluationForm({ workspaceId, projectId }: { workspaceId: string; proje
           </Link>
         }
       />
-      <section aria-label="Dataset" className="grid gap-3 rounded-lg bg-white p-4 ring-1 ring-slate-200 sm:grid-cols-3">
+      <section aria-label="Name and dataset" className="grid gap-3 rounded-lg bg-white p-4 ring-1 ring-slate-200 sm:grid-cols-3">
         <TextField label="Evaluation name" value={draft.name} maxLength={200} onChange={(e) => update({ name: e.target.value })} error={errors.name} placeholder="e.g. nightly support check" />
         <SelectField
           label="Dataset"

@@ -8,13 +8,13 @@ import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorState, LoadingState } from '@/components/states';
 import { useScope, useWorkspaceRole } from '@/hooks/use-scope';
-import { formatDateTime } from '@/lib/format';
+import { formatDateTime, formatRate } from '@/lib/format';
 import { paths } from '@/lib/paths';
 import { roleAtLeast } from '@/lib/roles';
 import { toast } from '@/stores/toast-store';
 import { errorMessage } from '@/api/api-error';
 import { useLiveEvaluation, useNow } from '../hooks/use-live-evaluation';
-import { elapsedMs, formatElapsed, formatRate, fractionDone } from '../lib/live-evaluation';
+import { elapsedMs, formatElapsed, fractionDone } from '../lib/live-evaluation';
 import { StatusBadge, VerdictBadge } from './status-badge';
 
 const n = (value: number) => value.toLocaleString();

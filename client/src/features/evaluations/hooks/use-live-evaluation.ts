@@ -35,8 +35,9 @@ export function useLiveEvaluation(projectId: string, evaluationId: string) {
       }
     },
     onLive: () => {
+      // Also when the first GET is still on its way: it may have been read before the subscription.
       const current = queryClient.getQueryData<Evaluation>(key);
-      if (current && isActive(current.status)) void queryClient.invalidateQueries({ queryKey: key });
+      if (!current || isActive(current.status)) void queryClient.invalidateQueries({ queryKey: key });
     },
   });
 

@@ -1,15 +1,8 @@
 /**
- * "Evaluate this version" links: the form pre-filled from query parameters
- * (`?prompt=NAME&version=N` or `&label=L`, optionally `dataset`, `provider`, `model`).
+ * The form pre-filled from query parameters, e.g. "Evaluate this version" (`paths.evaluateVersion`):
+ * `?prompt=NAME&version=N` or `&label=L`, optionally `dataset`, `provider`, `model`.
  */
 import { emptyDraft, emptyVariant, type EvaluationDraft } from './evaluation-form';
-
-export function evaluateVersionSearch(prompt: string, version: number, extra: { provider?: string | null; model?: string | null } = {}): URLSearchParams {
-  const search = new URLSearchParams({ prompt, version: String(version) });
-  if (extra.provider) search.set('provider', extra.provider);
-  if (extra.model) search.set('model', extra.model);
-  return search;
-}
 
 export function draftFromSearch(search: URLSearchParams): EvaluationDraft {
   const draft = emptyDraft();

@@ -84,9 +84,3 @@ export function formatElapsed(ms: number): string {
   if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
 }
-
-/** "87%" for a rate in 0..1; "—" when unknown. */
-export function formatRate(rate: number | null | undefined): string {
-  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
-  return `${Math.round(rate * 1000) / 10}%`;
-}

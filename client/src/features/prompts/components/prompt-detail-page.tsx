@@ -70,7 +70,21 @@ export function PromptDetailPage() {
     <div>
       <PageHeader
         title={<span className="font-mono">{data.name}</span>}
-        actions={roleAtLeast(role, 'editor') && <PromptArchiveButton projectId={projectId} name={data.name} archived={data.archived} />}
+        actions={
+          roleAtLeast(role, 'editor') && (
+            <>
+              {!data.archived && shown > 0 && (
+                <Link
+                  to={paths.evaluateVersion(workspaceId, projectId, data.name, shown)}
+                  className="inline-flex items-center rounded-md bg-white px-3.5 py-2 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-slate-300 hover:bg-slate-50"
+                >
+                  Evaluate this version
+                </Link>
+              )}
+              <PromptArchiveButton projectId={projectId} name={data.name} archived={data.archived} />
+            </>
+          )
+        }
         description={
           <div className="space-y-1">
             <Link to={paths.prompts(workspaceId, projectId)} className="text-indigo-600 hover:underline">
@@ -145,6 +159,7 @@ export function PromptDetailPage() {
                 selected={shown}
                 onView={(n) => update({ tab: 'editor', v: n })}
                 onCompare={(n) => update({ tab: 'diff', from: n - 1, to: n })}
+                canEvaluate={canEdit}
               />
             )}
             {tab === 'diff' &&
