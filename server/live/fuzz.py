@@ -51,6 +51,12 @@ BUSINESS_RULE_422 = [
     # The file's format comes from its name (or `?format=`): a generated name without .csv, .jsonl
     # or .json is 422; so is a multipart body without a `file` part.
     "dataset-imports-create",
+    # Variant names unique; the dataset (and version), prompts, labels and providers named must
+    # exist; each assertion's value must suit its type (422 naming the field, as the issue asks).
+    "evaluations-create",
+    "evaluations-estimate",
+    # The prompt's variables must be given (422 naming the missing one); no NUL in any key.
+    "gateway-chat-completions",
 ]
 
 # Negative run: the API key goes in as a plain header. Given as schemathesis auth, it was negated
