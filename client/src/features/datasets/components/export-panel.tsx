@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '@/api/api-error';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
@@ -26,12 +26,20 @@ export function ExportPanel({ projectId, datasetName }: { projectId: string; dat
   const queryClient = useQueryClient();
   const key = ['projects', projectId, 'datasets', 'detail', datasetName, 'exports', started?.id] as const;
   const refetch = () => void queryClient.refetchQueries({ queryKey: key });
+  // The export's end can be announced before this component re-renders with `started`: remember
+  // every export event seen, so the read that follows the start finds it done either way.
+  const ended = useRef(new Set<string>());
   const live = useProjectEvents(projectId, {
     onEvent: (event) => {
-      if (event.event.startsWith('dataset.export.') && started && event.data.export_id === started.id) refetch();
+      if (!event.event.startsWith('dataset.export.')) return;
+      ended.current.add(String(event.data.export_id));
+      if (started && event.data.export_id === started.id) refetch();
     },
     onLive: () => started && refetch(),
   });
+  useEffect(() => {
+    if (started && ended.current.has(started.id)) refetch();
+  }, [started]); // eslint-disable-line react-hooks/exhaustive-deps
   const job = useQuery({
     queryKey: key,
     queryFn: ({ signal }) => getExport(projectId, datasetName, started!.id, signal),
