@@ -23,8 +23,8 @@ from conftest import Factory
 from fake_llm import FakeLLM, connect
 from promptforge.auth.dependencies import ACCESS_COOKIE
 from promptforge.core.queue import JobContext
-from promptforge.evaluations.job import run_evaluation
-from promptforge.evaluations.models import EvaluationResult
+from promptforge.evaluations.job import run_evaluation_shard
+from promptforge.evaluations.models import Evaluation, EvaluationResult
 
 
 def unique(prefix: str) -> str:
@@ -238,9 +238,14 @@ async def test_a_second_attempt_takes_over_and_each_cell_is_written_once(
     model = unique("slow-150ms")
     created = await setup.create(model=model, concurrency=2)
     await setup.wait_done(created["id"], 2)
-    # the queue's retry of the same job, started while the first attempt is still running
+    # the queue's retry of the same shard job, started while the first attempt is still running
+    async with app.state.sessionmaker() as session:
+        row = await session.get(Evaluation, uuid.UUID(created["id"]))
+        assert row is not None and row.attempt_token is not None and row.shards is not None
+        generation, shards = row.attempt_token.hex, row.shards["count"]
+    assert shards == 1  # 16 cells: too few to share
     ctx = JobContext(app.state.resources, key=created["id"], attempt=2)
-    await run_evaluation(ctx, created["id"])
+    await run_evaluation_shard(ctx, created["id"], generation, 0)
     finished = await setup.wait(created["id"])
     assert finished["status"] == "completed"
     assert finished["progress"] == {"done": 16, "total": 16, "passed": 16, "failed": 0, "errors": 0}

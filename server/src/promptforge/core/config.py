@@ -92,6 +92,9 @@ class Settings(BaseSettings):
 
     # Evaluations (docs/evaluations.md): the most results (dataset items x variants) one may have.
     eval_max_results: int = Field(default=200_000, ge=1)
+    # The most shard jobs one evaluation is split into so several workers share it (with Redis only;
+    # never more than its concurrency, at least 25 cells each). 1 turns sharding off.
+    eval_shards: int = Field(default=4, ge=1, le=64)
 
     # Background jobs (core/queue.py, docs/architecture.md). `serve` runs a worker in-process unless
     # run_worker is false (then run `promptforge worker`); without Redis it always does.

@@ -1,16 +1,20 @@
-"""The evaluation job: every (item, variant) cell without a result is run, graded and written once.
+"""The evaluation jobs: every (item, variant) cell without a result is run, graded and written once.
 
-At-least-once delivery (docs/architecture.md): each attempt takes the evaluation over with a new
-`attempt_token` and skips the cells that already have a result, so a restarted job (a killed
-worker, a timeout, retry-errors) does not call the provider again for them. Writes check the token
-(writer.py): an attempt presumed dead that is still running is fenced off.
+A run is split into shard jobs (evaluations/shards.py) so several workers share it: the launcher
+(`run_evaluation`) starts a generation and enqueues the shards; each shard (`run_evaluation_shard`)
+runs its items with its share of the concurrency. At-least-once delivery (docs/architecture.md):
+each shard attempt takes its shard over with a new token and skips the cells that already have a
+result, so a restarted shard (a killed worker, a timeout, retry-errors) does not call the provider
+again for them. Writes check the generation and the token (writer.py): an attempt presumed dead
+that is still running is fenced off.
 
-One attempt runs one bounded pipeline: a producer streams the pinned dataset version's items
+One shard attempt runs one bounded pipeline: a producer streams the pinned dataset version's items
 (datasets/items.iter_items) into a small queue, a fixed set of consumers runs cells, and one
-asyncio.Semaphore(concurrency), held only while a request is in flight (EvalModelCalls), bounds the
-variant calls, judges and embeddings together. There is one job per evaluation, so that limit holds
-across all workers. A loop ticking every FLUSH_SECONDS flushes results, watches for cancel (and a
-takeover), and heartbeats.
+asyncio.Semaphore(the shard's share), held only while a request is in flight (EvalModelCalls),
+bounds the variant calls, judges and embeddings together. The shares add up to the evaluation's
+concurrency, so that limit holds across all workers. A loop ticking every FLUSH_SECONDS flushes
+results, watches for cancel (and a takeover), and heartbeats. The shard that finishes last writes
+the summary and publishes the finished event, once, under the evaluation row lock.
 """
 
 from __future__ import annotations
@@ -40,6 +44,15 @@ from promptforge.evaluations.events import FINISHED_EVENTS, finished_data
 from promptforge.evaluations.model_calls import EvalModelCalls
 from promptforge.evaluations.models import FINISHED, Evaluation, EvaluationResult
 from promptforge.evaluations.queries import load_variants
+from promptforge.evaluations.shards import (
+    SHARD_JOB,
+    ShardState,
+    owns_shard,
+    shard_concurrency,
+    shard_count,
+    shard_jobs,
+    start_generation,
+)
 from promptforge.evaluations.summary import write_summary
 from promptforge.evaluations.writer import FLUSH_SECONDS, ResultWriter, Superseded
 
@@ -50,15 +63,18 @@ MAX_CONSUMERS = 100
 
 @dataclass
 class Plan:
-    """What one attempt runs, read when it takes the evaluation over."""
+    """What one shard attempt runs, read when it takes its shard over."""
 
     evaluation_id: uuid.UUID
     project_id: uuid.UUID
     dataset_id: uuid.UUID | None
     dataset_version: int
-    concurrency: int
+    concurrency: int  # this shard's share
     assertions: list[dict[str, Any]]
     grader: ProviderRef | None
+    generation: uuid.UUID
+    shard: int
+    shards: int
     variants: list[VariantPlan] = field(default_factory=list)
     done: set[tuple[uuid.UUID, int]] = field(default_factory=set)
 
@@ -82,34 +98,86 @@ async def _recount(session: Any, row: Evaluation) -> set[tuple[uuid.UUID, int]]:
     return done
 
 
-async def claim(resources: Resources, evaluation_id: uuid.UUID, token: uuid.UUID) -> Plan | None:
-    """Take the evaluation over for this attempt; None when there is nothing (more) to run."""
+async def _locked(session: Any, evaluation_id: uuid.UUID) -> Evaluation | None:
+    await serialize_writers(session)
+    stmt = select(Evaluation).where(Evaluation.id == evaluation_id).with_for_update()
+    row: Evaluation | None = (await session.scalars(stmt.execution_options(populate_existing=True))).first()
+    return row
+
+
+async def _wrap_up(session: Any, row: Evaluation, *, completed: bool) -> None:
+    """The run ends (the caller holds the row lock): final status, summary, the generation released."""
+    if row.status == "running" and completed:
+        row.status, row.finished_at = "completed", utcnow()
+        if row.done < row.total:  # its dataset (and items) were deleted meanwhile
+            row.status = "failed"
+            row.message = f"Only {row.done} of {row.total} results could be made: the dataset is gone."
+    row.attempt_token, row.shards = None, None
+    await write_summary(session, row)
+
+
+async def run_evaluation(ctx: JobContext, evaluation_id: str) -> None:
+    """The launcher: start a run of a queued evaluation in shards, and (again) enqueue unfinished shards."""
+    resources = ctx.resources
     async with resources.sessionmaker() as session:
-        await serialize_writers(session)
-        stmt = select(Evaluation).where(Evaluation.id == evaluation_id).with_for_update()
-        row = (await session.scalars(stmt)).first()
-        if row is None:
-            return None  # deleted with its project
-        if row.status in FINISHED:
-            if row.status == "cancelled" and row.attempt_token is not None:
-                # Cancelled while running, and that attempt died before it could wrap up.
+        row = await _locked(session, uuid.UUID(evaluation_id))
+        if row is None or row.status in ("completed", "failed"):
+            return  # deleted with its project, or over
+        if row.status == "cancelled" and row.attempt_token is None:
+            return
+        if row.status == "queued" or row.attempt_token is None or row.shards is None:
+            done = await _recount(session, row)
+            count = shard_count(
+                resources.settings.eval_shards,
+                row.concurrency,
+                row.total - len(done),
+                embedded=resources.queue.embedded,
+            )
+            row.status, row.started_at = "running", row.started_at or utcnow()
+            start_generation(row, count)
+            log.info("evaluation_started", evaluation_id=evaluation_id, shards=count)
+        jobs = shard_jobs(row)
+        await session.commit()
+    for key, kwargs in jobs:
+        await resources.queue.enqueue(SHARD_JOB, key=key, **kwargs)
+
+
+async def claim(
+    resources: Resources, evaluation_id: uuid.UUID, generation: uuid.UUID, shard: int, token: uuid.UUID
+) -> Plan | None:
+    """Take shard `shard` over for this attempt; None when there is nothing (more) for it to run."""
+    async with resources.sessionmaker() as session:
+        row = await _locked(session, evaluation_id)
+        state = ShardState.of(row) if row is not None else None
+        if row is None or row.attempt_token != generation or state is None or shard in state.finished:
+            return None  # deleted, another generation (or wrapped up), or this shard is done
+        if row.status != "running":
+            # Cancelled while queued or running (an attempt died before it could stop): stop here.
+            state.finish(shard)
+            state.save(row)
+            finished = state.all_finished
+            if finished:
                 await _recount(session, row)
-                row.attempt_token = None
-                await write_summary(session, row)
-                await session.commit()
+                await _wrap_up(session, row, completed=False)
+            await session.commit()
+            if finished:
                 await _publish_finished(resources, row)
             return None
         done = await _recount(session, row)
-        row.status, row.attempt_token, row.started_at = "running", token, row.started_at or utcnow()
+        state.take(shard, token)
+        state.save(row)
         grader = row.grader
         plan = Plan(
             evaluation_id=row.id,
             project_id=row.project_id,
             dataset_id=row.dataset_id,
             dataset_version=row.dataset_version,
-            concurrency=row.concurrency,
+            concurrency=shard_concurrency(row.concurrency, state.count, shard),
             assertions=row.assertions,
             grader=ProviderRef(uuid.UUID(grader["provider_id"]), grader["model"]) if grader else None,
+            generation=generation,
+            shard=shard,
+            shards=state.count,
             done=done,
         )
         variants = await load_variants(session, row.id)
@@ -128,13 +196,15 @@ def item_plan(item: Any, position: int, grader: ProviderRef | None) -> ItemPlan:
 
 
 class Attempt:
-    """One attempt's pipeline: producer → bounded queue → consumers → writer."""
+    """One shard attempt's pipeline: producer → bounded queue → consumers → writer."""
 
     def __init__(self, ctx: JobContext, plan: Plan, token: uuid.UUID) -> None:
         self.ctx = ctx
         self.resources = ctx.resources
         self.plan = plan
-        self.writer = ResultWriter(self.resources, plan.evaluation_id, plan.project_id, token)
+        self.writer = ResultWriter(
+            self.resources, plan.evaluation_id, plan.project_id, plan.generation, plan.shard, token
+        )
         self.limiter = asyncio.Semaphore(plan.concurrency)
         calls = EvalModelCalls(self.resources, plan.project_id, self.limiter)
         specs = parse_assertions(plan.assertions, ["assertions"])  # validated at creation
@@ -151,6 +221,8 @@ class Attempt:
                 position = -1
                 async for item in iter_items(session, plan.dataset_id, plan.dataset_version):
                     position += 1
+                    if position % plan.shards != plan.shard:
+                        continue  # another shard's item
                     todo = [v for v in plan.variants if (item.id, v.position) not in plan.done]
                     if not todo:
                         continue
@@ -216,36 +288,45 @@ class Attempt:
             await asyncio.gather(task, return_exceptions=True)
 
     async def finish(self, outcome: str) -> None:
-        """Completed (or cancelled meanwhile): summary, passed, the token released, the event."""
+        """This shard is done (or stopped by a cancel); the last one wraps the run up and tells."""
+        plan = self.plan
         async with self.resources.sessionmaker() as session:
-            await serialize_writers(session)
-            stmt = select(Evaluation).where(Evaluation.id == self.plan.evaluation_id).with_for_update()
-            row = (await session.scalars(stmt.execution_options(populate_existing=True))).first()
-            if row is None or row.attempt_token != self.writer.token:
+            row = await _locked(session, plan.evaluation_id)
+            if row is None or not owns_shard(row, plan.generation, plan.shard, self.writer.token):
                 raise Superseded()
-            if row.status == "running" and outcome == "done":
-                row.status, row.finished_at = "completed", utcnow()
-                if row.done < row.total:  # its dataset (and items) were deleted meanwhile
-                    row.status = "failed"
-                    row.message = (
-                        f"Only {row.done} of {row.total} results could be made: the dataset is gone."
-                    )
-            row.attempt_token = None
-            await write_summary(session, row)
+            state = ShardState.of(row)
+            assert state is not None  # owns_shard checked it
+            state.finish(plan.shard)
+            state.save(row)
+            last = state.all_finished
+            if last:
+                await _wrap_up(session, row, completed=outcome == "done")
             await session.commit()
-        await _publish_finished(self.resources, row)
+        log.info("evaluation_shard_finished", evaluation_id=str(plan.evaluation_id), shard=plan.shard)
+        if last:
+            await _publish_finished(self.resources, row)
 
 
-async def run_evaluation(ctx: JobContext, evaluation_id: str) -> None:
-    """The job: run every cell without a result, then write the summary (or stop on cancel)."""
+async def run_evaluation_shard(ctx: JobContext, evaluation_id: str, generation: str, shard: int) -> None:
+    """A shard job: run its cells without a result; the last shard to finish writes the summary."""
     token = uuid.uuid4()
-    plan = await claim(ctx.resources, uuid.UUID(evaluation_id), token)
+    plan = await claim(ctx.resources, uuid.UUID(evaluation_id), uuid.UUID(generation), shard, token)
     if plan is None:
         return
+    log.info(
+        "evaluation_shard_started",
+        evaluation_id=evaluation_id,
+        shard=shard,
+        shards=plan.shards,
+        concurrency=plan.concurrency,
+        attempt=ctx.attempt,
+    )
     try:
         await Attempt(ctx, plan, token).run()
     except Superseded:
-        log.info("evaluation_attempt_superseded", evaluation_id=evaluation_id, attempt=ctx.attempt)
+        log.info(
+            "evaluation_attempt_superseded", evaluation_id=evaluation_id, shard=shard, attempt=ctx.attempt
+        )
 
 
 async def evaluation_failed(ctx: JobContext, kwargs: dict[str, Any], error: BaseException) -> None:
@@ -257,7 +338,7 @@ async def evaluation_failed(ctx: JobContext, kwargs: dict[str, Any], error: Base
         row = (await session.scalars(stmt)).first()
         if row is None or row.status in FINISHED:
             return
-        row.status, row.finished_at, row.attempt_token = "failed", utcnow(), None
+        row.status, row.finished_at, row.attempt_token, row.shards = "failed", utcnow(), None, None
         row.message = (
             "The evaluation stopped unexpectedly after several attempts; its results so far are kept."
         )

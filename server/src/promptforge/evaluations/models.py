@@ -53,7 +53,11 @@ class Evaluation(IdMixin, TimestampMixin, Base):
     message: Mapped[str | None] = mapped_column(Text)  # why it failed
     # Changed by every attempt of the job that starts: writes of an older attempt still running
     # (a worker presumed dead) find another token and are dropped.
+    # With sharding it is the run's *generation*: set when a run (or retry-errors) starts, cleared
+    # when it wraps up; each shard has its own token in `shards` (evaluations/shards.py).
     attempt_token: Mapped[uuid.UUID | None]
+    # {count, tokens: {shard: token hex | null}, finished: [shard, ...]} of the running generation.
+    shards: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_by_api_key_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("api_key.id", ondelete="SET NULL")

@@ -193,7 +193,7 @@ async def cancel_evaluation(
     was = row.status
     row.status, row.finished_at = "cancelled", utcnow()
     if was == "queued":
-        row.attempt_token = None
+        row.attempt_token, row.shards = None, None
         await write_summary(session, row)
         event = finished_data(row)
         after_commit(session, lambda: publish_event(resources.kv, project_id, CANCELLED, event))
@@ -232,7 +232,8 @@ async def retry_errors(
     row.done -= row.error_count
     row.error_count = 0
     row.status, row.passed, row.summary, row.message = "queued", None, None, None
-    row.finished_at, row.attempt_token = None, None  # an attempt still running is fenced off
+    # A new run (generation) starts from here: any shard attempt still running is fenced off.
+    row.finished_at, row.attempt_token, row.shards = None, None, None
     variants = await load_variants(session, row.id)
     for variant in variants:
         variant.summary = None

@@ -1,7 +1,8 @@
 """Writing an evaluation's results: buffered, a batch per transaction, exactly once per cell.
 
-Each flush is one transaction that (a) locks the evaluation row and checks the attempt token, so
-an attempt presumed dead (its worker was only slow) writes nothing once another took over,
+Each flush is one transaction that (a) locks the evaluation row and checks the run's generation
+and this shard attempt's token (evaluations/shards.py), so an attempt presumed dead (its worker was
+only slow) writes nothing once another took its shard over,
 (b) inserts the batch with ON CONFLICT DO NOTHING on the unique (evaluation, item, variant), and
 (c) moves the counters by what was actually inserted. Counters and rows therefore always agree,
 whatever attempt ran which cell, and a cell's result is never written twice.
@@ -23,6 +24,7 @@ from promptforge.core.events import publish_event
 from promptforge.core.resources import Resources
 from promptforge.evaluations.events import PROGRESS, PROGRESS_SECONDS
 from promptforge.evaluations.models import Evaluation, EvaluationResult
+from promptforge.evaluations.shards import owns_shard
 
 BATCH_RESULTS = 200  # a flush is due at this many results, or every FLUSH_SECONDS
 FLUSH_SECONDS = 0.25
@@ -48,7 +50,6 @@ class Status:
     """The evaluation row as the last flush (or poll) saw it."""
 
     status: str
-    token: uuid.UUID | None
 
 
 @dataclass
@@ -56,6 +57,8 @@ class ResultWriter:
     resources: Resources
     evaluation_id: uuid.UUID
     project_id: uuid.UUID
+    generation: uuid.UUID
+    shard: int
     token: uuid.UUID
     buffer: list[dict[str, Any]] = field(default_factory=list)
     last_event: float = 0.0
@@ -72,20 +75,18 @@ class ResultWriter:
         await serialize_writers(session)
         stmt = select(Evaluation).where(Evaluation.id == self.evaluation_id).with_for_update()
         row = (await session.scalars(stmt.execution_options(populate_existing=True))).first()
-        if row is None or row.attempt_token != self.token:
+        if row is None or not owns_shard(row, self.generation, self.shard, self.token):
             raise Superseded()
         return row
 
     async def poll(self) -> Status:
         """The row's status and token without a lock (the cheap check between flushes)."""
         async with self.resources.sessionmaker() as session:
-            stmt = select(Evaluation.status, Evaluation.attempt_token).where(
-                Evaluation.id == self.evaluation_id
-            )
-            found = (await session.execute(stmt)).first()
-        if found is None or found.attempt_token != self.token:
-            raise Superseded()
-        return Status(found.status, found.attempt_token)
+            stmt = select(Evaluation).where(Evaluation.id == self.evaluation_id)
+            row = (await session.scalars(stmt)).first()
+            if row is None or not owns_shard(row, self.generation, self.shard, self.token):
+                raise Superseded()
+            return Status(row.status)
 
     async def flush(self) -> Status:
         """Write the buffered results (if any) with the counters; then, throttled, a progress event."""
@@ -116,7 +117,7 @@ class ResultWriter:
                 "failed": evaluation.failed_count + counts["failed"],
                 "errors": evaluation.error_count + counts["error"],
             }
-            status = Status(evaluation.status, evaluation.attempt_token)
+            status = Status(evaluation.status)
             await session.commit()
         if time.monotonic() - self.last_event >= PROGRESS_SECONDS:
             self.last_event = time.monotonic()
