@@ -11,7 +11,7 @@ export PF_TEST_PG_DSN PF_TEST_REDIS_URL
 NPM := cd client && npm
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help install run dev test test-server test-embedded test-faults test-api-fuzz lint format openapi check-openapi sdk bench \
+.PHONY: help install run dev test test-server test-embedded test-faults test-topology test-api-fuzz lint format openapi check-openapi sdk bench \
 	client client-install build-client test-client test-e2e screenshots chromium
 
 help:
@@ -70,6 +70,9 @@ test-embedded: install ## The same server tests on the embedded default (SQLite,
 test-faults: install ## Fault suite: Redis, PostgreSQL and the API process fail under load (private servers, ~1 min)
 	$(RUN) pytest server/live -v
 
+test-topology: install ## Scale-out: 2 api instances + 2 workers on PostgreSQL, Redis and a local S3 (label, S3, shared evaluation, killed worker; ~1 min)
+	$(RUN) pytest server/topology -v -p no:warnings
+
 test-api-fuzz: install ## schemathesis (all checks, stateful links) against `promptforge serve` on private servers (~3 min)
 	$(RUN) python server/live/fuzz.py
 
@@ -96,7 +99,7 @@ test-e2e: install client-install chromium ## Browser tests: builds the SPA, star
 screenshots: install client-install chromium ## The browser run, writing docs/screenshots/*.png
 	$(NPM) run screenshots
 
-test: lint check-openapi test-server test-embedded test-faults test-api-fuzz test-client test-e2e ## Everything: lint, drift checks, server tests on both backends, fault suite, API fuzzing, client unit and browser tests
+test: lint check-openapi test-server test-embedded test-faults test-topology test-api-fuzz test-client test-e2e ## Everything: lint, drift checks, server tests on both backends, fault suite, scale-out topology, API fuzzing, client unit and browser tests
 
 bench: install ## Load-test resolve and render against a bare route, the dataset import, the gateway's added latency (needs PostgreSQL, Redis; installs wrk)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -302,7 +302,12 @@ class Attempt:
             if last:
                 await _wrap_up(session, row, completed=outcome == "done")
             await session.commit()
-        log.info("evaluation_shard_finished", evaluation_id=str(plan.evaluation_id), shard=plan.shard)
+        log.info(
+            "evaluation_shard_finished",
+            evaluation_id=str(plan.evaluation_id),
+            shard=plan.shard,
+            written=self.writer.written,
+        )
         if last:
             await _publish_finished(self.resources, row)
 

@@ -62,6 +62,7 @@ class ResultWriter:
     token: uuid.UUID
     buffer: list[dict[str, Any]] = field(default_factory=list)
     last_event: float = 0.0
+    written: int = 0  # results this attempt inserted (logged when its shard finishes)
 
     def add(self, row: dict[str, Any]) -> None:
         self.buffer.append(row)
@@ -119,6 +120,7 @@ class ResultWriter:
             }
             status = Status(evaluation.status)
             await session.commit()
+        self.written += len(inserted)
         if time.monotonic() - self.last_event >= PROGRESS_SECONDS:
             self.last_event = time.monotonic()
             await publish_event(self.resources.kv, self.project_id, PROGRESS, progress)
