@@ -62,7 +62,7 @@ def test_a_label_moved_on_api_1_resolves_on_api_2_at_once(topology: Topology) ->
         assert reader.get(resolve).raise_for_status().json()["version"] == 1  # cached on api 2 now
         created = editor.post(f"{seeded.prompt_url}/versions", json={"template": "Hi {{ name }}!"})
         assert created.status_code == 201, created.text
-        version = created.json()["version"]
+        version = created.json()["number"]
         for target in (version, 1, version):
             moved = editor.put(f"{seeded.prompt_url}/labels/production", json={"version": target})
             assert moved.status_code == 200, moved.text
@@ -86,6 +86,7 @@ def test_a_dataset_travels_through_s3_between_api_and_workers(topology: Topology
             lambda: (b := client_1.get(status_url).json())["status"] in ("completed", "failed") and b,
             "the import finished",
             60,
+            lambda: f"{client_1.get(status_url).json()}\n" + "\n".join(w.log_tail() for w in topology.workers),
         )
         assert body["status"] == "completed" and body["items_created"] == 500, body
 
