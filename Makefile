@@ -51,15 +51,17 @@ dev: install client-install ## API with --reload on :8000 and Vite (hot reload, 
 # Hand-written Python outside server/: the `pf` command, the client's helpers, the generator script.
 # (The generated client is formatted by the generator and checked by the drift check instead.)
 SDK_PY := sdk/python/src/promptforge_cli sdk/python/src/promptforge_client/prompt_cache.py sdk/python/generate.py
+# The offline validator of the deployment files (make test-infra).
+INFRA_PY := infrastructure/validate.py
 
 lint: install ## ruff (lint + format check) and mypy --strict
-	$(RUN) ruff check server $(SDK_PY)
-	$(RUN) ruff format --check server $(SDK_PY)
+	$(RUN) ruff check server $(SDK_PY) $(INFRA_PY)
+	$(RUN) ruff format --check server $(SDK_PY) $(INFRA_PY)
 	$(RUN) mypy
 
 format: install ## Apply ruff fixes and formatting
-	$(RUN) ruff check --fix server $(SDK_PY)
-	$(RUN) ruff format server $(SDK_PY)
+	$(RUN) ruff check --fix server $(SDK_PY) $(INFRA_PY)
+	$(RUN) ruff format server $(SDK_PY) $(INFRA_PY)
 
 test-infra: install ## Offline checks of the deployment files: hadolint, compose (schema + config), both k8s overlays (kubernetes-validate --strict), workflows (schema + actionlint)
 	$(RUN) python infrastructure/validate.py

