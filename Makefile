@@ -63,7 +63,7 @@ format: install ## Apply ruff fixes and formatting
 	$(RUN) ruff check --fix server $(SDK_PY) $(INFRA_PY)
 	$(RUN) ruff format server $(SDK_PY) $(INFRA_PY)
 
-test-infra: install ## Offline checks of the deployment files: hadolint, compose (schema + config), both k8s overlays (kubernetes-validate --strict), workflows (schema + actionlint)
+test-infra: install ## Offline checks of the deployment files: hadolint, compose (schema + config), both k8s overlays (kubernetes-validate --strict), workflows (schema + actionlint), scripts (shellcheck)
 	$(RUN) python infrastructure/validate.py
 
 test-server: install ## Server tests against real PostgreSQL and Redis
