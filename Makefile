@@ -11,7 +11,7 @@ export PF_TEST_PG_DSN PF_TEST_REDIS_URL
 NPM := cd client && npm
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help install run dev test test-server test-embedded test-faults test-topology test-api-fuzz lint format openapi check-openapi sdk bench \
+.PHONY: help install run dev test test-infra test-server test-embedded test-faults test-topology test-api-fuzz lint format openapi check-openapi sdk bench \
 	client client-install build-client test-client test-e2e screenshots chromium
 
 help:
@@ -51,15 +51,20 @@ dev: install client-install ## API with --reload on :8000 and Vite (hot reload, 
 # Hand-written Python outside server/: the `pf` command, the client's helpers, the generator script.
 # (The generated client is formatted by the generator and checked by the drift check instead.)
 SDK_PY := sdk/python/src/promptforge_cli sdk/python/src/promptforge_client/prompt_cache.py sdk/python/generate.py
+# The offline validator of the deployment files (make test-infra).
+INFRA_PY := infrastructure/validate.py
 
 lint: install ## ruff (lint + format check) and mypy --strict
-	$(RUN) ruff check server $(SDK_PY)
-	$(RUN) ruff format --check server $(SDK_PY)
+	$(RUN) ruff check server $(SDK_PY) $(INFRA_PY)
+	$(RUN) ruff format --check server $(SDK_PY) $(INFRA_PY)
 	$(RUN) mypy
 
 format: install ## Apply ruff fixes and formatting
-	$(RUN) ruff check --fix server $(SDK_PY)
-	$(RUN) ruff format server $(SDK_PY)
+	$(RUN) ruff check --fix server $(SDK_PY) $(INFRA_PY)
+	$(RUN) ruff format server $(SDK_PY) $(INFRA_PY)
+
+test-infra: install ## Offline checks of the deployment files: hadolint, compose (schema + config), both k8s overlays (kubernetes-validate --strict), workflows (schema + actionlint), scripts (shellcheck)
+	$(RUN) python infrastructure/validate.py
 
 test-server: install ## Server tests against real PostgreSQL and Redis
 	PF_TEST_BACKEND=postgres $(RUN) pytest
@@ -99,7 +104,7 @@ test-e2e: install client-install chromium ## Browser tests: builds the SPA, star
 screenshots: install client-install chromium ## The browser run, writing docs/screenshots/*.png
 	$(NPM) run screenshots
 
-test: lint check-openapi test-server test-embedded test-faults test-topology test-api-fuzz test-client test-e2e ## Everything: lint, drift checks, server tests on both backends, fault suite, scale-out topology, API fuzzing, client unit and browser tests
+test: lint check-openapi test-infra test-server test-embedded test-faults test-topology test-api-fuzz test-client test-e2e ## Everything: lint, drift checks, deployment files, server tests on both backends, fault suite, scale-out topology, API fuzzing, client unit and browser tests
 
 bench: install ## Load-test resolve and render against a bare route, the dataset import, the gateway's added latency (needs PostgreSQL, Redis; installs wrk)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

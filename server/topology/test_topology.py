@@ -86,7 +86,9 @@ def test_a_dataset_travels_through_s3_between_api_and_workers(topology: Topology
             lambda: (b := client_1.get(status_url).json())["status"] in ("completed", "failed") and b,
             "the import finished",
             60,
-            lambda: f"{client_1.get(status_url).json()}\n" + "\n".join(w.log_tail() for w in topology.workers),
+            lambda: (
+                f"{client_1.get(status_url).json()}\n" + "\n".join(w.log_tail() for w in topology.workers)
+            ),
         )
         assert body["status"] == "completed" and body["items_created"] == 500, body
 

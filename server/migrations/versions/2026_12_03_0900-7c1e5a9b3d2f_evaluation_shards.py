@@ -4,7 +4,7 @@ Null for evaluations created before sharding and for queued ones; a running eval
 is started as a new generation by its next launcher job.
 
 Revision ID: 7c1e5a9b3d2f
-Revises: 3f6a9c2e1b7d
+Revises: 7b1e0c4d2a9f
 Create Date: 2026-12-03 09:00:00+00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7c1e5a9b3d2f"
-down_revision: str | None = "3f6a9c2e1b7d"
+down_revision: str | None = "7b1e0c4d2a9f"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -22,6 +22,7 @@ from websockets.asyncio.client import connect as ws_connect
 from conftest import BACKEND, Factory
 from fake_llm import FakeLLM
 from promptforge.auth.dependencies import ACCESS_COOKIE
+from promptforge.core.outbox import ProjectEvent
 from promptforge.core.queue import JobContext
 from promptforge.evaluations.job import run_evaluation_shard
 from promptforge.evaluations.models import Evaluation, EvaluationResult
@@ -94,6 +95,12 @@ async def test_a_sharded_run_keeps_the_limit_and_finishes_once(
     assert len(fake_llm.calls(model)) == 120
     assert await _cells(app, created["id"]) == (120, 120)
     assert events.count("evaluation.completed") <= 1
+    async with app.state.sessionmaker() as session:  # the webhook outbox: exactly one event
+        outbox = (
+            await session.scalars(select(ProjectEvent).where(ProjectEvent.type == "evaluation.completed"))
+        ).all()
+    mine = [event for event in outbox if event.data["id"] == created["id"]]
+    assert len(mine) == 1 and mine[0].data["status"] == "completed"
     assert finished["summary"] is not None and await _shards_of(app, created["id"]) is None
 
 

@@ -28,8 +28,9 @@ from typing import Any
 import structlog
 from sqlalchemy import select
 
-from promptforge.core.db import serialize_writers, utcnow
+from promptforge.core.db import run_after_commit_hooks, serialize_writers, utcnow
 from promptforge.core.events import publish_event
+from promptforge.core.outbox import EVALUATION_COMPLETED, record_event
 from promptforge.core.queue import JobContext
 from promptforge.core.resources import Resources
 from promptforge.datasets.items import iter_items
@@ -301,7 +302,11 @@ class Attempt:
             last = state.all_finished
             if last:
                 await _wrap_up(session, row, completed=outcome == "done")
+                if row.status == "completed":  # the webhook event, in the transaction that completes it
+                    data = finished_data(row)
+                    await record_event(session, self.resources.kv, row.project_id, EVALUATION_COMPLETED, data)
             await session.commit()
+            await run_after_commit_hooks(session)
         log.info(
             "evaluation_shard_finished",
             evaluation_id=str(plan.evaluation_id),

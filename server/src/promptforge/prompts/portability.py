@@ -369,4 +369,4 @@ async def _apply(
         _, previous = await set_label(session, principal, prompt, label, number)
         if previous != number:
             events.append(("label.moved", {"label": label, "from_version": previous, "to_version": number}))
-    _after_prompt_change(session, kv, prompt, "prompts.imported", {}, *events)
+    await _after_prompt_change(session, kv, prompt, "prompts.imported", {}, *events)
