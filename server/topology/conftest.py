@@ -13,6 +13,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ sys.path.insert(0, str(HERE.parent / "live"))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from fake_llm import FakeLLM, ServerThread, build_app  # noqa: E402
-from harness import ApiServer, PrivateRedis, Seeded, WorkerProcess, seed  # noqa: E402
+from harness import STARTUP_TIMEOUT, ApiServer, PrivateRedis, Seeded, WorkerProcess, seed  # noqa: E402
 from s3_server import AWS_ENV, _wait_until_up, free_port  # noqa: E402
 
 PG_ADMIN_DSN = os.environ.get("PF_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -75,6 +76,15 @@ class Topology:
         worker = WorkerProcess(self.env, self.logs / f"worker-{len(self.workers) + 1}.log")
         self.workers.append(worker)
         return worker
+
+    def wait_for_workers(self) -> None:
+        """Until every worker says it takes jobs (a cold start on a loaded machine takes a while)."""
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        for worker in self.workers:
+            while "worker running" not in worker.log_tail():
+                if worker.proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"promptforge worker did not start:\n{worker.log_tail()}")
+                time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")
@@ -144,6 +154,7 @@ def topology(s3: S3, fake: FakeLLM, tmp_path_factory: pytest.TempPathFactory) ->
         topology = Topology(apis, workers, env, database_url, s3, fake, seed(apis[0].base_url), logs)
         topology.add_worker()
         topology.add_worker()
+        topology.wait_for_workers()
         yield topology
     finally:
         for worker in workers:
