@@ -75,7 +75,7 @@ test-embedded: install ## The same server tests on the embedded default (SQLite,
 test-faults: install ## Fault suite: Redis, PostgreSQL and the API process fail under load (private servers, ~1 min)
 	$(RUN) pytest server/live -v
 
-test-topology: install ## Scale-out: 2 api instances + 2 workers on PostgreSQL, Redis and a local S3 (label, S3, shared evaluation, killed worker; ~1 min)
+test-topology: install ## Scale-out: 2 api instances + 2 workers on PostgreSQL, Redis and a local S3 (label, S3, shared evaluation, killed worker)
 	$(RUN) pytest server/topology -v -p no:warnings
 
 test-api-fuzz: install ## schemathesis (all checks, stateful links) against `promptforge serve` on private servers (~3 min)
