@@ -29,7 +29,9 @@ async def _write(store: S3Storage, key: str, size: int) -> None:
 
 
 def _head(s3_server: S3Server, store: S3Storage, key: str) -> dict[str, object]:
-    head: dict[str, object] = s3_server.admin().head_object(Bucket=s3_server.bucket, Key=f"{store.prefix}/{key}")
+    head: dict[str, object] = s3_server.admin().head_object(
+        Bucket=s3_server.bucket, Key=f"{store.prefix}/{key}"
+    )
     return head
 
 
