@@ -72,10 +72,8 @@ async def readyz(request: Request) -> JSONResponse:
 
 @router.get("/metrics", operation_id="health-metrics", response_class=Response)
 async def metrics(request: Request) -> Response:
-    """Prometheus metrics: requests by route and status, job durations, failures, retries, queue depth.
-
-    Summed over every uvicorn worker when PROMETHEUS_MULTIPROC_DIR is set (docs/operations.md).
-    """
+    """Prometheus metrics: requests by route and status, job durations, failures, retries, queue depth."""
+    # Summed over every uvicorn worker when PROMETHEUS_MULTIPROC_DIR is set (core/metrics.py).
     with contextlib.suppress(QueueUnavailable):  # the gauge keeps its last value; /readyz tells why
         QUEUE_DEPTH.set(await request.app.state.queue.depth())
     return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
