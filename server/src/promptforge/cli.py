@@ -92,6 +92,9 @@ def serve(
         ssl_certfile=tls[0] if tls else None,
         ssl_keyfile=tls[1] if tls else None,
         ssl_context_factory=tls13_only if tls else None,
+        # With --workers, the supervisor kills a worker that does not answer its ping in time; the
+        # default 5 s is shorter than importing the app on a busy node, which then restarts forever.
+        timeout_worker_healthcheck=60,
     )
 
 
