@@ -47,14 +47,32 @@ def serve(
     reload: Annotated[
         bool, typer.Option("--reload", help="Restart when server code changes (development; one worker)")
     ] = False,
+    tls_cert: Annotated[
+        Path | None, typer.Option(help="Serve HTTPS (TLS 1.3 only) with this PEM chain; PF_TLS_CERT")
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option(help="The certificate's PEM private key; PF_TLS_KEY")
+    ] = None,
 ) -> None:
-    """Serve the API (and the SPA when it is built)."""
+    """Serve the API (and the SPA when it is built); HTTPS with --tls-cert and --tls-key."""
     import uvicorn
+
+    from promptforge.core.metrics import prepare_multiprocess_dir
+    from promptforge.core.tls import TLSConfigError, check_tls_files, tls13_only
 
     settings = load_settings()
     host = host or settings.host
     port = port or settings.port
-    typer.echo(f"Prompt-Forge is running on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    try:
+        tls = check_tls_files(tls_cert or settings.tls_cert, tls_key or settings.tls_key)
+    except TLSConfigError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    prepare_multiprocess_dir()  # PROMETHEUS_MULTIPROC_DIR: no counts left over from an earlier run
+    scheme = "https" if tls else "http"
+    typer.echo(
+        f"Prompt-Forge is running on {scheme}://{host}:{port}  (API docs: {scheme}://{host}:{port}/docs)"
+    )
     uvicorn.run(
         "promptforge.main:create_app",
         factory=True,
@@ -71,6 +89,12 @@ def serve(
         ws_ping_interval=settings.ws_ping_seconds,
         ws_ping_timeout=settings.ws_ping_seconds,
         ws_max_size=settings.ws_max_message_bytes,
+        ssl_certfile=tls[0] if tls else None,
+        ssl_keyfile=tls[1] if tls else None,
+        ssl_context_factory=tls13_only if tls else None,
+        # With --workers, the supervisor kills a worker that does not answer its ping in time; the
+        # default 5 s is shorter than importing the app on a busy node, which then restarts forever.
+        timeout_worker_healthcheck=60,
     )
 
 

@@ -20,12 +20,14 @@ from promptforge.core.docs import install_docs
 from promptforge.core.errors import OPENAI_ERROR_PREFIXES, install_error_handlers, openai_error_response
 from promptforge.core.health import router as health_router
 from promptforge.core.logging import configure_logging
+from promptforge.core.metrics import process_exited
 from promptforge.core.middleware import LargeBodyRoute, RequestMiddleware
 from promptforge.core.multipart_upload import FRAMING_BYTES
 from promptforge.core.openapi_errors import document_common_errors, document_text_rules
 from promptforge.core.queue import JobSpec
 from promptforge.core.resources import open_resources
 from promptforge.core.spa import install_spa
+from promptforge.core.tracing import setup_tracing
 from promptforge.core.ws import EventHub
 from promptforge.datasets.file_routes import router as dataset_files_router
 from promptforge.datasets.routes import router as datasets_router
@@ -111,6 +113,7 @@ def create_app(
             await app.state.event_hub.stop()
             await app.state.resolver.counters.close()
             await resources.close()
+            process_exited()  # multiprocess metrics: this worker's live gauges leave the sum
 
     app = FastAPI(
         title="Prompt-Forge API",
@@ -164,6 +167,7 @@ def create_app(
         app.include_router(router)
     install_docs(app)
     install_spa(app, settings)  # last: its catch-all GET must not shadow any route above
+    setup_tracing(settings, app=app)  # request spans, when OTEL_EXPORTER_OTLP_ENDPOINT is set
     _check_operation_ids(app)
     _add_security_schemes(app)
     return app

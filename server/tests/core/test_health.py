@@ -101,9 +101,10 @@ async def test_metrics_count_requests_by_route_template_and_status(factory: Fact
 
 
 async def test_unknown_paths_share_one_label(client: httpx.AsyncClient) -> None:
-    await client.get("/no/such/path/12345")
+    assert (await client.get("/api/v1/no/such/path/12345")).status_code == 404
+    assert (await client.get("/no/such/page/12345")).status_code == 200  # the web app's fallback
     metrics = (await client.get("/metrics")).text
-    assert (
-        sample(metrics, "promptforge_http_requests_total", method="GET", route="unmatched", status="404") >= 1
-    )
-    assert "/no/such/path" not in metrics
+    total = "promptforge_http_requests_total"
+    assert sample(metrics, total, method="GET", route="unmatched", status="404") >= 1
+    assert sample(metrics, total, method="GET", route="/", status="200") >= 1
+    assert "/no/such/path" not in metrics and "/no/such/page" not in metrics

@@ -25,8 +25,12 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 REFRESH_PATH = "/api/v1/auth"
 
 
-def _set_session_cookies(response: Response, settings: Settings, tokens: service.SessionTokens) -> None:
-    secure = settings.env != "development" and settings.env != "test"
+def _set_session_cookies(
+    request: Request, response: Response, settings: Settings, tokens: service.SessionTokens
+) -> None:
+    # Secure outside development and test, and whenever the request came over HTTPS (served with
+    # TLS, or through a trusted proxy's X-Forwarded-Proto: core/client_address.py).
+    secure = settings.env not in ("development", "test") or request.url.scheme == "https"
     access_age = settings.access_token_minutes * 60
     refresh_age = settings.refresh_token_days * 86400
     response.set_cookie(
@@ -80,11 +84,16 @@ async def register(
 
 @router.post("/login", operation_id="auth-login", responses=error_responses(401, 422, 429))
 async def login(
-    data: schemas.LoginRequest, response: Response, session: SessionDep, kv: KVDep, settings: SettingsDep
+    data: schemas.LoginRequest,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    kv: KVDep,
+    settings: SettingsDep,
 ) -> schemas.User:
     """Sign in: sets the `pf_access`, `pf_refresh` and `pf_csrf` cookies (no token in the body)."""
     user, tokens = await service.login(session, kv, settings, data.email, data.password, client_ip_var.get())
-    _set_session_cookies(response, settings, tokens)
+    _set_session_cookies(request, response, settings, tokens)
     return schemas.User.model_validate(user)
 
 
@@ -101,7 +110,7 @@ async def refresh(
         refused = problem_response(exc.status, exc.detail, exc.code, headers=exc.headers)
         _clear_session_cookies(refused)  # they are dead: do not leave them to be sent again
         return refused
-    _set_session_cookies(response, settings, tokens)
+    _set_session_cookies(request, response, settings, tokens)
     return schemas.User.model_validate(user)
 
 

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     s3_endpoint_url: str = ""
     s3_connect_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
     s3_read_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # Server-side encryption of every object written to S3 (docs/deployment.md): AES256 (SSE-S3, the
+    # default), aws:kms (SSE-KMS, with s3_kms_key_id when set, else the bucket's AWS-managed key) or none.
+    s3_sse: Literal["AES256", "aws:kms", "none"] = "AES256"
+    # A KMS key id or ARN; setting it alone selects aws:kms.
+    s3_kms_key_id: str = ""
     # Lifetime of presigned download links (S3); SigV4 allows at most 7 days.
     storage_url_expiry_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)
     event_retention_hours: int = Field(default=72, ge=1, le=90 * 24)
@@ -104,6 +109,10 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(default=4, ge=1, le=256)
     # On SIGTERM a worker lets running jobs finish this long, then cancels them (they run again).
     worker_shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=3600)
+
+    # HTTPS served by `promptforge serve` itself (TLS 1.3 only); both or neither. See docs/operations.md.
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
 
     # A near cache in each process in front of Redis; see docs/performance.md.
     near_cache_ttl_seconds: float = 30.0
@@ -175,6 +184,15 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'promptforge.db').resolve()}"
+
+    @property
+    def s3_encryption(self) -> dict[str, str]:
+        """The SSE arguments of every S3 write (PutObject, CreateMultipartUpload); empty for `none`."""
+        if self.s3_kms_key_id:
+            return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": self.s3_kms_key_id}
+        if self.s3_sse == "none":
+            return {}
+        return {"ServerSideEncryption": self.s3_sse}
 
     @property
     def effective_storage_url(self) -> str:

@@ -7,12 +7,13 @@ from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from promptforge.core.metrics import exposition
 from promptforge.core.migrations import head_revision
 from promptforge.core.queue import QUEUE_DEPTH, QueueUnavailable
 
@@ -72,6 +73,7 @@ async def readyz(request: Request) -> JSONResponse:
 @router.get("/metrics", operation_id="health-metrics", response_class=Response)
 async def metrics(request: Request) -> Response:
     """Prometheus metrics: requests by route and status, job durations, failures, retries, queue depth."""
+    # Summed over every uvicorn worker when PROMETHEUS_MULTIPROC_DIR is set (core/metrics.py).
     with contextlib.suppress(QueueUnavailable):  # the gauge keeps its last value; /readyz tells why
         QUEUE_DEPTH.set(await request.app.state.queue.depth())
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(exposition(), media_type=CONTENT_TYPE_LATEST)

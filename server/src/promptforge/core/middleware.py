@@ -109,9 +109,14 @@ class LargeBodyRoute:
 
 
 def _route_template(scope: Scope) -> str:
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) else "unmatched"
+    """The metrics label: the route's template (bounded), never the raw path.
+
+    Static files (a Mount, which sets no `route`) and the SPA fallback name their label with a
+    `route_label` attribute: `/assets/{file}` and `/`.
+    """
+    route = scope.get("route") or scope.get("endpoint")
+    label = getattr(route, "route_label", None) or getattr(route, "path", None)
+    return label if isinstance(label, str) else "unmatched"
 
 
 class RequestMiddleware:

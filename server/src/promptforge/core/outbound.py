@@ -28,6 +28,8 @@ import anyio
 import httpcore2
 import httpx2
 
+from promptforge.core.tracing import outbound_span
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
@@ -282,6 +284,13 @@ class GuardedTransport(httpx2.AsyncBaseTransport):
         )
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        with outbound_span(request.method, request.url, request.headers) as span:
+            response = await self._send(request)
+            if span is not None:
+                span.set_attribute("http.response.status_code", response.status_code)
+            return response
+
+    async def _send(self, request: httpx2.Request) -> httpx2.Response:
         core_request = httpcore2.Request(
             method=request.method,
             url=httpcore2.URL(

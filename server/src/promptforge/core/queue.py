@@ -21,6 +21,7 @@ import structlog
 from prometheus_client import Counter, Gauge, Histogram
 
 from promptforge.core.errors import AppError
+from promptforge.core.tracing import job_span, trace_carrier
 
 if TYPE_CHECKING:  # core/resources.py builds the queue: a runtime import would be a cycle
     from promptforge.core.resources import Resources
@@ -39,7 +40,12 @@ JOB_FAILURES = Counter(
 JOB_RETRIES = Counter(
     "promptforge_job_retries_total", "Job attempts that failed and were queued again", ["job"]
 )
-QUEUE_DEPTH = Gauge("promptforge_queue_depth", "Jobs waiting to run (queued or waiting for a retry)")
+# One queue seen from every process: with several workers (multiprocess mode) the latest reading wins.
+QUEUE_DEPTH = Gauge(
+    "promptforge_queue_depth",
+    "Jobs waiting to run (queued or waiting for a retry)",
+    multiprocess_mode="livemostrecent",
+)
 
 # How long on_final_failure may take: it marks a row failed, nothing more.
 FINAL_FAILURE_TIMEOUT_SECONDS = 10.0
@@ -171,9 +177,25 @@ def check_job_args(specs: dict[str, JobSpec], name: str, key: str, kwargs: dict[
 
 
 async def run_attempt(
-    spec: JobSpec, ctx: JobContext, kwargs: dict[str, Any], *, last: bool, claim: Claim | None = None
+    spec: JobSpec,
+    ctx: JobContext,
+    kwargs: dict[str, Any],
+    *,
+    last: bool,
+    claim: Claim | None = None,
+    trace: dict[str, str] | None = None,
 ) -> None:
-    """Run one attempt under its timeout, record metrics, and run on_final_failure when `last` fails."""
+    """Run one attempt under its timeout, record metrics, and run on_final_failure when `last` fails.
+
+    `trace` is the enqueuing request's context (core/tracing.py): the attempt's span continues it.
+    """
+    with job_span(spec.name, trace, **{"job.key": ctx.key, "job.attempt": ctx.attempt}):
+        await _run_attempt(spec, ctx, kwargs, last=last, claim=claim)
+
+
+async def _run_attempt(
+    spec: JobSpec, ctx: JobContext, kwargs: dict[str, Any], *, last: bool, claim: Claim | None
+) -> None:
     started = time.monotonic()
     outcome = "failed"
     try:
@@ -259,6 +281,7 @@ class _Pending:
     spec: JobSpec
     kwargs: dict[str, Any]
     key: str
+    trace: dict[str, str]  # the enqueuing request's trace context (empty when tracing is off)
     attempts: int = 0
     running: bool = False
 
@@ -292,7 +315,7 @@ class LocalQueue:
             return False
         if len(self._pending) >= self._max_pending:  # bounded memory, like any other input
             raise QueueUnavailable()
-        self._pending[full_key] = _Pending(spec, json.loads(json.dumps(kwargs)), key)
+        self._pending[full_key] = _Pending(spec, json.loads(json.dumps(kwargs)), key, trace_carrier())
         self._ready.put_nowait(full_key)
         return True
 
@@ -329,7 +352,8 @@ class LocalQueue:
         spec = pending.spec
         ctx = JobContext(self._resources, key=pending.key, attempt=pending.attempts)
         try:
-            await run_attempt(spec, ctx, pending.kwargs, last=pending.attempts >= spec.retries)
+            last = pending.attempts >= spec.retries
+            await run_attempt(spec, ctx, pending.kwargs, last=last, trace=pending.trace)
         except asyncio.CancelledError:
             self._pending.pop(full_key, None)  # abandoned at shutdown; resume finds it next start
             raise

@@ -40,6 +40,7 @@ from promptforge.core.queue import (
     run_attempt,
     run_final_failure,
 )
+from promptforge.core.tracing import trace_carrier
 
 if TYPE_CHECKING:  # core/resources.py builds the queue: a runtime import would be a cycle
     from promptforge.core.resources import Resources
@@ -160,7 +161,8 @@ class SaqQueue:
             kwargs=kwargs,
             # SAQ's abort marker is named by key alone, shared by every queue on this Redis.
             key=f"{self.name}/{name}:{key}",
-            meta={"key": key},
+            # The enqueuing request's trace context rides with the job (core/tracing.py).
+            meta={"key": key, "trace": trace_carrier()},
             timeout=math.ceil(spec.timeout_seconds + FINAL_FAILURE_TIMEOUT_SECONDS + 5),
             heartbeat=math.ceil(spec.heartbeat_seconds),
             retries=spec.retries,
@@ -208,7 +210,8 @@ class SaqQueue:
                 heartbeat_seconds=spec.heartbeat_seconds,
             )
             last = job.attempts >= job.retries
-            await run_attempt(spec, ctx, kwargs, last=last, claim=lambda: self._claim(job))
+            trace = job.meta.get("trace") or None
+            await run_attempt(spec, ctx, kwargs, last=last, claim=lambda: self._claim(job), trace=trace)
 
         return spec.name, run
 

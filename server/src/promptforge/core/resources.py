@@ -18,6 +18,7 @@ from promptforge.core.kv import KeyValueStore, create_store
 from promptforge.core.queue import JobQueue, JobSpec, LocalQueue, queue_name
 from promptforge.core.queue_saq import SaqQueue
 from promptforge.core.storage import ObjectStorage, create_storage
+from promptforge.core.tracing import setup_tracing
 from promptforge.prompts.rendering.renderer import Renderer
 from promptforge.prompts.rendering.templates import RenderLimits
 from promptforge.providers.adapters import ProviderClients
@@ -64,6 +65,7 @@ async def open_resources(settings: Settings, kv_prefix: str, jobs: Sequence[JobS
         connect_timeout=settings.database_connect_timeout_seconds,
         pool_timeout=settings.database_pool_timeout_seconds,
     )
+    setup_tracing(settings, engine=engine)  # SQL spans, when tracing is on
     sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
     secret_box = SecretBox.from_settings(settings)
     try:  # a key that cannot read the stored secrets must stop the start, loudly

@@ -36,6 +36,7 @@ class SpaRoute(APIRoute):
     not a 405 from this route; reserved server paths are never matched."""
 
     catch_all = True  # left out of the `Allow` header of 405 answers (core/errors.py)
+    route_label = "/"  # the metrics label of every page and file it serves (core/middleware.py)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http" or scope["method"] != "GET" or RESERVED.match(scope["path"]):
@@ -45,6 +46,8 @@ class SpaRoute(APIRoute):
 
 class ImmutableStaticFiles(StaticFiles):
     """Vite's `assets/` names carry a content hash: a name never changes content."""
+
+    route_label = "/assets/{file}"  # the metrics label (core/middleware.py): not one per file name
 
     def file_response(
         self,

@@ -45,7 +45,7 @@ CLOSE_CREDENTIALS = 4001  # the key was revoked or expired, the session ended, t
 CLOSE_TOO_SLOW = 4008  # the client did not read: its send queue filled or a send timed out
 CLOSE_RATE_LIMITED = 4029  # the client sent more messages than allowed
 
-CONNECTIONS = Gauge("promptforge_ws_connections", "Open WebSocket connections in this process")
+CONNECTIONS = Gauge("promptforge_ws_connections", "Open WebSocket connections", multiprocess_mode="livesum")
 CLOSES = Counter("promptforge_ws_closes_total", "WebSocket connections closed by the server", ["code"])
 EVENTS = Counter("promptforge_ws_events_total", "Project events received for fan-out by this process")
 

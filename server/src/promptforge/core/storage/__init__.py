@@ -55,5 +55,6 @@ def create_storage(settings: Settings) -> ObjectStorage:
             endpoint_url=settings.s3_endpoint_url or None,
             connect_timeout=settings.s3_connect_timeout_seconds,
             read_timeout=settings.s3_read_timeout_seconds,
+            encryption=settings.s3_encryption,
         )
     raise ConfigurationError("PF_STORAGE_URL must be empty, file:///path or s3://bucket/prefix")

@@ -2,14 +2,15 @@
 
 Credentials and region come from boto's own chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 AWS_DEFAULT_REGION, profiles, instance roles). Uploads stream: parts of PART_BYTES go up one by one
-(multipart), so memory holds at most one part whatever the object's size.
+(multipart), so memory holds at most one part whatever the object's size. Every write asks for
+server-side encryption (PF_S3_SSE / PF_S3_KMS_KEY_ID): PutObject and CreateMultipartUpload carry it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,8 @@ log = structlog.get_logger("promptforge.storage")
 
 PART_BYTES = 8 * 1024 * 1024  # S3 wants ≥ 5 MiB for every part but the last
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # SigV4's ceiling
+# SSE-S3 unless the settings say otherwise (Settings.s3_encryption): no object is stored unencrypted.
+DEFAULT_ENCRYPTION: Mapping[str, str] = {"ServerSideEncryption": "AES256"}
 NOT_FOUND_CODES = {"NoSuchKey", "404", "NotFound"}
 # Failures that are S3's or the network's, never the caller's: they become 503 storage_unavailable.
 S3_FAILURES = (BotoCoreError, ClientError, aiohttp.ClientError, asyncio.TimeoutError)
@@ -58,8 +61,11 @@ class S3Storage:
         endpoint_url: str | None = None,
         connect_timeout: float = 3.0,
         read_timeout: float = 10.0,
+        encryption: Mapping[str, str] = DEFAULT_ENCRYPTION,
     ) -> None:
         self.bucket = bucket
+        # ServerSideEncryption (+ SSEKMSKeyId) sent with every write; S3 applies it to the stored object.
+        self.encryption: dict[str, Any] = dict(encryption)
         self.prefix = prefix.strip("/")
         self.endpoint_url = endpoint_url
         self._config = AioConfig(
@@ -131,14 +137,18 @@ class S3Storage:
                 while len(buffer) >= PART_BYTES:
                     if upload_id is None:
                         created = await s3.create_multipart_upload(
-                            Bucket=self.bucket, Key=full_key, ContentType=content_type
+                            Bucket=self.bucket, Key=full_key, ContentType=content_type, **self.encryption
                         )
                         upload_id = created["UploadId"]
                     await self._upload_part(s3, full_key, upload_id, parts, bytes(buffer[:PART_BYTES]))
                     del buffer[:PART_BYTES]
             if upload_id is None:  # smaller than one part: a single request
                 await s3.put_object(
-                    Bucket=self.bucket, Key=full_key, Body=bytes(buffer), ContentType=content_type
+                    Bucket=self.bucket,
+                    Key=full_key,
+                    Body=bytes(buffer),
+                    ContentType=content_type,
+                    **self.encryption,
                 )
                 return total
             if buffer:
