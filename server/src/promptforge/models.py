@@ -5,6 +5,7 @@ from promptforge.auth.models import RefreshToken, User
 from promptforge.core.db import Base
 from promptforge.core.system import SystemSetting
 from promptforge.datasets.models import Dataset, DatasetItem
+from promptforge.deployments.models import Deployment, DeployPolicy
 from promptforge.evaluations.models import Evaluation, EvaluationResult, EvaluationVariant
 from promptforge.prompts.models import Label, LabelEvent, Prompt, PromptTag, PromptVersion
 from promptforge.providers.models import ProviderConnection
@@ -17,6 +18,8 @@ __all__ = [
     "Base",
     "Dataset",
     "DatasetItem",
+    "DeployPolicy",
+    "Deployment",
     "Evaluation",
     "EvaluationResult",
     "EvaluationVariant",
