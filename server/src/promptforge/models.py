@@ -3,6 +3,7 @@
 from promptforge.api_keys.models import ApiKey
 from promptforge.auth.models import RefreshToken, User
 from promptforge.core.db import Base
+from promptforge.core.outbox import ProjectEvent
 from promptforge.core.system import SystemSetting
 from promptforge.datasets.models import Dataset, DatasetItem
 from promptforge.deployments.models import Deployment, DeployPolicy
@@ -28,6 +29,7 @@ __all__ = [
     "LabelEvent",
     "Membership",
     "Project",
+    "ProjectEvent",
     "Prompt",
     "PromptTag",
     "PromptVersion",

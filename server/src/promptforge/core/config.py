@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     s3_read_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     # Lifetime of presigned download links (S3); SigV4 allows at most 7 days.
     storage_url_expiry_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)
+    event_retention_hours: int = Field(default=72, ge=1, le=90 * 24)
+    """How long project events stay in the outbox: the change stream's resume window (Last-Event-ID)."""
     secret_key: str = ""
     encryption_key: str = ""
     # Comma-separated earlier values of PF_ENCRYPTION_KEY: they still decrypt (key rotation).

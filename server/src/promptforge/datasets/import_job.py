@@ -19,9 +19,10 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from promptforge.core.db import serialize_writers, utcnow
+from promptforge.core.db import run_after_commit_hooks, serialize_writers, utcnow
 from promptforge.core.errors import AppError
 from promptforge.core.events import publish_event
+from promptforge.core.outbox import DATASET_IMPORT_COMPLETED, record_event
 from promptforge.core.queue import JobContext
 from promptforge.core.resources import Resources
 from promptforge.core.storage import ObjectNotFound
@@ -166,9 +167,12 @@ class _Run:
             count, version = await publish_staged(session, dataset, self.import_id, max_items=max_items)
             done = {"status": "completed", "items_created": count, "version": version}
             await self._checked(session, **done, finished_at=utcnow())
+            data = {"rows_done": self.rows_done, "items_created": count, "error_count": self.error_count}
+            body = {"import_id": str(self.import_id), "dataset": self.dataset, **data, "version": version}
+            await record_event(session, self.resources.kv, self.project_id, DATASET_IMPORT_COMPLETED, body)
             await session.commit()
-        data = {"rows_done": self.rows_done, "items_created": count, "error_count": self.error_count}
-        await self.event("dataset.import.completed", {**data, "version": version})
+            await run_after_commit_hooks(session)
+        await self.event(DATASET_IMPORT_COMPLETED, {**data, "version": version})
 
     async def fail(self, message: str) -> None:
         await self.drain()

@@ -400,6 +400,7 @@ async def _apply(
         if decision is not None:
             deployment = await record_deployment(
                 session,
+                kv,
                 principal,
                 workspace_id=access.project.workspace_id,
                 project_id=project_id,
@@ -416,5 +417,5 @@ async def _apply(
         _, previous = await set_label(session, principal, prompt, label, number)
         if previous != number:
             events.append(("label.moved", {"label": label, "from_version": previous, "to_version": number}))
-    _after_prompt_change(session, kv, prompt, "prompts.imported", {}, *events)
+    await _after_prompt_change(session, kv, prompt, "prompts.imported", {}, *events)
     return pending

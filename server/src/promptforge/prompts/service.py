@@ -20,6 +20,7 @@ from promptforge.core.db import after_commit, serialize_writers, utcnow
 from promptforge.core.errors import Conflict, NotFound, Unprocessable
 from promptforge.core.events import publish_event
 from promptforge.core.kv import KeyValueStore
+from promptforge.core.outbox import EVENT_TYPES, record_event
 from promptforge.core.pagination import PageParams, paginate
 from promptforge.deployments.gates import check_move
 from promptforge.deployments.records import record_deployment
@@ -235,7 +236,7 @@ async def diff_versions(
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _after_prompt_change(
+async def _after_prompt_change(
     session: AsyncSession,
     kv: KeyValueStore,
     prompt: Prompt,
@@ -243,12 +244,16 @@ def _after_prompt_change(
     data: dict[str, Any],
     *more: tuple[str, dict[str, Any]],
 ) -> None:
-    """Once committed: invalidate the prompt's cached payloads and publish the event(s), in order.
+    """Record the outbox events of a change; once committed, invalidate caches and publish live events.
 
-    Events are live WebSocket messages (docs/api.md "Live events"): `{"prompt": name, **data}`.
+    Live events are WebSocket messages (docs/api.md "Live events"): `{"prompt": name, **data}`. The
+    ones webhooks and change streams carry are also written to the outbox in this transaction.
     """
     project_id, name = prompt.project_id, prompt.name
     events = [(event_type, data), *more]
+    for kind, payload in events:
+        if kind in EVENT_TYPES:
+            await record_event(session, kv, project_id, kind, {"prompt": name, **payload})
 
     async def run() -> None:
         await invalidate_prompt(kv, project_id, name)
@@ -334,7 +339,7 @@ async def create_prompt(
         target_id=prompt.name,
         data={"kind": prompt.kind},
     )
-    _after_prompt_change(
+    await _after_prompt_change(
         session,
         kv,
         prompt,
@@ -370,7 +375,7 @@ async def create_version(
             target_id=name,
             data={"version": version.number},
         )
-        _after_prompt_change(session, kv, prompt, VERSION_CREATED, {"version": version.number})
+        await _after_prompt_change(session, kv, prompt, VERSION_CREATED, {"version": version.number})
     return version, created
 
 
@@ -411,7 +416,7 @@ async def update_prompt(
         data=changes,
     )
     await session.flush()
-    _after_prompt_change(session, kv, prompt, action, {})
+    await _after_prompt_change(session, kv, prompt, action, {})
     return prompt_out(prompt, (await labels_of(session, [prompt.id]))[prompt.id])
 
 
@@ -511,7 +516,7 @@ async def apply_label_move(
             target_id=prompt.name,
             data=data,
         )
-        _after_prompt_change(session, kv, prompt, "label.moved", data)
+        await _after_prompt_change(session, kv, prompt, "label.moved", data)
     return schemas.Label(
         name=label,
         version=moved.version,
@@ -542,6 +547,7 @@ async def move_label(
         if decision is not None:
             deployment = await record_deployment(
                 session,
+                kv,
                 principal,
                 workspace_id=access.project.workspace_id,
                 project_id=project_id,
@@ -585,7 +591,7 @@ async def remove_label(
         data=data,
     )
     await session.flush()
-    _after_prompt_change(session, kv, prompt, "label.removed", data)
+    await _after_prompt_change(session, kv, prompt, "label.removed", data)
 
 
 async def list_labels(
