@@ -31,6 +31,7 @@ from promptforge.core.tracing import setup_tracing
 from promptforge.core.ws import EventHub
 from promptforge.datasets.file_routes import router as dataset_files_router
 from promptforge.datasets.routes import router as datasets_router
+from promptforge.deployments.routes import router as deployments_router
 from promptforge.evaluations.result_routes import router as evaluation_results_router
 from promptforge.evaluations.routes import router as evaluations_router
 from promptforge.gateway.cache import GatewayCache
@@ -161,6 +162,7 @@ def create_app(
         dataset_files_router,
         evaluations_router,
         evaluation_results_router,
+        deployments_router,
         live_router,
         langfuse_router,
     ):
