@@ -106,6 +106,9 @@ class WebhookSender:
         if client is None:
             timeout = self._settings.webhook_timeout_seconds
             client = guarded_async_client(policy, timeout=timeout, max_response_bytes=1 << 30)
+            # Webhooks follow no redirect at all (a 3xx is a final failure), so the hook that refuses
+            # cross-origin ones must not turn the answer into an error: its status is what we report.
+            client.event_hooks = {**client.event_hooks, "response": []}
             self._clients[policy] = client
         return client
 
