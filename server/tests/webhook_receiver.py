@@ -8,13 +8,15 @@ import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import uvicorn
 
-from conftest import Account
 from promptforge.core.config import Settings
+
+if TYPE_CHECKING:  # conftest imports this module's fixtures
+    from conftest import Account
 
 
 @dataclass
