@@ -230,20 +230,18 @@ class WebhookRelay:
 
     async def run_once(self) -> None:
         """One round: fan out new events, start due attempts, and now and then prune."""
-        async with self._sessionmaker() as session, session.begin():
-            await fan_out(session)
         room = MAX_IN_FLIGHT - len(self._in_flight)
-        if room > 0:
-            async with self._sessionmaker() as session, session.begin():
-                claimed = await claim_due(session, self._settings, room)
-            for delivery_id, attempt in claimed:
-                task = asyncio.create_task(
-                    attempt_delivery(
-                        self._sessionmaker, self._sender, self._box, self._settings, delivery_id, attempt
-                    )
+        async with self._sessionmaker() as session, session.begin():  # one commit for both: faster
+            await fan_out(session)
+            claimed = await claim_due(session, self._settings, room) if room > 0 else []
+        for delivery_id, attempt in claimed:
+            task = asyncio.create_task(
+                attempt_delivery(
+                    self._sessionmaker, self._sender, self._box, self._settings, delivery_id, attempt
                 )
-                self._in_flight.add(task)
-                task.add_done_callback(self._finished)
+            )
+            self._in_flight.add(task)
+            task.add_done_callback(self._finished)
         if time.monotonic() >= self._next_maintenance:
             self._next_maintenance = time.monotonic() + MAINTENANCE_SECONDS
             async with self._sessionmaker() as session, session.begin():
