@@ -27,7 +27,7 @@ from sqlalchemy import and_, delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from promptforge.core.config import Settings
-from promptforge.core.db import utcnow
+from promptforge.core.db import serialize_writers, utcnow
 from promptforge.core.encryption import SecretBox
 from promptforge.core.kv import KeyValueStore
 from promptforge.core.outbox import OUTBOX_CHANNEL, ProjectEvent, events_after, prune_events
@@ -232,6 +232,7 @@ class WebhookRelay:
         """One round: fan out new events, start due attempts, and now and then prune."""
         room = MAX_IN_FLIGHT - len(self._in_flight)
         async with self._sessionmaker() as session, session.begin():  # one commit for both: faster
+            await serialize_writers(session)  # SQLite has no SKIP LOCKED: relays there take turns
             await fan_out(session)
             claimed = await claim_due(session, self._settings, room) if room > 0 else []
         for delivery_id, attempt in claimed:
