@@ -300,8 +300,13 @@ def test_static_files_are_labelled_by_template(served: Served) -> None:
         assert client.get("/assets/app-3f9c2a.js").status_code == 200
         assert client.get("/assets/missing-1.js").status_code == 404
         assert client.get("/prompts/some/page").status_code == 200  # the SPA fallback
-        text = client.get("/metrics").text
-    routes = set(re.findall(r'promptforge_http_requests_total\{method="GET",route="([^"]*)"', text))
+        # A request is counted once its response has gone out, so the count may trail the answer.
+        for _ in range(50):
+            text = client.get("/metrics").text
+            routes = set(re.findall(r'promptforge_http_requests_total\{method="GET",route="([^"]*)"', text))
+            if {"/assets/{file}", "/"} <= routes:
+                break
+            time.sleep(0.1)
     assert {"/assets/{file}", "/"} <= routes, sorted(routes)
     assert not [r for r in routes if "app-3f9c2a" in r or "missing-1" in r or "some/page" in r]
 
