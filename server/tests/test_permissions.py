@@ -203,6 +203,19 @@ class World:
             self.cache["evaluation"] = evaluation["id"]
         return str(self.cache["evaluation"])
 
+    async def deployment(self) -> str:
+        """A deployment of the world's prompt pending approval, requested by the owner."""
+        if "deployment" not in self.cache:
+            project = f"/api/v1/projects/{self.owner.project_id}"
+            policy = {"labels": {"canary": {"require_approval": True}}}
+            assert (await self.owner.client.put(f"{project}/deploy-policy", json=policy)).status_code == 200
+            response = await self.owner.client.put(
+                f"{project}/prompts/{await self.prompt()}/labels/canary", json={"version": 2}
+            )
+            assert response.status_code == 202, response.text
+            self.cache["deployment"] = response.json()["id"]
+        return str(self.cache["deployment"])
+
 
 PATH_PARAMS: dict[str, Builder] = {
     "name": lambda w: w.prompt(),
@@ -219,6 +232,7 @@ PATH_PARAMS: dict[str, Builder] = {
     "import_id": lambda w: w.dataset_import(),
     "export_id": lambda w: w.dataset_export(),
     "evaluation_id": lambda w: w.evaluation(),
+    "deployment_id": lambda w: w.deployment(),
 }
 
 
@@ -261,6 +275,10 @@ NOT_THE_INVITEE = {who: 404 for who in ("viewer", "editor", "admin", "owner", "o
 # left to do), everyone else the usual denial.
 ALLOWED_BUT_FINISHED = {who: 409 for who in ("editor", "admin", "owner", "editor_key")}
 NO_REFRESH_COOKIE = {"anonymous": 401, "viewer_key": 401, "editor_key": 401, "other_project_key": 401}
+DEPLOY_POLICY = "/api/v1/projects/{project_id}/deploy-policy"
+DEPLOYMENTS = "/api/v1/projects/{project_id}/deployments"
+# The world's pending deployment was requested by the owner, who may not decide it (403).
+NOT_THE_REQUESTER: dict[str, int | None] = {"owner": 403}
 
 LANGFUSE = "/api/public/v2/prompts"
 # Routes that need no prompt of the key's project succeed for a key of another project, in its own.
@@ -449,6 +467,15 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("GET", f"{EVALUATION}/compare"): RouteSpec(
         "viewer", keys="viewer", query={"against": lambda w: w.evaluation()}
     ),
+    # deploy gates: everyone reads the policy and deployments, admins decide (never the requester)
+    ("GET", DEPLOY_POLICY): RouteSpec("viewer", keys="viewer"),
+    ("PUT", DEPLOY_POLICY): RouteSpec(
+        "admin", body=lambda w: {"labels": {"canary": {"require_approval": True}}}
+    ),
+    ("GET", DEPLOYMENTS): RouteSpec("viewer", keys="viewer"),
+    ("GET", f"{DEPLOYMENTS}/{{deployment_id}}"): RouteSpec("viewer", keys="viewer"),
+    ("POST", f"{DEPLOYMENTS}/{{deployment_id}}/approve"): RouteSpec("admin", expect=NOT_THE_REQUESTER),
+    ("POST", f"{DEPLOYMENTS}/{{deployment_id}}/reject"): RouteSpec("admin", expect=NOT_THE_REQUESTER),
     # the OpenAI-compatible gateway: API keys only (the key names the project), errors in OpenAI's shape
     ("POST", "/api/gateway/v1/chat/completions"): RouteSpec(
         "editor",

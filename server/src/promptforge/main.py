@@ -29,6 +29,7 @@ from promptforge.core.spa import install_spa
 from promptforge.core.ws import EventHub
 from promptforge.datasets.file_routes import router as dataset_files_router
 from promptforge.datasets.routes import router as datasets_router
+from promptforge.deployments.routes import router as deployments_router
 from promptforge.evaluations.result_routes import router as evaluation_results_router
 from promptforge.evaluations.routes import router as evaluations_router
 from promptforge.gateway.cache import GatewayCache
@@ -158,6 +159,7 @@ def create_app(
         dataset_files_router,
         evaluations_router,
         evaluation_results_router,
+        deployments_router,
         live_router,
         langfuse_router,
     ):

@@ -6,6 +6,7 @@ from promptforge.core.db import Base
 from promptforge.core.outbox import ProjectEvent
 from promptforge.core.system import SystemSetting
 from promptforge.datasets.models import Dataset, DatasetItem
+from promptforge.deployments.models import Deployment, DeployPolicy
 from promptforge.evaluations.models import Evaluation, EvaluationResult, EvaluationVariant
 from promptforge.prompts.models import Label, LabelEvent, Prompt, PromptTag, PromptVersion
 from promptforge.providers.models import ProviderConnection
@@ -18,6 +19,8 @@ __all__ = [
     "Base",
     "Dataset",
     "DatasetItem",
+    "DeployPolicy",
+    "Deployment",
     "Evaluation",
     "EvaluationResult",
     "EvaluationVariant",

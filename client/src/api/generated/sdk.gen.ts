@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysMeData, ApiKeysMeErrors, ApiKeysMeResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthDeactivateData, AuthDeactivateErrors, AuthDeactivateResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, DatasetExportsCreateData, DatasetExportsCreateErrors, DatasetExportsCreateResponses, DatasetExportsDownloadData, DatasetExportsDownloadErrors, DatasetExportsDownloadResponses, DatasetExportsGetData, DatasetExportsGetErrors, DatasetExportsGetResponses, DatasetImportsCreateData, DatasetImportsCreateErrors, DatasetImportsCreateResponses, DatasetImportsGetData, DatasetImportsGetErrors, DatasetImportsGetResponses, DatasetImportsListData, DatasetImportsListErrors, DatasetImportsListResponses, DatasetItemsCreateData, DatasetItemsCreateErrors, DatasetItemsCreateResponses, DatasetItemsDeleteData, DatasetItemsDeleteErrors, DatasetItemsDeleteResponses, DatasetItemsFromRunData, DatasetItemsFromRunErrors, DatasetItemsFromRunResponses, DatasetItemsListData, DatasetItemsListErrors, DatasetItemsListResponses, DatasetItemsUpdateData, DatasetItemsUpdateErrors, DatasetItemsUpdateResponses, DatasetsCreateData, DatasetsCreateErrors, DatasetsCreateResponses, DatasetsDeleteData, DatasetsDeleteErrors, DatasetsDeleteResponses, DatasetsGetData, DatasetsGetErrors, DatasetsGetResponses, DatasetsListData, DatasetsListErrors, DatasetsListResponses, DatasetsUpdateData, DatasetsUpdateErrors, DatasetsUpdateResponses, EvaluationsCancelData, EvaluationsCancelErrors, EvaluationsCancelResponses, EvaluationsCompareData, EvaluationsCompareErrors, EvaluationsCompareResponses, EvaluationsCreateData, EvaluationsCreateErrors, EvaluationsCreateResponses, EvaluationsEstimateData, EvaluationsEstimateErrors, EvaluationsEstimateResponses, EvaluationsGetData, EvaluationsGetErrors, EvaluationsGetResponses, EvaluationsListData, EvaluationsListErrors, EvaluationsListResponses, EvaluationsResultsData, EvaluationsResultsErrors, EvaluationsResultsResponses, EvaluationsRetryErrorsData, EvaluationsRetryErrorsErrors, EvaluationsRetryErrorsResponses, GatewayChatCompletionsData, GatewayChatCompletionsErrors, GatewayChatCompletionsResponses, GatewayModelsData, GatewayModelsErrors, GatewayModelsResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMetricsData, HealthMetricsErrors, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, InvitationsAcceptData, InvitationsAcceptErrors, InvitationsAcceptResponses, InvitationsCreateData, InvitationsCreateErrors, InvitationsCreateResponses, InvitationsDeclineData, InvitationsDeclineErrors, InvitationsDeclineResponses, InvitationsListData, InvitationsListErrors, InvitationsListMineData, InvitationsListMineErrors, InvitationsListMineResponses, InvitationsListResponses, InvitationsRevokeData, InvitationsRevokeErrors, InvitationsRevokeResponses, LangfuseCreatePromptData, LangfuseCreatePromptErrors, LangfuseCreatePromptResponses, LangfuseDeletePromptData, LangfuseDeletePromptErrors, LangfuseDeletePromptResponses, LangfuseGetPromptData, LangfuseGetPromptErrors, LangfuseGetPromptResponses, LangfuseHealthData, LangfuseHealthErrors, LangfuseHealthResponses, LangfuseListPromptsData, LangfuseListPromptsErrors, LangfuseListPromptsResponses, LangfuseProjectsData, LangfuseProjectsErrors, LangfuseProjectsResponses, LangfuseUpdatePromptVersionData, LangfuseUpdatePromptVersionErrors, LangfuseUpdatePromptVersionResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, ProvidersCreateData, ProvidersCreateErrors, ProvidersCreateResponses, ProvidersDeleteData, ProvidersDeleteErrors, ProvidersDeleteResponses, ProvidersGetData, ProvidersGetErrors, ProvidersGetResponses, ProvidersListData, ProvidersListErrors, ProvidersListResponses, ProvidersTestData, ProvidersTestErrors, ProvidersTestResponses, ProvidersUpdateData, ProvidersUpdateErrors, ProvidersUpdateResponses, RunsCreateData, RunsCreateErrors, RunsCreateResponses, RunsGetData, RunsGetErrors, RunsGetResponses, RunsListData, RunsListErrors, RunsListProvidersData, RunsListProvidersErrors, RunsListProvidersResponses, RunsListResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysMeData, ApiKeysMeErrors, ApiKeysMeResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthDeactivateData, AuthDeactivateErrors, AuthDeactivateResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, DatasetExportsCreateData, DatasetExportsCreateErrors, DatasetExportsCreateResponses, DatasetExportsDownloadData, DatasetExportsDownloadErrors, DatasetExportsDownloadResponses, DatasetExportsGetData, DatasetExportsGetErrors, DatasetExportsGetResponses, DatasetImportsCreateData, DatasetImportsCreateErrors, DatasetImportsCreateResponses, DatasetImportsGetData, DatasetImportsGetErrors, DatasetImportsGetResponses, DatasetImportsListData, DatasetImportsListErrors, DatasetImportsListResponses, DatasetItemsCreateData, DatasetItemsCreateErrors, DatasetItemsCreateResponses, DatasetItemsDeleteData, DatasetItemsDeleteErrors, DatasetItemsDeleteResponses, DatasetItemsFromRunData, DatasetItemsFromRunErrors, DatasetItemsFromRunResponses, DatasetItemsListData, DatasetItemsListErrors, DatasetItemsListResponses, DatasetItemsUpdateData, DatasetItemsUpdateErrors, DatasetItemsUpdateResponses, DatasetsCreateData, DatasetsCreateErrors, DatasetsCreateResponses, DatasetsDeleteData, DatasetsDeleteErrors, DatasetsDeleteResponses, DatasetsGetData, DatasetsGetErrors, DatasetsGetResponses, DatasetsListData, DatasetsListErrors, DatasetsListResponses, DatasetsUpdateData, DatasetsUpdateErrors, DatasetsUpdateResponses, DeploymentsApproveData, DeploymentsApproveErrors, DeploymentsApproveResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetPolicyData, DeploymentsGetPolicyErrors, DeploymentsGetPolicyResponses, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, DeploymentsPutPolicyData, DeploymentsPutPolicyErrors, DeploymentsPutPolicyResponses, DeploymentsRejectData, DeploymentsRejectErrors, DeploymentsRejectResponses, EvaluationsCancelData, EvaluationsCancelErrors, EvaluationsCancelResponses, EvaluationsCompareData, EvaluationsCompareErrors, EvaluationsCompareResponses, EvaluationsCreateData, EvaluationsCreateErrors, EvaluationsCreateResponses, EvaluationsEstimateData, EvaluationsEstimateErrors, EvaluationsEstimateResponses, EvaluationsGetData, EvaluationsGetErrors, EvaluationsGetResponses, EvaluationsListData, EvaluationsListErrors, EvaluationsListResponses, EvaluationsResultsData, EvaluationsResultsErrors, EvaluationsResultsResponses, EvaluationsRetryErrorsData, EvaluationsRetryErrorsErrors, EvaluationsRetryErrorsResponses, GatewayChatCompletionsData, GatewayChatCompletionsErrors, GatewayChatCompletionsResponses, GatewayModelsData, GatewayModelsErrors, GatewayModelsResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMetricsData, HealthMetricsErrors, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, InvitationsAcceptData, InvitationsAcceptErrors, InvitationsAcceptResponses, InvitationsCreateData, InvitationsCreateErrors, InvitationsCreateResponses, InvitationsDeclineData, InvitationsDeclineErrors, InvitationsDeclineResponses, InvitationsListData, InvitationsListErrors, InvitationsListMineData, InvitationsListMineErrors, InvitationsListMineResponses, InvitationsListResponses, InvitationsRevokeData, InvitationsRevokeErrors, InvitationsRevokeResponses, LangfuseCreatePromptData, LangfuseCreatePromptErrors, LangfuseCreatePromptResponses, LangfuseDeletePromptData, LangfuseDeletePromptErrors, LangfuseDeletePromptResponses, LangfuseGetPromptData, LangfuseGetPromptErrors, LangfuseGetPromptResponses, LangfuseHealthData, LangfuseHealthErrors, LangfuseHealthResponses, LangfuseListPromptsData, LangfuseListPromptsErrors, LangfuseListPromptsResponses, LangfuseProjectsData, LangfuseProjectsErrors, LangfuseProjectsResponses, LangfuseUpdatePromptVersionData, LangfuseUpdatePromptVersionErrors, LangfuseUpdatePromptVersionResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, ProvidersCreateData, ProvidersCreateErrors, ProvidersCreateResponses, ProvidersDeleteData, ProvidersDeleteErrors, ProvidersDeleteResponses, ProvidersGetData, ProvidersGetErrors, ProvidersGetResponses, ProvidersListData, ProvidersListErrors, ProvidersListResponses, ProvidersTestData, ProvidersTestErrors, ProvidersTestResponses, ProvidersUpdateData, ProvidersUpdateErrors, ProvidersUpdateResponses, RunsCreateData, RunsCreateErrors, RunsCreateResponses, RunsGetData, RunsGetErrors, RunsGetResponses, RunsListData, RunsListErrors, RunsListProvidersData, RunsListProvidersErrors, RunsListProvidersResponses, RunsListResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -232,7 +232,8 @@ export const promptsRemoveLabel = <ThrowOnError extends boolean = false>(options
 /**
  * Move Label
  *
- * Deploy or roll back: point a label at a version (protected labels need admin or owner).
+ * Deploy or roll back: point a label at a version (protected labels need admin or owner; a
+ * label in the deploy policy passes its gate first, and may answer 202 with a pending deployment).
  */
 export const promptsMoveLabel = <ThrowOnError extends boolean = false>(options: Options<PromptsMoveLabelData, ThrowOnError>) => (options.client ?? client).put<PromptsMoveLabelResponses, PromptsMoveLabelErrors, ThrowOnError>({
     security: [{
@@ -1422,6 +1423,109 @@ export const evaluationsCompare = <ThrowOnError extends boolean = false>(options
         }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/projects/{project_id}/evaluations/{evaluation_id}/compare',
     ...options
+});
+
+/**
+ * Get Policy
+ *
+ * The project's deploy gates per label (any member or key may read why a move is blocked).
+ */
+export const deploymentsGetPolicy = <ThrowOnError extends boolean = false>(options: Options<DeploymentsGetPolicyData, ThrowOnError>) => (options.client ?? client).get<DeploymentsGetPolicyResponses, DeploymentsGetPolicyErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/deploy-policy',
+    ...options
+});
+
+/**
+ * Put Policy
+ *
+ * Replace the project's deploy gates (admins and owners).
+ */
+export const deploymentsPutPolicy = <ThrowOnError extends boolean = false>(options: Options<DeploymentsPutPolicyData, ThrowOnError>) => (options.client ?? client).put<DeploymentsPutPolicyResponses, DeploymentsPutPolicyErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/deploy-policy',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Deployments
+ *
+ * Gated label moves of the project, newest first: pending, decided and deployed at once.
+ */
+export const deploymentsList = <ThrowOnError extends boolean = false>(options: Options<DeploymentsListData, ThrowOnError>) => (options.client ?? client).get<DeploymentsListResponses, DeploymentsListErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/deployments',
+    ...options
+});
+
+/**
+ * Get Deployment
+ *
+ * One deployment.
+ */
+export const deploymentsGet = <ThrowOnError extends boolean = false>(options: Options<DeploymentsGetData, ThrowOnError>) => (options.client ?? client).get<DeploymentsGetResponses, DeploymentsGetErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/deployments/{deployment_id}',
+    ...options
+});
+
+/**
+ * Approve Deployment
+ *
+ * Approve a pending deployment (another admin or owner than the requester): re-checks the
+ * evaluation rule, then moves the label.
+ */
+export const deploymentsApprove = <ThrowOnError extends boolean = false>(options: Options<DeploymentsApproveData, ThrowOnError>) => (options.client ?? client).post<DeploymentsApproveResponses, DeploymentsApproveErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/deployments/{deployment_id}/approve',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Reject Deployment
+ *
+ * Reject a pending deployment (another admin or owner than the requester): the label stays.
+ */
+export const deploymentsReject = <ThrowOnError extends boolean = false>(options: Options<DeploymentsRejectData, ThrowOnError>) => (options.client ?? client).post<DeploymentsRejectResponses, DeploymentsRejectErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/deployments/{deployment_id}/reject',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -682,6 +682,118 @@ export type DeactivateRequest = {
 };
 
 /**
+ * DeployPolicy
+ */
+export type DeployPolicy = {
+    /**
+     * Labels
+     */
+    labels: {
+        [key: string]: LabelGate;
+    };
+    /**
+     * Updated At
+     */
+    updated_at: string | null;
+    /**
+     * Updated By
+     */
+    updated_by: string | null;
+};
+
+/**
+ * DeployPolicyUpdate
+ */
+export type DeployPolicyUpdate = {
+    /**
+     * Labels
+     *
+     * Gate per label (at most 20)
+     */
+    labels?: {
+        [key: string]: unknown | LabelGate;
+    };
+};
+
+/**
+ * Deployment
+ */
+export type Deployment = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Project Id
+     */
+    project_id: string;
+    /**
+     * Prompt
+     */
+    prompt: string;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * From Version
+     */
+    from_version: number | null;
+    /**
+     * To Version
+     */
+    to_version: number;
+    /**
+     * Status
+     */
+    status: 'pending' | 'approved' | 'rejected' | 'deployed' | 'superseded';
+    /**
+     * Rollback
+     */
+    rollback: boolean;
+    /**
+     * Evaluation Id
+     */
+    evaluation_id: string | null;
+    /**
+     * Requested By
+     *
+     * The user's email or `api_key:<name>`
+     */
+    requested_by: string;
+    /**
+     * Requested By User Id
+     */
+    requested_by_user_id: string | null;
+    /**
+     * Requested At
+     */
+    requested_at: string;
+    /**
+     * Decided By
+     */
+    decided_by: string | null;
+    /**
+     * Decided At
+     */
+    decided_at: string | null;
+    /**
+     * Comment
+     */
+    comment: string | null;
+};
+
+/**
+ * DeploymentDecision
+ */
+export type DeploymentDecision = {
+    /**
+     * Comment
+     */
+    comment?: string | null;
+};
+
+/**
  * ErrorInfo
  */
 export type ErrorInfo = {
@@ -853,6 +965,38 @@ export type EvaluationEstimate = {
      * Sum of the variants' estimates; null when one of them is unknown
      */
     estimated_cost_usd: number | null;
+};
+
+/**
+ * EvaluationRule
+ *
+ * A completed evaluation of the target version on this dataset, at least this good, this recent.
+ */
+export type EvaluationRule = {
+    /**
+     * Dataset
+     *
+     * Dataset name in the project
+     */
+    dataset: string;
+    /**
+     * Dataset Version
+     *
+     * Pinned dataset version (null: its current version)
+     */
+    dataset_version?: number | null;
+    /**
+     * Min Pass Rate
+     *
+     * Least pass rate of the variant (0..1)
+     */
+    min_pass_rate: number;
+    /**
+     * Max Age Hours
+     *
+     * The evaluation finished at most this long ago
+     */
+    max_age_hours?: number | null;
 };
 
 /**
@@ -1091,6 +1235,12 @@ export type ImportReport = {
      * Prompts
      */
     prompts: Array<ImportOutcome>;
+    /**
+     * Deployments
+     *
+     * Label moves the deploy policy holds for approval (pending; the labels did not move)
+     */
+    deployments?: Array<Deployment>;
 };
 
 /**
@@ -1316,6 +1466,27 @@ export type LabelEvent = {
      * Created At
      */
     created_at: string;
+};
+
+/**
+ * LabelGate
+ *
+ * What moving one label needs.
+ */
+export type LabelGate = {
+    require_evaluation?: EvaluationRule | null;
+    /**
+     * Require Approval
+     *
+     * A second admin or owner approves the move
+     */
+    require_approval?: boolean;
+    /**
+     * Allow Rollback
+     *
+     * Moving back to a version this label had before skips the evaluation
+     */
+    allow_rollback?: boolean;
 };
 
 /**
@@ -1889,6 +2060,20 @@ export type PageDataset = {
      * Items
      */
     items: Array<Dataset>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[Deployment]
+ */
+export type PageDeployment = {
+    /**
+     * Items
+     */
+    items: Array<Deployment>;
     /**
      * Next Cursor
      */
@@ -4483,7 +4668,7 @@ export type PromptsMoveLabelErrors = {
      */
     404: ProblemDetails;
     /**
-     * Conflict
+     * `deploy_gate_failed`: the label's evaluation rule is not met (`reason`, `best_evaluation`, `requirement` say why; docs/deploy-gates.md)
      */
     409: ProblemDetails;
     /**
@@ -4508,9 +4693,13 @@ export type PromptsMoveLabelError = PromptsMoveLabelErrors[keyof PromptsMoveLabe
 
 export type PromptsMoveLabelResponses = {
     /**
-     * Successful Response
+     * The label moved
      */
     200: Label;
+    /**
+     * The deploy policy wants approval: a pending deployment was created, the label did not move
+     */
+    202: Deployment;
 };
 
 export type PromptsMoveLabelResponse = PromptsMoveLabelResponses[keyof PromptsMoveLabelResponses];
@@ -9023,6 +9212,409 @@ export type EvaluationsCompareResponses = {
 };
 
 export type EvaluationsCompareResponse = EvaluationsCompareResponses[keyof EvaluationsCompareResponses];
+
+export type DeploymentsGetPolicyData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/deploy-policy';
+};
+
+export type DeploymentsGetPolicyErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DeploymentsGetPolicyError = DeploymentsGetPolicyErrors[keyof DeploymentsGetPolicyErrors];
+
+export type DeploymentsGetPolicyResponses = {
+    /**
+     * Successful Response
+     */
+    200: DeployPolicy;
+};
+
+export type DeploymentsGetPolicyResponse = DeploymentsGetPolicyResponses[keyof DeploymentsGetPolicyResponses];
+
+export type DeploymentsPutPolicyData = {
+    body: DeployPolicyUpdate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/deploy-policy';
+};
+
+export type DeploymentsPutPolicyErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DeploymentsPutPolicyError = DeploymentsPutPolicyErrors[keyof DeploymentsPutPolicyErrors];
+
+export type DeploymentsPutPolicyResponses = {
+    /**
+     * Successful Response
+     */
+    200: DeployPolicy;
+};
+
+export type DeploymentsPutPolicyResponse = DeploymentsPutPolicyResponses[keyof DeploymentsPutPolicyResponses];
+
+export type DeploymentsListData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: {
+        /**
+         * Status
+         *
+         * Only this status
+         */
+        status?: 'pending' | 'approved' | 'rejected' | 'deployed' | 'superseded' | null;
+        /**
+         * Prompt
+         *
+         * Only this prompt
+         */
+        prompt?: string | null;
+        /**
+         * Label
+         *
+         * Only this label
+         */
+        label?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/deployments';
+};
+
+export type DeploymentsListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DeploymentsListError = DeploymentsListErrors[keyof DeploymentsListErrors];
+
+export type DeploymentsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageDeployment;
+};
+
+export type DeploymentsListResponse = DeploymentsListResponses[keyof DeploymentsListResponses];
+
+export type DeploymentsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Deployment Id
+         *
+         * The deployment's id
+         */
+        deployment_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/deployments/{deployment_id}';
+};
+
+export type DeploymentsGetErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DeploymentsGetError = DeploymentsGetErrors[keyof DeploymentsGetErrors];
+
+export type DeploymentsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Deployment;
+};
+
+export type DeploymentsGetResponse = DeploymentsGetResponses[keyof DeploymentsGetResponses];
+
+export type DeploymentsApproveData = {
+    /**
+     * Data
+     */
+    body?: DeploymentDecision | null;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Deployment Id
+         *
+         * The deployment's id
+         */
+        deployment_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/deployments/{deployment_id}/approve';
+};
+
+export type DeploymentsApproveErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DeploymentsApproveError = DeploymentsApproveErrors[keyof DeploymentsApproveErrors];
+
+export type DeploymentsApproveResponses = {
+    /**
+     * Successful Response
+     */
+    200: Deployment;
+};
+
+export type DeploymentsApproveResponse = DeploymentsApproveResponses[keyof DeploymentsApproveResponses];
+
+export type DeploymentsRejectData = {
+    /**
+     * Data
+     */
+    body?: DeploymentDecision | null;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Deployment Id
+         *
+         * The deployment's id
+         */
+        deployment_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/deployments/{deployment_id}/reject';
+};
+
+export type DeploymentsRejectErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type DeploymentsRejectError = DeploymentsRejectErrors[keyof DeploymentsRejectErrors];
+
+export type DeploymentsRejectResponses = {
+    /**
+     * Successful Response
+     */
+    200: Deployment;
+};
+
+export type DeploymentsRejectResponse = DeploymentsRejectResponses[keyof DeploymentsRejectResponses];
 
 export type LangfuseDeletePromptData = {
     body?: never;

@@ -206,11 +206,57 @@ export const zDeactivateRequest = z.object({
 });
 
 /**
+ * Deployment
+ */
+export const zDeployment = z.object({
+    id: z.uuid(),
+    project_id: z.uuid(),
+    prompt: z.string(),
+    label: z.string(),
+    from_version: z.int().nullable(),
+    to_version: z.int(),
+    status: z.enum([
+        'pending',
+        'approved',
+        'rejected',
+        'deployed',
+        'superseded'
+    ]),
+    rollback: z.boolean(),
+    evaluation_id: z.uuid().nullable(),
+    requested_by: z.string(),
+    requested_by_user_id: z.uuid().nullable(),
+    requested_at: z.iso.datetime(),
+    decided_by: z.string().nullable(),
+    decided_at: z.iso.datetime().nullable(),
+    comment: z.string().nullable()
+});
+
+/**
+ * DeploymentDecision
+ */
+export const zDeploymentDecision = z.object({
+    comment: z.string().max(1000).regex(/^[^\x00]*$/).nullish()
+});
+
+/**
  * ErrorInfo
  */
 export const zErrorInfo = z.object({
     code: z.string(),
     message: z.string()
+});
+
+/**
+ * EvaluationRule
+ *
+ * A completed evaluation of the target version on this dataset, at least this good, this recent.
+ */
+export const zEvaluationRule = z.object({
+    dataset: z.string().min(1).max(128),
+    dataset_version: z.int().gte(1).lte(2147483647).nullish(),
+    min_pass_rate: z.number().gte(0).lte(1),
+    max_age_hours: z.int().gte(1).lte(8760).nullish()
 });
 
 /**
@@ -305,7 +351,8 @@ export const zImportOutcome = z.object({
 export const zImportReport = z.object({
     mode: z.enum(['merge', 'dry-run']),
     applied: z.boolean(),
-    prompts: z.array(zImportOutcome)
+    prompts: z.array(zImportOutcome),
+    deployments: z.array(zDeployment).optional()
 });
 
 /**
@@ -446,6 +493,33 @@ export const zLabelEvent = z.object({
     to_version: z.int().nullable(),
     actor_label: z.string(),
     created_at: z.iso.datetime()
+});
+
+/**
+ * LabelGate
+ *
+ * What moving one label needs.
+ */
+export const zLabelGate = z.object({
+    require_evaluation: zEvaluationRule.nullish(),
+    require_approval: z.boolean().optional().default(false),
+    allow_rollback: z.boolean().optional().default(true)
+});
+
+/**
+ * DeployPolicy
+ */
+export const zDeployPolicy = z.object({
+    labels: z.record(z.string(), zLabelGate),
+    updated_at: z.iso.datetime().nullable(),
+    updated_by: z.string().nullable()
+});
+
+/**
+ * DeployPolicyUpdate
+ */
+export const zDeployPolicyUpdate = z.object({
+    labels: z.record(z.string(), z.unknown()).optional()
 });
 
 /**
@@ -755,6 +829,14 @@ export const zPageDatasetItem = z.object({
  */
 export const zPageDataset = z.object({
     items: z.array(zDataset),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * Page[Deployment]
+ */
+export const zPageDeployment = z.object({
+    items: z.array(zDeployment),
     next_cursor: z.string().nullable()
 });
 
@@ -1833,10 +1915,10 @@ export const zPromptsMoveLabelPath = z.object({
     label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)
 });
 
-/**
- * Successful Response
- */
-export const zPromptsMoveLabelResponse = zLabel;
+export const zPromptsMoveLabelResponse = z.union([
+    zLabel,
+    zDeployment
+]);
 
 export const zPromptsLabelHistoryPath = z.object({
     project_id: z.uuid(),
@@ -2633,6 +2715,89 @@ export const zEvaluationsCompareQuery = z.object({
  * Successful Response
  */
 export const zEvaluationsCompareResponse = zComparison;
+
+export const zDeploymentsGetPolicyPath = z.object({
+    project_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zDeploymentsGetPolicyResponse = zDeployPolicy;
+
+export const zDeploymentsPutPolicyBody = zDeployPolicyUpdate;
+
+export const zDeploymentsPutPolicyPath = z.object({
+    project_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zDeploymentsPutPolicyResponse = zDeployPolicy;
+
+export const zDeploymentsListPath = z.object({
+    project_id: z.uuid()
+});
+
+export const zDeploymentsListQuery = z.object({
+    status: z.enum([
+        'pending',
+        'approved',
+        'rejected',
+        'deployed',
+        'superseded'
+    ]).nullish(),
+    prompt: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/).nullish(),
+    label: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).nullish(),
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.uuid().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zDeploymentsListResponse = zPageDeployment;
+
+export const zDeploymentsGetPath = z.object({
+    project_id: z.uuid(),
+    deployment_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zDeploymentsGetResponse = zDeployment;
+
+/**
+ * Data
+ */
+export const zDeploymentsApproveBody = zDeploymentDecision.nullable();
+
+export const zDeploymentsApprovePath = z.object({
+    project_id: z.uuid(),
+    deployment_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zDeploymentsApproveResponse = zDeployment;
+
+/**
+ * Data
+ */
+export const zDeploymentsRejectBody = zDeploymentDecision.nullable();
+
+export const zDeploymentsRejectPath = z.object({
+    project_id: z.uuid(),
+    deployment_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zDeploymentsRejectResponse = zDeployment;
 
 export const zLangfuseDeletePromptPath = z.object({
     name: z.string().max(128)

@@ -49,6 +49,7 @@ class AppError(Exception):
         code: str | None = None,
         errors: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
+        extensions: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -56,6 +57,8 @@ class AppError(Exception):
         self.code = code or self.code
         self.errors = errors
         self.headers = headers
+        # RFC 9457 extension members: more fields of the problem a client may act on
+        self.extensions = extensions
 
 
 class NotFound(AppError):
@@ -146,9 +149,11 @@ def problem_response(
     *,
     errors: list[dict[str, Any]] | None = None,
     headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
     """The problem+json answer; any text in it is made encodable first, so it cannot fail."""
     body: dict[str, Any] = {
+        **(extensions or {}),
         "type": f"https://promptforge.dev/problems/{code}",
         "title": STATUS_TITLES.get(status, "Error"),
         "status": status,
@@ -186,6 +191,7 @@ def shaped_error_response(
     *,
     errors: list[dict[str, Any]] | None = None,
     headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
     """problem+json, or the error shape of the compatible API `path` belongs to (by path prefix)."""
     state = getattr(app, "state", None)
@@ -193,7 +199,7 @@ def shaped_error_response(
     for prefix, shape in shapes:
         if path.startswith(prefix):
             return shape(status, _encodable(detail), code, _encodable(errors), headers)
-    return problem_response(status, detail, code, errors=errors, headers=headers)
+    return problem_response(status, detail, code, errors=errors, headers=headers, extensions=extensions)
 
 
 def error_response(
@@ -204,10 +210,18 @@ def error_response(
     *,
     errors: list[dict[str, Any]] | None = None,
     headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
     """The error answer for a request, in the shape of the API it was made to."""
     return shaped_error_response(
-        request.app, request.url.path, status, detail, code, errors=errors, headers=headers
+        request.app,
+        request.url.path,
+        status,
+        detail,
+        code,
+        errors=errors,
+        headers=headers,
+        extensions=extensions,
     )
 
 
@@ -224,7 +238,15 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return error_response(request, exc.status, exc.detail, exc.code, errors=exc.errors, headers=exc.headers)
+    return error_response(
+        request,
+        exc.status,
+        exc.detail,
+        exc.code,
+        errors=exc.errors,
+        headers=exc.headers,
+        extensions=exc.extensions,
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

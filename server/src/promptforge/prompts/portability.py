@@ -25,6 +25,9 @@ from promptforge.core.db import serialize_writers
 from promptforge.core.errors import Unprocessable
 from promptforge.core.json_shape import json_shape_problem
 from promptforge.core.kv import KeyValueStore
+from promptforge.deployments.gates import GateDecision, check_move, load_policy
+from promptforge.deployments.records import record_deployment
+from promptforge.deployments.schemas import Deployment
 from promptforge.prompts import schemas
 from promptforge.prompts.models import Label, Prompt, PromptVersion
 from promptforge.prompts.service import (
@@ -37,7 +40,12 @@ from promptforge.prompts.service import (
     set_label,
 )
 from promptforge.workspaces.audit import record_audit
-from promptforge.workspaces.permissions import Action, authorize_label_change, authorize_project
+from promptforge.workspaces.permissions import (
+    Action,
+    ProjectAccess,
+    authorize_label_change,
+    authorize_project,
+)
 
 ImportMode = Literal["merge", "dry-run"]
 
@@ -216,6 +224,13 @@ class _Plan:
         default_factory=list
     )
     label_moves: dict[str, int] = field(default_factory=dict)
+    # the deploy gate's decision for each gated label move (checked before anything is written)
+    gated: dict[str, GateDecision] = field(default_factory=dict)
+    current_labels: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def awaiting_approval(self) -> set[str]:
+        return {label for label, decision in self.gated.items() if decision.require_approval}
 
 
 async def _plan_prompt(
@@ -282,7 +297,22 @@ async def _plan_prompt(
             ).all()
         )
     plan.label_moves = {k: v for k, v in item.labels.items() if current_labels.get(k) != v}
+    plan.current_labels = current_labels
     return plan
+
+
+async def _check_gates(session: AsyncSession, project_id: uuid.UUID, plans: list[_Plan]) -> None:
+    """Apply the deploy policy to every label move of the file before anything is written: the
+    first failing evaluation rule answers 409 `deploy_gate_failed` and the import writes nothing."""
+    gates = await load_policy(session, project_id)
+    if not gates:
+        return
+    for plan in plans:
+        prompt_id = plan.existing.id if plan.existing is not None else None
+        for label, number in sorted(plan.label_moves.items()):
+            decision = await check_move(session, project_id, prompt_id, plan.item.name, label, number, gates)
+            if decision is not None:
+                plan.gated[label] = decision
 
 
 async def import_project(
@@ -312,7 +342,9 @@ async def import_project(
     for plan in plans:
         for label in sorted(plan.label_moves):
             authorize_label_change(access, label)
+    await _check_gates(session, project_id, plans)
     outcomes = []
+    deployments: list[Deployment] = []
     for plan in plans:
         status = (
             "created"
@@ -324,11 +356,11 @@ async def import_project(
                 name=plan.item.name,
                 status=status,
                 versions_added=len(plan.new_versions),
-                labels_moved=sorted(plan.label_moves),
+                labels_moved=sorted(set(plan.label_moves) - plan.awaiting_approval),
             )
         )
         if mode == "merge" and status != "unchanged":
-            await _apply(session, kv, settings, principal, project_id, plan)
+            deployments += await _apply(session, kv, settings, access, plan)
     if mode == "merge":
         await record_audit(
             session,
@@ -340,17 +372,14 @@ async def import_project(
             target_id=project_id,
             data={"prompts": {o.name: o.status for o in outcomes}},
         )
-    return schemas.ImportReport(mode=mode, applied=mode == "merge", prompts=outcomes)
+    return schemas.ImportReport(mode=mode, applied=mode == "merge", prompts=outcomes, deployments=deployments)
 
 
 async def _apply(
-    session: AsyncSession,
-    kv: KeyValueStore,
-    settings: Settings,
-    principal: Principal,
-    project_id: uuid.UUID,
-    plan: _Plan,
-) -> None:
+    session: AsyncSession, kv: KeyValueStore, settings: Settings, access: ProjectAccess, plan: _Plan
+) -> list[Deployment]:
+    """Write one prompt's plan; returns the deployments pending approval it requested."""
+    principal, project_id = access.principal, access.project.id
     item = plan.item
     prompt = plan.existing
     if prompt is None:
@@ -365,8 +394,27 @@ async def _apply(
         added, created = await add_version(session, settings, principal, prompt, version, prepared)
         if created:
             events.append((VERSION_CREATED, {"version": added.number}))
+    pending: list[Deployment] = []
     for label, number in sorted(plan.label_moves.items()):
+        decision = plan.gated.get(label)
+        if decision is not None:
+            deployment = await record_deployment(
+                session,
+                principal,
+                workspace_id=access.project.workspace_id,
+                project_id=project_id,
+                prompt_id=prompt.id,
+                prompt_name=prompt.name,
+                label=label,
+                from_version=plan.current_labels.get(label),
+                to_version=number,
+                decision=decision,
+            )
+            if decision.require_approval:  # the label stays; a second admin or owner decides
+                pending.append(deployment)
+                continue
         _, previous = await set_label(session, principal, prompt, label, number)
         if previous != number:
             events.append(("label.moved", {"label": label, "from_version": previous, "to_version": number}))
     await _after_prompt_change(session, kv, prompt, "prompts.imported", {}, *events)
+    return pending

@@ -7,12 +7,14 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from promptforge.auth.dependencies import KVDep, PrincipalDep, SettingsDep
 from promptforge.core.db import SessionDep
 from promptforge.core.errors import error_responses
 from promptforge.core.pagination import PageDep
 from promptforge.core.schemas import INT32_MAX, NO_NUL, Page
+from promptforge.deployments.schemas import Deployment
 from promptforge.prompts import portability, schemas, service
 from promptforge.prompts.rendering.renderer import Renderer
 from promptforge.prompts.resolve import (
@@ -231,7 +233,27 @@ async def list_labels(
     return Page(items=await service.list_labels(session, principal, project_id, name), next_cursor=None)
 
 
-@router.put("/{name}/labels/{label}", operation_id="prompts-move-label", responses=WRITE_ERRORS)
+MOVED_OR_PENDING: Responses = {
+    200: {"model": schemas.Label, "description": "The label moved"},
+    202: {
+        "model": Deployment,
+        "description": "The deploy policy wants approval: a pending deployment was created, "
+        "the label did not move",
+    },
+    409: {
+        **WRITE_ERRORS[409],
+        "description": "`deploy_gate_failed`: the label's evaluation rule is not met (`reason`, "
+        "`best_evaluation`, `requirement` say why; docs/deploy-gates.md)",
+    },
+}
+
+
+@router.put(
+    "/{name}/labels/{label}",
+    operation_id="prompts-move-label",
+    response_model=schemas.Label,
+    responses=WRITE_ERRORS | MOVED_OR_PENDING,
+)
 async def move_label(
     project_id: uuid.UUID,
     name: NameParam,
@@ -240,9 +262,13 @@ async def move_label(
     principal: PrincipalDep,
     session: SessionDep,
     kv: KVDep,
-) -> schemas.Label:
-    """Deploy or roll back: point a label at a version (protected labels need admin or owner)."""
-    return await service.move_label(session, kv, principal, project_id, name, label, data.version)
+) -> Any:
+    """Deploy or roll back: point a label at a version (protected labels need admin or owner; a
+    label in the deploy policy passes its gate first, and may answer 202 with a pending deployment)."""
+    moved = await service.move_label(session, kv, principal, project_id, name, label, data.version)
+    if isinstance(moved, Deployment):
+        return JSONResponse(moved.model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
+    return moved
 
 
 @router.delete(

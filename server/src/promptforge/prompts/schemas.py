@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from promptforge.core.json_shape import json_shape_problem
 from promptforge.core.schemas import INT32_MAX, Schema
+from promptforge.deployments.schemas import Deployment
 from promptforge.prompts.names import LABEL_NAME, PROMPT_NAME
 from promptforge.prompts.rendering.templates import PLACEHOLDER_NAME
 
@@ -204,3 +205,7 @@ class ImportReport(Schema):
     mode: Literal["merge", "dry-run"]
     applied: bool
     prompts: list[ImportOutcome]
+    deployments: list[Deployment] = Field(
+        default_factory=list,
+        description="Label moves the deploy policy holds for approval (pending; the labels did not move)",
+    )

@@ -22,6 +22,9 @@ from promptforge.core.events import publish_event
 from promptforge.core.kv import KeyValueStore
 from promptforge.core.outbox import EVENT_TYPES, record_event
 from promptforge.core.pagination import PageParams, paginate
+from promptforge.deployments.gates import check_move
+from promptforge.deployments.records import record_deployment
+from promptforge.deployments.schemas import Deployment
 from promptforge.prompts import schemas
 from promptforge.prompts.cache import invalidate_prompt
 from promptforge.prompts.models import Label, LabelEvent, Prompt, PromptTag, PromptVersion
@@ -487,18 +490,19 @@ async def set_label(
     return current, previous
 
 
-async def move_label(
+async def apply_label_move(
     session: AsyncSession,
     kv: KeyValueStore,
     principal: Principal,
-    project_id: uuid.UUID,
-    name: str,
+    access: ProjectAccess,
+    prompt: Prompt,
     label: str,
     version: int,
 ) -> schemas.Label:
-    _check_label_name(label)
-    access = await authorize_label_move(session, principal, project_id, label)
-    prompt = await load_prompt(session, project_id, name, lock=True)
+    """Point `label` at `version` with every side effect of a move: history, audit, cache, live event.
+
+    No gate here: callers have passed it (move_label) or are the approval of a gated move.
+    """
     moved, previous = await set_label(session, principal, prompt, label, version)
     if previous != version:
         data = {"label": label, "from_version": previous, "to_version": version}
@@ -506,10 +510,10 @@ async def move_label(
             session,
             principal,
             workspace_id=access.project.workspace_id,
-            project_id=project_id,
+            project_id=prompt.project_id,
             action="label.moved",
             target_type="prompt",
-            target_id=name,
+            target_id=prompt.name,
             data=data,
         )
         await _after_prompt_change(session, kv, prompt, "label.moved", data)
@@ -519,6 +523,43 @@ async def move_label(
         protected=label in access.project.protected_labels,
         updated_at=moved.updated_at,
     )
+
+
+async def move_label(
+    session: AsyncSession,
+    kv: KeyValueStore,
+    principal: Principal,
+    project_id: uuid.UUID,
+    name: str,
+    label: str,
+    version: int,
+) -> schemas.Label | Deployment:
+    """Move a label through the project's deploy gate: the Label when it moved, or the pending
+    Deployment when the gate wants a second person's approval (409 when an evaluation is missing)."""
+    _check_label_name(label)
+    access = await authorize_label_move(session, principal, project_id, label)
+    prompt = await load_prompt(session, project_id, name, lock=True)
+    await load_version(session, prompt, version)
+    current = await _find_label(session, prompt, label)
+    previous = current.version if current else None
+    if previous != version:
+        decision = await check_move(session, project_id, prompt.id, name, label, version)
+        if decision is not None:
+            deployment = await record_deployment(
+                session,
+                principal,
+                workspace_id=access.project.workspace_id,
+                project_id=project_id,
+                prompt_id=prompt.id,
+                prompt_name=name,
+                label=label,
+                from_version=previous,
+                to_version=version,
+                decision=decision,
+            )
+            if decision.require_approval:
+                return deployment
+    return await apply_label_move(session, kv, principal, access, prompt, label, version)
 
 
 async def remove_label(

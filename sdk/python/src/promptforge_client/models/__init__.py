@@ -39,6 +39,14 @@ from .dataset_pin import DatasetPin
 from .dataset_ref import DatasetRef
 from .dataset_update import DatasetUpdate
 from .deactivate_request import DeactivateRequest
+from .deploy_policy import DeployPolicy
+from .deploy_policy_labels import DeployPolicyLabels
+from .deploy_policy_update import DeployPolicyUpdate
+from .deploy_policy_update_labels import DeployPolicyUpdateLabels
+from .deployment import Deployment
+from .deployment_decision import DeploymentDecision
+from .deployment_status import DeploymentStatus
+from .deployments_list_status_type_0 import DeploymentsListStatusType0
 from .error_info import ErrorInfo
 from .evaluation import Evaluation
 from .evaluation_assertions_item import EvaluationAssertionsItem
@@ -46,6 +54,7 @@ from .evaluation_create import EvaluationCreate
 from .evaluation_create_assertions_item import EvaluationCreateAssertionsItem
 from .evaluation_estimate import EvaluationEstimate
 from .evaluation_resolved_prompt import EvaluationResolvedPrompt
+from .evaluation_rule import EvaluationRule
 from .evaluation_status import EvaluationStatus
 from .evaluation_summary_type_0 import EvaluationSummaryType0
 from .evaluations_list_status_type_0 import EvaluationsListStatusType0
@@ -90,6 +99,7 @@ from .items_create import ItemsCreate
 from .items_created import ItemsCreated
 from .label import Label
 from .label_event import LabelEvent
+from .label_gate import LabelGate
 from .label_move import LabelMove
 from .langfuse_chat_message import LangfuseChatMessage
 from .langfuse_chat_message_in import LangfuseChatMessageIn
@@ -135,6 +145,7 @@ from .page_audit_event import PageAuditEvent
 from .page_dataset import PageDataset
 from .page_dataset_import import PageDatasetImport
 from .page_dataset_item import PageDatasetItem
+from .page_deployment import PageDeployment
 from .page_evaluation import PageEvaluation
 from .page_invitation import PageInvitation
 from .page_label import PageLabel
@@ -280,6 +291,14 @@ __all__ = (
     "DatasetRef",
     "DatasetUpdate",
     "DeactivateRequest",
+    "DeployPolicy",
+    "DeployPolicyLabels",
+    "DeployPolicyUpdate",
+    "DeployPolicyUpdateLabels",
+    "Deployment",
+    "DeploymentDecision",
+    "DeploymentStatus",
+    "DeploymentsListStatusType0",
     "ErrorInfo",
     "Evaluation",
     "EvaluationAssertionsItem",
@@ -287,6 +306,7 @@ __all__ = (
     "EvaluationCreateAssertionsItem",
     "EvaluationEstimate",
     "EvaluationResolvedPrompt",
+    "EvaluationRule",
     "EvaluationStatus",
     "EvaluationSummaryType0",
     "EvaluationsListStatusType0",
@@ -331,6 +351,7 @@ __all__ = (
     "ItemsCreated",
     "Label",
     "LabelEvent",
+    "LabelGate",
     "LabelMove",
     "LangfuseChatMessage",
     "LangfuseChatMessageIn",
@@ -376,6 +397,7 @@ __all__ = (
     "PageDataset",
     "PageDatasetImport",
     "PageDatasetItem",
+    "PageDeployment",
     "PageEvaluation",
     "PageInvitation",
     "PageLabel",

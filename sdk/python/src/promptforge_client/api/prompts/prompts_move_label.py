@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.deployment import Deployment
 from ...models.label import Label
 from ...models.label_move import LabelMove
 from ...models.problem_details import ProblemDetails
@@ -41,11 +42,16 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Label | ProblemDetails | None:
+) -> Deployment | Label | ProblemDetails | None:
     if response.status_code == 200:
         response_200 = Label.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 202:
+        response_202 = Deployment.from_dict(response.json())
+
+        return response_202
 
     if response.status_code == 400:
         response_400 = ProblemDetails.from_dict(response.json())
@@ -100,7 +106,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Label | ProblemDetails]:
+) -> Response[Deployment | Label | ProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -116,10 +122,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: LabelMove,
-) -> Response[Label | ProblemDetails]:
+) -> Response[Deployment | Label | ProblemDetails]:
     """Move Label
 
-     Deploy or roll back: point a label at a version (protected labels need admin or owner).
+     Deploy or roll back: point a label at a version (protected labels need admin or owner; a
+    label in the deploy policy passes its gate first, and may answer 202 with a pending deployment).
 
     Args:
         project_id (UUID):
@@ -132,7 +139,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Label | ProblemDetails]
+        Response[Deployment | Label | ProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -156,10 +163,11 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: LabelMove,
-) -> Label | ProblemDetails | None:
+) -> Deployment | Label | ProblemDetails | None:
     """Move Label
 
-     Deploy or roll back: point a label at a version (protected labels need admin or owner).
+     Deploy or roll back: point a label at a version (protected labels need admin or owner; a
+    label in the deploy policy passes its gate first, and may answer 202 with a pending deployment).
 
     Args:
         project_id (UUID):
@@ -172,7 +180,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Label | ProblemDetails
+        Deployment | Label | ProblemDetails
     """
 
     return sync_detailed(
@@ -191,10 +199,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: LabelMove,
-) -> Response[Label | ProblemDetails]:
+) -> Response[Deployment | Label | ProblemDetails]:
     """Move Label
 
-     Deploy or roll back: point a label at a version (protected labels need admin or owner).
+     Deploy or roll back: point a label at a version (protected labels need admin or owner; a
+    label in the deploy policy passes its gate first, and may answer 202 with a pending deployment).
 
     Args:
         project_id (UUID):
@@ -207,7 +216,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Label | ProblemDetails]
+        Response[Deployment | Label | ProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -229,10 +238,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: LabelMove,
-) -> Label | ProblemDetails | None:
+) -> Deployment | Label | ProblemDetails | None:
     """Move Label
 
-     Deploy or roll back: point a label at a version (protected labels need admin or owner).
+     Deploy or roll back: point a label at a version (protected labels need admin or owner; a
+    label in the deploy policy passes its gate first, and may answer 202 with a pending deployment).
 
     Args:
         project_id (UUID):
@@ -245,7 +255,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Label | ProblemDetails
+        Deployment | Label | ProblemDetails
     """
 
     return (
