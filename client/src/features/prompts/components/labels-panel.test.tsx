@@ -7,7 +7,7 @@ import { problem, PROBLEM_HEADERS, renderRoute } from '@/test/render';
 import { LabelsPanel } from './labels-panel';
 
 const panel = (role: string, labels: Record<string, number> = { staging: 1, production: 1 }) => (
-  <LabelsPanel projectId="p1" name="greet" labels={labels} latest={2} protectedLabels={['production']} role={role} />
+  <LabelsPanel workspaceId="w1" projectId="p1" name="greet" labels={labels} latest={2} protectedLabels={['production']} role={role} />
 );
 
 describe('LabelsPanel', () => {
