@@ -1,6 +1,6 @@
 /** Settings → Deploy policy: what moving each label needs (admins edit, everyone else reads). */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { errorMessage } from '@/api/api-error';
 import { datasetsQueryOptions } from '@/api/dataset-queries';
 import { deployKeys, deployPolicyQueryOptions, putDeployPolicy, type DeployPolicy } from '@/api/deploy-queries';
@@ -16,14 +16,27 @@ import { toast } from '@/stores/toast-store';
 import { emptyRow, MAX_GATED_LABELS, policyFromRows, rowsFromPolicy, type GateRow } from '../lib/policy-form';
 
 function Check({ label, checked, disabled, onChange, hint }: { label: string; checked: boolean; disabled: boolean; onChange: (v: boolean) => void; hint?: ReactNode }) {
+  const id = useId();
   return (
-    <label className="flex items-start gap-2 text-sm text-slate-700">
-      <input type="checkbox" className="mt-0.5 rounded border-slate-300" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
-      <span>
-        {label}
-        {hint && <span className="block text-xs text-slate-500">{hint}</span>}
-      </span>
-    </label>
+    <div className="flex items-start gap-2 text-sm text-slate-700">
+      <input
+        id={id}
+        type="checkbox"
+        className="mt-0.5 rounded border-slate-300"
+        checked={checked}
+        disabled={disabled}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(e) => onChange(e.target.checked)}
+      />
+      <div>
+        <label htmlFor={id}>{label}</label>
+        {hint && (
+          <p id={`${id}-hint`} className="text-xs text-slate-500">
+            {hint}
+          </p>
+        )}
+      </div>
+    </div>
   );
 }
 
