@@ -145,7 +145,7 @@ export function DeploymentsPage() {
       ) : rows.length === 0 ? (
         <EmptyState title="No deployments">{status ? `No ${status} deployments.` : 'Moves of gated labels are listed here.'}</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+        <div className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
           <table aria-label="Deployments" className="min-w-full divide-y divide-slate-200 text-sm">
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
               <tr>

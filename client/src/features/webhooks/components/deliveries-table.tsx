@@ -43,7 +43,7 @@ export function DeliveriesTable({ projectId, webhookId }: { projectId: string; w
   return (
     <div className="space-y-2">
       {again.isError && <Alert>{errorMessage(again.error)}</Alert>}
-      <div className="overflow-x-auto rounded-md ring-1 ring-slate-200">
+      <div className="relative overflow-x-auto rounded-md ring-1 ring-slate-200">
         <table aria-label="Deliveries" className="min-w-full divide-y divide-slate-200 text-xs">
           <thead className="bg-slate-50 text-left font-semibold tracking-wide text-slate-600 uppercase">
             <tr>
