@@ -35,6 +35,7 @@ from promptforge.main import create_app
 from promptforge.models import Base
 from promptforge.workspaces.service import create_personal_workspace
 from s3_server import s3_server  # noqa: F401  (the local S3 server fixture)
+from webhook_receiver import fast_retries, receiver  # noqa: F401  (a local webhook receiver)
 
 BACKEND = os.environ.get("PF_TEST_BACKEND", "postgres")
 PG_ADMIN_DSN = os.environ.get("PF_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")

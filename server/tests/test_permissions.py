@@ -134,6 +134,28 @@ class World:
             self.cache["provider"] = response.json()["id"]
         return str(self.cache["provider"])
 
+    async def webhook(self) -> str:
+        """A webhook of the owner's project, pointing where nothing listens (sends fail at once)."""
+        if "webhook" not in self.cache:
+            response = await self.owner.client.post(
+                f"/api/v1/projects/{self.owner.project_id}/webhooks",
+                json={"url": "http://127.0.0.1:9/hook", "events": ["*"]},
+            )
+            assert response.status_code == 201, response.text
+            self.cache["webhook"] = response.json()["id"]
+        return str(self.cache["webhook"])
+
+    async def webhook_delivery(self) -> str:
+        """A delivery of the world's webhook (its test event)."""
+        if "webhook_delivery" not in self.cache:
+            hook = await self.webhook()
+            response = await self.owner.client.post(
+                f"/api/v1/projects/{self.owner.project_id}/webhooks/{hook}/test"
+            )
+            assert response.status_code == 200, response.text
+            self.cache["webhook_delivery"] = response.json()["id"]
+        return str(self.cache["webhook_delivery"])
+
     async def run(self) -> str:
         """A finished run (echo provider) in the owner's project."""
         if "run" not in self.cache:
@@ -233,6 +255,8 @@ PATH_PARAMS: dict[str, Builder] = {
     "export_id": lambda w: w.dataset_export(),
     "evaluation_id": lambda w: w.evaluation(),
     "deployment_id": lambda w: w.deployment(),
+    "webhook_id": lambda w: w.webhook(),
+    "delivery_id": lambda w: w.webhook_delivery(),
 }
 
 
@@ -257,6 +281,8 @@ class RouteSpec:
 PROMPTS = "/api/v1/projects/{project_id}/prompts"
 PROMPT = PROMPTS + "/{name}"
 PROVIDERS = "/api/v1/projects/{project_id}/providers"
+WEBHOOKS = "/api/v1/projects/{project_id}/webhooks"
+WEBHOOK = WEBHOOKS + "/{webhook_id}"
 RUNS = "/api/v1/projects/{project_id}/runs"
 DATASETS = "/api/v1/projects/{project_id}/datasets"
 DATASET = DATASETS + "/{name}"
@@ -415,6 +441,16 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("PATCH", f"{PROVIDERS}/{{provider_id}}"): RouteSpec("admin", body=lambda w: {"default_model": "echo"}),
     ("DELETE", f"{PROVIDERS}/{{provider_id}}"): RouteSpec("admin"),
     ("POST", f"{PROVIDERS}/{{provider_id}}/test"): RouteSpec("admin"),
+    # webhooks: admins and owners only, no API key (issue 14)
+    ("GET", WEBHOOKS): RouteSpec("admin"),
+    ("POST", WEBHOOKS): RouteSpec("admin", body=lambda w: {"url": "http://127.0.0.1:9/h", "events": ["*"]}),
+    ("GET", WEBHOOK): RouteSpec("admin"),
+    ("PATCH", WEBHOOK): RouteSpec("admin", body=lambda w: {"description": "d"}),
+    ("DELETE", WEBHOOK): RouteSpec("admin"),
+    ("POST", f"{WEBHOOK}/rotate-secret"): RouteSpec("admin"),
+    ("POST", f"{WEBHOOK}/test"): RouteSpec("admin"),
+    ("GET", f"{WEBHOOK}/deliveries"): RouteSpec("admin"),
+    ("POST", f"{WEBHOOK}/deliveries/{{delivery_id}}/redeliver"): RouteSpec("admin"),
     # runs
     ("POST", RUNS): RouteSpec("editor", keys="editor", body=lambda w: _run_body(w)),
     ("GET", RUNS): RouteSpec("viewer", keys="viewer"),

@@ -1,7 +1,7 @@
 """deploy gates: deploy_policy (per project) and deployment (gated label moves)
 
 Revision ID: 7d1e5a2c9b40
-Revises: 7b1e0c4d2a9f
+Revises: 9d4e2a7c1f30
 Create Date: 2026-12-03 09:00:00+00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import promptforge.core.db
 
 revision: str = "7d1e5a2c9b40"
-down_revision: str | None = "7b1e0c4d2a9f"
+down_revision: str | None = "9d4e2a7c1f30"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

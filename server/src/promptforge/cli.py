@@ -110,18 +110,23 @@ async def run_worker(
 
     from promptforge.core.resources import open_resources
     from promptforge.jobs import ALL_JOBS
+    from promptforge.webhooks.relay import relay_for
+    from promptforge.webhooks.sender import WebhookSender
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     resources = await open_resources(settings, kv_prefix, ALL_JOBS if jobs is None else jobs)
+    relay = relay_for(resources, WebhookSender(settings))
     try:
         await resources.queue.start_worker(resources, concurrency)
+        relay.start()  # webhook deliveries: every worker process relays (webhooks/relay.py)
         typer.echo(f"Prompt-Forge worker running {concurrency} job(s) at once; stop with SIGTERM or Ctrl-C.")
         await stop.wait()
         typer.echo("Stopping: running jobs get PF_WORKER_SHUTDOWN_GRACE_SECONDS to finish.")
     finally:
+        await relay.stop()
         await resources.close()
 
 
@@ -218,6 +223,7 @@ def rotate_encryption_key() -> None:
     from promptforge.core.db import create_engine
     from promptforge.core.encryption import DecryptionError, SecretBox
     from promptforge.providers.service import rotate_api_keys
+    from promptforge.webhooks.service import rotate_webhook_secrets
 
     settings = load_settings()
     box = SecretBox.from_settings(settings)
@@ -227,6 +233,7 @@ def rotate_encryption_key() -> None:
         try:
             async with async_sessionmaker(engine, expire_on_commit=False)() as session:
                 changed = await rotate_api_keys(session, box)
+                changed += await rotate_webhook_secrets(session, box)
                 await session.commit()
                 return changed
         finally:

@@ -48,6 +48,9 @@ from promptforge.prompts.schemas import RenderRequest
 from promptforge.providers.routes import choices_router as run_providers_router
 from promptforge.providers.routes import router as providers_router
 from promptforge.runs.routes import router as runs_router
+from promptforge.webhooks.relay import WebhookRelay, relay_for
+from promptforge.webhooks.routes import router as webhooks_router
+from promptforge.webhooks.sender import WebhookSender
 from promptforge.workspaces.invitation_routes import router as invitations_router
 from promptforge.workspaces.routes import audit_router, projects_router
 from promptforge.workspaces.routes import router as workspaces_router
@@ -69,6 +72,7 @@ OPENAPI_TAGS = [
         "name": "gateway",
         "description": "OpenAI-compatible gateway: managed prompts as models (OpenAI's shapes and errors).",
     },
+    {"name": "webhooks", "description": "Signed, retried deliveries of project events to your URLs."},
     {"name": "health", "description": "Liveness, readiness and metrics."},
     {
         "name": "langfuse",
@@ -102,12 +106,19 @@ def create_app(
         app.state.langfuse_auth = BasicAuthenticator(app.state.resolver, settings.near_cache_ttl_seconds)
         app.state.gateway_cache = GatewayCache(settings)
         app.state.event_hub = EventHub(app.state.kv, settings)  # subscribes on the first WebSocket
+        app.state.webhook_sender = WebhookSender(settings)  # the test send; the relay has its own
+        relay: WebhookRelay | None = None
         try:
             # Embedded, this process is the only worker there is; with Redis, PF_RUN_WORKER decides.
             if settings.run_worker or resources.queue.embedded:
                 await resources.queue.start_worker(resources, settings.worker_concurrency)
+                relay = relay_for(resources, WebhookSender(settings))
+                relay.start()
             yield
         finally:
+            if relay is not None:
+                await relay.stop()
+            await app.state.webhook_sender.close()
             await resources.queue.stop_worker()  # first: running jobs still use what follows
             await app.state.event_hub.stop()
             await app.state.resolver.counters.close()
@@ -160,6 +171,7 @@ def create_app(
         evaluations_router,
         evaluation_results_router,
         deployments_router,
+        webhooks_router,
         live_router,
         langfuse_router,
     ):

@@ -11,6 +11,7 @@ from promptforge.evaluations.models import Evaluation, EvaluationResult, Evaluat
 from promptforge.prompts.models import Label, LabelEvent, Prompt, PromptTag, PromptVersion
 from promptforge.providers.models import ProviderConnection
 from promptforge.runs.models import Run
+from promptforge.webhooks.models import Webhook, WebhookDelivery
 from promptforge.workspaces.models import AuditEvent, Invitation, Membership, Project, Workspace
 
 __all__ = [
@@ -38,5 +39,7 @@ __all__ = [
     "Run",
     "SystemSetting",
     "User",
+    "Webhook",
+    "WebhookDelivery",
     "Workspace",
 ]

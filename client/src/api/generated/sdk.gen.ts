@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysMeData, ApiKeysMeErrors, ApiKeysMeResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthDeactivateData, AuthDeactivateErrors, AuthDeactivateResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, DatasetExportsCreateData, DatasetExportsCreateErrors, DatasetExportsCreateResponses, DatasetExportsDownloadData, DatasetExportsDownloadErrors, DatasetExportsDownloadResponses, DatasetExportsGetData, DatasetExportsGetErrors, DatasetExportsGetResponses, DatasetImportsCreateData, DatasetImportsCreateErrors, DatasetImportsCreateResponses, DatasetImportsGetData, DatasetImportsGetErrors, DatasetImportsGetResponses, DatasetImportsListData, DatasetImportsListErrors, DatasetImportsListResponses, DatasetItemsCreateData, DatasetItemsCreateErrors, DatasetItemsCreateResponses, DatasetItemsDeleteData, DatasetItemsDeleteErrors, DatasetItemsDeleteResponses, DatasetItemsFromRunData, DatasetItemsFromRunErrors, DatasetItemsFromRunResponses, DatasetItemsListData, DatasetItemsListErrors, DatasetItemsListResponses, DatasetItemsUpdateData, DatasetItemsUpdateErrors, DatasetItemsUpdateResponses, DatasetsCreateData, DatasetsCreateErrors, DatasetsCreateResponses, DatasetsDeleteData, DatasetsDeleteErrors, DatasetsDeleteResponses, DatasetsGetData, DatasetsGetErrors, DatasetsGetResponses, DatasetsListData, DatasetsListErrors, DatasetsListResponses, DatasetsUpdateData, DatasetsUpdateErrors, DatasetsUpdateResponses, DeploymentsApproveData, DeploymentsApproveErrors, DeploymentsApproveResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetPolicyData, DeploymentsGetPolicyErrors, DeploymentsGetPolicyResponses, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, DeploymentsPutPolicyData, DeploymentsPutPolicyErrors, DeploymentsPutPolicyResponses, DeploymentsRejectData, DeploymentsRejectErrors, DeploymentsRejectResponses, EvaluationsCancelData, EvaluationsCancelErrors, EvaluationsCancelResponses, EvaluationsCompareData, EvaluationsCompareErrors, EvaluationsCompareResponses, EvaluationsCreateData, EvaluationsCreateErrors, EvaluationsCreateResponses, EvaluationsEstimateData, EvaluationsEstimateErrors, EvaluationsEstimateResponses, EvaluationsGetData, EvaluationsGetErrors, EvaluationsGetResponses, EvaluationsListData, EvaluationsListErrors, EvaluationsListResponses, EvaluationsResultsData, EvaluationsResultsErrors, EvaluationsResultsResponses, EvaluationsRetryErrorsData, EvaluationsRetryErrorsErrors, EvaluationsRetryErrorsResponses, GatewayChatCompletionsData, GatewayChatCompletionsErrors, GatewayChatCompletionsResponses, GatewayModelsData, GatewayModelsErrors, GatewayModelsResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMetricsData, HealthMetricsErrors, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, InvitationsAcceptData, InvitationsAcceptErrors, InvitationsAcceptResponses, InvitationsCreateData, InvitationsCreateErrors, InvitationsCreateResponses, InvitationsDeclineData, InvitationsDeclineErrors, InvitationsDeclineResponses, InvitationsListData, InvitationsListErrors, InvitationsListMineData, InvitationsListMineErrors, InvitationsListMineResponses, InvitationsListResponses, InvitationsRevokeData, InvitationsRevokeErrors, InvitationsRevokeResponses, LangfuseCreatePromptData, LangfuseCreatePromptErrors, LangfuseCreatePromptResponses, LangfuseDeletePromptData, LangfuseDeletePromptErrors, LangfuseDeletePromptResponses, LangfuseGetPromptData, LangfuseGetPromptErrors, LangfuseGetPromptResponses, LangfuseHealthData, LangfuseHealthErrors, LangfuseHealthResponses, LangfuseListPromptsData, LangfuseListPromptsErrors, LangfuseListPromptsResponses, LangfuseProjectsData, LangfuseProjectsErrors, LangfuseProjectsResponses, LangfuseUpdatePromptVersionData, LangfuseUpdatePromptVersionErrors, LangfuseUpdatePromptVersionResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, ProvidersCreateData, ProvidersCreateErrors, ProvidersCreateResponses, ProvidersDeleteData, ProvidersDeleteErrors, ProvidersDeleteResponses, ProvidersGetData, ProvidersGetErrors, ProvidersGetResponses, ProvidersListData, ProvidersListErrors, ProvidersListResponses, ProvidersTestData, ProvidersTestErrors, ProvidersTestResponses, ProvidersUpdateData, ProvidersUpdateErrors, ProvidersUpdateResponses, RunsCreateData, RunsCreateErrors, RunsCreateResponses, RunsGetData, RunsGetErrors, RunsGetResponses, RunsListData, RunsListErrors, RunsListProvidersData, RunsListProvidersErrors, RunsListProvidersResponses, RunsListResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysMeData, ApiKeysMeErrors, ApiKeysMeResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthDeactivateData, AuthDeactivateErrors, AuthDeactivateResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, DatasetExportsCreateData, DatasetExportsCreateErrors, DatasetExportsCreateResponses, DatasetExportsDownloadData, DatasetExportsDownloadErrors, DatasetExportsDownloadResponses, DatasetExportsGetData, DatasetExportsGetErrors, DatasetExportsGetResponses, DatasetImportsCreateData, DatasetImportsCreateErrors, DatasetImportsCreateResponses, DatasetImportsGetData, DatasetImportsGetErrors, DatasetImportsGetResponses, DatasetImportsListData, DatasetImportsListErrors, DatasetImportsListResponses, DatasetItemsCreateData, DatasetItemsCreateErrors, DatasetItemsCreateResponses, DatasetItemsDeleteData, DatasetItemsDeleteErrors, DatasetItemsDeleteResponses, DatasetItemsFromRunData, DatasetItemsFromRunErrors, DatasetItemsFromRunResponses, DatasetItemsListData, DatasetItemsListErrors, DatasetItemsListResponses, DatasetItemsUpdateData, DatasetItemsUpdateErrors, DatasetItemsUpdateResponses, DatasetsCreateData, DatasetsCreateErrors, DatasetsCreateResponses, DatasetsDeleteData, DatasetsDeleteErrors, DatasetsDeleteResponses, DatasetsGetData, DatasetsGetErrors, DatasetsGetResponses, DatasetsListData, DatasetsListErrors, DatasetsListResponses, DatasetsUpdateData, DatasetsUpdateErrors, DatasetsUpdateResponses, DeploymentsApproveData, DeploymentsApproveErrors, DeploymentsApproveResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetPolicyData, DeploymentsGetPolicyErrors, DeploymentsGetPolicyResponses, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, DeploymentsPutPolicyData, DeploymentsPutPolicyErrors, DeploymentsPutPolicyResponses, DeploymentsRejectData, DeploymentsRejectErrors, DeploymentsRejectResponses, EvaluationsCancelData, EvaluationsCancelErrors, EvaluationsCancelResponses, EvaluationsCompareData, EvaluationsCompareErrors, EvaluationsCompareResponses, EvaluationsCreateData, EvaluationsCreateErrors, EvaluationsCreateResponses, EvaluationsEstimateData, EvaluationsEstimateErrors, EvaluationsEstimateResponses, EvaluationsGetData, EvaluationsGetErrors, EvaluationsGetResponses, EvaluationsListData, EvaluationsListErrors, EvaluationsListResponses, EvaluationsResultsData, EvaluationsResultsErrors, EvaluationsResultsResponses, EvaluationsRetryErrorsData, EvaluationsRetryErrorsErrors, EvaluationsRetryErrorsResponses, GatewayChatCompletionsData, GatewayChatCompletionsErrors, GatewayChatCompletionsResponses, GatewayModelsData, GatewayModelsErrors, GatewayModelsResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMetricsData, HealthMetricsErrors, HealthMetricsResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportExportExportData, ImportExportExportErrors, ImportExportExportResponses, ImportExportImportData, ImportExportImportErrors, ImportExportImportResponses, InvitationsAcceptData, InvitationsAcceptErrors, InvitationsAcceptResponses, InvitationsCreateData, InvitationsCreateErrors, InvitationsCreateResponses, InvitationsDeclineData, InvitationsDeclineErrors, InvitationsDeclineResponses, InvitationsListData, InvitationsListErrors, InvitationsListMineData, InvitationsListMineErrors, InvitationsListMineResponses, InvitationsListResponses, InvitationsRevokeData, InvitationsRevokeErrors, InvitationsRevokeResponses, LangfuseCreatePromptData, LangfuseCreatePromptErrors, LangfuseCreatePromptResponses, LangfuseDeletePromptData, LangfuseDeletePromptErrors, LangfuseDeletePromptResponses, LangfuseGetPromptData, LangfuseGetPromptErrors, LangfuseGetPromptResponses, LangfuseHealthData, LangfuseHealthErrors, LangfuseHealthResponses, LangfuseListPromptsData, LangfuseListPromptsErrors, LangfuseListPromptsResponses, LangfuseProjectsData, LangfuseProjectsErrors, LangfuseProjectsResponses, LangfuseUpdatePromptVersionData, LangfuseUpdatePromptVersionErrors, LangfuseUpdatePromptVersionResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ProjectsUpdateData, ProjectsUpdateErrors, ProjectsUpdateResponses, PromptsArchiveData, PromptsArchiveErrors, PromptsArchiveResponses, PromptsCreateData, PromptsCreateErrors, PromptsCreateResponses, PromptsCreateVersionData, PromptsCreateVersionErrors, PromptsCreateVersionResponses, PromptsDiffVersionsData, PromptsDiffVersionsErrors, PromptsDiffVersionsResponses, PromptsGetData, PromptsGetErrors, PromptsGetResponses, PromptsGetVersionData, PromptsGetVersionErrors, PromptsGetVersionResponses, PromptsLabelHistoryData, PromptsLabelHistoryErrors, PromptsLabelHistoryResponses, PromptsListData, PromptsListErrors, PromptsListLabelsData, PromptsListLabelsErrors, PromptsListLabelsResponses, PromptsListResponses, PromptsListVersionsData, PromptsListVersionsErrors, PromptsListVersionsResponses, PromptsMoveLabelData, PromptsMoveLabelErrors, PromptsMoveLabelResponses, PromptsRemoveLabelData, PromptsRemoveLabelErrors, PromptsRemoveLabelResponses, PromptsRenderData, PromptsRenderErrors, PromptsRenderResponses, PromptsResolveData, PromptsResolveErrors, PromptsResolveResponses, PromptsUpdateData, PromptsUpdateErrors, PromptsUpdateResponses, ProvidersCreateData, ProvidersCreateErrors, ProvidersCreateResponses, ProvidersDeleteData, ProvidersDeleteErrors, ProvidersDeleteResponses, ProvidersGetData, ProvidersGetErrors, ProvidersGetResponses, ProvidersListData, ProvidersListErrors, ProvidersListResponses, ProvidersTestData, ProvidersTestErrors, ProvidersTestResponses, ProvidersUpdateData, ProvidersUpdateErrors, ProvidersUpdateResponses, RunsCreateData, RunsCreateErrors, RunsCreateResponses, RunsGetData, RunsGetErrors, RunsGetResponses, RunsListData, RunsListErrors, RunsListProvidersData, RunsListProvidersErrors, RunsListProvidersResponses, RunsListResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses, WebhooksRotateSecretData, WebhooksRotateSecretErrors, WebhooksRotateSecretResponses, WebhooksTestData, WebhooksTestErrors, WebhooksTestResponses, WebhooksUpdateData, WebhooksUpdateErrors, WebhooksUpdateResponses, WorkspacesCreateData, WorkspacesCreateErrors, WorkspacesCreateResponses, WorkspacesDeleteData, WorkspacesDeleteErrors, WorkspacesDeleteResponses, WorkspacesGetData, WorkspacesGetErrors, WorkspacesGetResponses, WorkspacesListData, WorkspacesListErrors, WorkspacesListMembersData, WorkspacesListMembersErrors, WorkspacesListMembersResponses, WorkspacesListResponses, WorkspacesRemoveMemberData, WorkspacesRemoveMemberErrors, WorkspacesRemoveMemberResponses, WorkspacesUpdateData, WorkspacesUpdateErrors, WorkspacesUpdateMemberData, WorkspacesUpdateMemberErrors, WorkspacesUpdateMemberResponses, WorkspacesUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -1526,6 +1526,149 @@ export const deploymentsReject = <ThrowOnError extends boolean = false>(options:
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * List Webhooks
+ *
+ * Webhooks of a project, oldest first (secrets are never shown again).
+ */
+export const webhooksList = <ThrowOnError extends boolean = false>(options: Options<WebhooksListData, ThrowOnError>) => (options.client ?? client).get<WebhooksListResponses, WebhooksListErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/webhooks',
+    ...options
+});
+
+/**
+ * Create Webhook
+ *
+ * Register a URL for project events; the signing secret is in this answer only.
+ */
+export const webhooksCreate = <ThrowOnError extends boolean = false>(options: Options<WebhooksCreateData, ThrowOnError>) => (options.client ?? client).post<WebhooksCreateResponses, WebhooksCreateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/webhooks',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Webhook
+ *
+ * Delete a webhook and its delivery history.
+ */
+export const webhooksDelete = <ThrowOnError extends boolean = false>(options: Options<WebhooksDeleteData, ThrowOnError>) => (options.client ?? client).delete<WebhooksDeleteResponses, WebhooksDeleteErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}',
+    ...options
+});
+
+/**
+ * Get Webhook
+ *
+ * One webhook, with why it was disabled if the server disabled it.
+ */
+export const webhooksGet = <ThrowOnError extends boolean = false>(options: Options<WebhooksGetData, ThrowOnError>) => (options.client ?? client).get<WebhooksGetResponses, WebhooksGetErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}',
+    ...options
+});
+
+/**
+ * Update Webhook
+ *
+ * Change a webhook; only the fields sent change. `active: true` re-enables a disabled one.
+ */
+export const webhooksUpdate = <ThrowOnError extends boolean = false>(options: Options<WebhooksUpdateData, ThrowOnError>) => (options.client ?? client).patch<WebhooksUpdateResponses, WebhooksUpdateErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Rotate Secret
+ *
+ * Replace the signing secret (shown this once); the old one no longer signs anything.
+ */
+export const webhooksRotateSecret = <ThrowOnError extends boolean = false>(options: Options<WebhooksRotateSecretData, ThrowOnError>) => (options.client ?? client).post<WebhooksRotateSecretResponses, WebhooksRotateSecretErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}/rotate-secret',
+    ...options
+});
+
+/**
+ * Send Test
+ *
+ * Send a signed `webhook.test` event now and answer with its delivery (the receiver's answer in it).
+ */
+export const webhooksTest = <ThrowOnError extends boolean = false>(options: Options<WebhooksTestData, ThrowOnError>) => (options.client ?? client).post<WebhooksTestResponses, WebhooksTestErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}/test',
+    ...options
+});
+
+/**
+ * List Deliveries
+ *
+ * A webhook's deliveries, newest first: status code, duration, attempts, next retry, answer excerpt.
+ */
+export const webhooksListDeliveries = <ThrowOnError extends boolean = false>(options: Options<WebhooksListDeliveriesData, ThrowOnError>) => (options.client ?? client).get<WebhooksListDeliveriesResponses, WebhooksListDeliveriesErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}/deliveries',
+    ...options
+});
+
+/**
+ * Redeliver
+ *
+ * Send the delivery's event again as a new delivery (same event id, so receivers can deduplicate).
+ */
+export const webhooksRedeliver = <ThrowOnError extends boolean = false>(options: Options<WebhooksRedeliverData, ThrowOnError>) => (options.client ?? client).post<WebhooksRedeliverResponses, WebhooksRedeliverErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'pf_access',
+            type: 'apiKey'
+        }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver',
+    ...options
 });
 
 /**

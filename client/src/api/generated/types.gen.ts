@@ -682,6 +682,70 @@ export type DeactivateRequest = {
 };
 
 /**
+ * Delivery
+ */
+export type Delivery = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Webhook Id
+     */
+    webhook_id: string;
+    /**
+     * Event Id
+     *
+     * The event's id (`Webhook-Id`): the same on every redelivery.
+     */
+    event_id: string;
+    /**
+     * Event Type
+     */
+    event_type: string;
+    /**
+     * Status
+     */
+    status: 'pending' | 'succeeded' | 'failed' | 'retrying';
+    /**
+     * Attempt
+     *
+     * Attempts made so far.
+     */
+    attempt: number;
+    /**
+     * Status Code
+     */
+    status_code: number | null;
+    /**
+     * Duration Ms
+     */
+    duration_ms: number | null;
+    /**
+     * Error
+     */
+    error: string | null;
+    /**
+     * Response Excerpt
+     *
+     * The start of the last answer's body (at most 1 KB).
+     */
+    response_excerpt: string | null;
+    /**
+     * Next Attempt At
+     */
+    next_attempt_at: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Delivered At
+     */
+    delivered_at: string | null;
+};
+
+/**
  * DeployPolicy
  */
 export type DeployPolicy = {
@@ -2067,6 +2131,20 @@ export type PageDataset = {
 };
 
 /**
+ * Page[Delivery]
+ */
+export type PageDelivery = {
+    /**
+     * Items
+     */
+    items: Array<Delivery>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
  * Page[Deployment]
  */
 export type PageDeployment = {
@@ -2242,6 +2320,20 @@ export type PageVersion = {
      * Items
      */
     items: Array<Version>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[Webhook]
+ */
+export type PageWebhook = {
+    /**
+     * Items
+     */
+    items: Array<Webhook>;
     /**
      * Next Cursor
      */
@@ -3526,6 +3618,178 @@ export type VersionDiff = {
      * Unified diff lines of the model config (JSON)
      */
     model_config_diff: Array<string>;
+};
+
+/**
+ * Webhook
+ */
+export type Webhook = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Project Id
+     */
+    project_id: string;
+    /**
+     * Url
+     */
+    url: string;
+    /**
+     * Events
+     */
+    events: Array<string>;
+    /**
+     * Active
+     */
+    active: boolean;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Disabled Reason
+     *
+     * Why the server disabled the webhook, if it did.
+     */
+    disabled_reason: string | null;
+    /**
+     * Consecutive Failures
+     */
+    consecutive_failures: number;
+    /**
+     * Last Delivery At
+     */
+    last_delivery_at: string | null;
+    /**
+     * Last Status
+     *
+     * HTTP status of the last attempt (null: no answer).
+     */
+    last_status: number | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * WebhookCreate
+ */
+export type WebhookCreate = {
+    /**
+     * Url
+     *
+     * Where events are POSTed. http(s) only, no credentials; in production private, loopback and link-local addresses are refused unless allowed (PF_WEBHOOK_ALLOWED_HOSTS).
+     */
+    url: string;
+    /**
+     * Events
+     *
+     * Event types to receive, or exactly `["*"]` for every type.
+     */
+    events: Array<'prompt.version.created' | 'label.moved' | 'label.removed' | 'prompt.archived' | 'deployment.pending' | 'deployment.approved' | 'deployment.rejected' | 'evaluation.completed' | 'dataset.import.completed' | '*'>;
+    /**
+     * Active
+     */
+    active?: boolean;
+    /**
+     * Description
+     */
+    description?: string;
+};
+
+/**
+ * WebhookUpdate
+ *
+ * Only the fields sent change; setting `active: true` also clears `disabled_reason` and the failures.
+ */
+export type WebhookUpdate = {
+    /**
+     * Url
+     */
+    url?: string | null;
+    /**
+     * Events
+     */
+    events?: Array<'prompt.version.created' | 'label.moved' | 'label.removed' | 'prompt.archived' | 'deployment.pending' | 'deployment.approved' | 'deployment.rejected' | 'evaluation.completed' | 'dataset.import.completed' | '*'> | null;
+    /**
+     * Active
+     */
+    active?: boolean | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+};
+
+/**
+ * WebhookWithSecret
+ */
+export type WebhookWithSecret = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Project Id
+     */
+    project_id: string;
+    /**
+     * Url
+     */
+    url: string;
+    /**
+     * Events
+     */
+    events: Array<string>;
+    /**
+     * Active
+     */
+    active: boolean;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Disabled Reason
+     *
+     * Why the server disabled the webhook, if it did.
+     */
+    disabled_reason: string | null;
+    /**
+     * Consecutive Failures
+     */
+    consecutive_failures: number;
+    /**
+     * Last Delivery At
+     */
+    last_delivery_at: string | null;
+    /**
+     * Last Status
+     *
+     * HTTP status of the last attempt (null: no answer).
+     */
+    last_status: number | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Secret
+     *
+     * The signing secret (`whsec_...`); shown this once only.
+     */
+    secret: string;
 };
 
 /**
@@ -9615,6 +9879,588 @@ export type DeploymentsRejectResponses = {
 };
 
 export type DeploymentsRejectResponse = DeploymentsRejectResponses[keyof DeploymentsRejectResponses];
+
+export type WebhooksListData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/webhooks';
+};
+
+export type WebhooksListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type WebhooksListError = WebhooksListErrors[keyof WebhooksListErrors];
+
+export type WebhooksListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageWebhook;
+};
+
+export type WebhooksListResponse = WebhooksListResponses[keyof WebhooksListResponses];
+
+export type WebhooksCreateData = {
+    body: WebhookCreate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/webhooks';
+};
+
+export type WebhooksCreateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type WebhooksCreateError = WebhooksCreateErrors[keyof WebhooksCreateErrors];
+
+export type WebhooksCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: WebhookWithSecret;
+};
+
+export type WebhooksCreateResponse = WebhooksCreateResponses[keyof WebhooksCreateResponses];
+
+export type WebhooksDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Webhook Id
+         */
+        webhook_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}';
+};
+
+export type WebhooksDeleteErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type WebhooksDeleteError = WebhooksDeleteErrors[keyof WebhooksDeleteErrors];
+
+export type WebhooksDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type WebhooksDeleteResponse = WebhooksDeleteResponses[keyof WebhooksDeleteResponses];
+
+export type WebhooksGetData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Webhook Id
+         */
+        webhook_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}';
+};
+
+export type WebhooksGetErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type WebhooksGetError = WebhooksGetErrors[keyof WebhooksGetErrors];
+
+export type WebhooksGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Webhook;
+};
+
+export type WebhooksGetResponse = WebhooksGetResponses[keyof WebhooksGetResponses];
+
+export type WebhooksUpdateData = {
+    body: WebhookUpdate;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Webhook Id
+         */
+        webhook_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}';
+};
+
+export type WebhooksUpdateErrors = {
+    /**
+     * Bad Request. The body could not be read (not UTF-8, not JSON): code `invalid_body`.
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type WebhooksUpdateError = WebhooksUpdateErrors[keyof WebhooksUpdateErrors];
+
+export type WebhooksUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: Webhook;
+};
+
+export type WebhooksUpdateResponse = WebhooksUpdateResponses[keyof WebhooksUpdateResponses];
+
+export type WebhooksRotateSecretData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Webhook Id
+         */
+        webhook_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}/rotate-secret';
+};
+
+export type WebhooksRotateSecretErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type WebhooksRotateSecretError = WebhooksRotateSecretErrors[keyof WebhooksRotateSecretErrors];
+
+export type WebhooksRotateSecretResponses = {
+    /**
+     * Successful Response
+     */
+    200: WebhookWithSecret;
+};
+
+export type WebhooksRotateSecretResponse = WebhooksRotateSecretResponses[keyof WebhooksRotateSecretResponses];
+
+export type WebhooksTestData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Webhook Id
+         */
+        webhook_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}/test';
+};
+
+export type WebhooksTestErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type WebhooksTestError = WebhooksTestErrors[keyof WebhooksTestErrors];
+
+export type WebhooksTestResponses = {
+    /**
+     * Successful Response
+     */
+    200: Delivery;
+};
+
+export type WebhooksTestResponse = WebhooksTestResponses[keyof WebhooksTestResponses];
+
+export type WebhooksListDeliveriesData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Webhook Id
+         */
+        webhook_id: string;
+    };
+    query?: {
+        /**
+         * Status
+         *
+         * Only deliveries in this state.
+         */
+        status?: 'pending' | 'succeeded' | 'failed' | 'retrying' | null;
+        /**
+         * Limit
+         *
+         * Items per page (max 100).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}/deliveries';
+};
+
+export type WebhooksListDeliveriesErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type WebhooksListDeliveriesError = WebhooksListDeliveriesErrors[keyof WebhooksListDeliveriesErrors];
+
+export type WebhooksListDeliveriesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageDelivery;
+};
+
+export type WebhooksListDeliveriesResponse = WebhooksListDeliveriesResponses[keyof WebhooksListDeliveriesResponses];
+
+export type WebhooksRedeliverData = {
+    body?: never;
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+        /**
+         * Webhook Id
+         */
+        webhook_id: string;
+        /**
+         * Delivery Id
+         */
+        delivery_id: string;
+    };
+    query?: never;
+    url: '/api/v1/projects/{project_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver';
+};
+
+export type WebhooksRedeliverErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type WebhooksRedeliverError = WebhooksRedeliverErrors[keyof WebhooksRedeliverErrors];
+
+export type WebhooksRedeliverResponses = {
+    /**
+     * Successful Response
+     */
+    202: Delivery;
+};
+
+export type WebhooksRedeliverResponse = WebhooksRedeliverResponses[keyof WebhooksRedeliverResponses];
 
 export type LangfuseDeletePromptData = {
     body?: never;

@@ -206,6 +206,30 @@ export const zDeactivateRequest = z.object({
 });
 
 /**
+ * Delivery
+ */
+export const zDelivery = z.object({
+    id: z.uuid(),
+    webhook_id: z.uuid(),
+    event_id: z.uuid(),
+    event_type: z.string(),
+    status: z.enum([
+        'pending',
+        'succeeded',
+        'failed',
+        'retrying'
+    ]),
+    attempt: z.int(),
+    status_code: z.int().nullable(),
+    duration_ms: z.int().nullable(),
+    error: z.string().nullable(),
+    response_excerpt: z.string().nullable(),
+    next_attempt_at: z.iso.datetime().nullable(),
+    created_at: z.iso.datetime(),
+    delivered_at: z.iso.datetime().nullable()
+});
+
+/**
  * Deployment
  */
 export const zDeployment = z.object({
@@ -829,6 +853,14 @@ export const zPageDatasetItem = z.object({
  */
 export const zPageDataset = z.object({
     items: z.array(zDataset),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * Page[Delivery]
+ */
+export const zPageDelivery = z.object({
+    items: z.array(zDelivery),
     next_cursor: z.string().nullable()
 });
 
@@ -1575,6 +1607,95 @@ export const zVersionDiff = z.object({
     against: z.int(),
     template_diff: z.array(z.string()),
     model_config_diff: z.array(z.string())
+});
+
+/**
+ * Webhook
+ */
+export const zWebhook = z.object({
+    id: z.uuid(),
+    project_id: z.uuid(),
+    url: z.string(),
+    events: z.array(z.string()),
+    active: z.boolean(),
+    description: z.string(),
+    disabled_reason: z.string().nullable(),
+    consecutive_failures: z.int(),
+    last_delivery_at: z.iso.datetime().nullable(),
+    last_status: z.int().nullable(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime()
+});
+
+/**
+ * Page[Webhook]
+ */
+export const zPageWebhook = z.object({
+    items: z.array(zWebhook),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * WebhookCreate
+ */
+export const zWebhookCreate = z.object({
+    url: z.string().min(1).max(2048).regex(/^[^\x00]*$/),
+    events: z.array(z.enum([
+        'prompt.version.created',
+        'label.moved',
+        'label.removed',
+        'prompt.archived',
+        'deployment.pending',
+        'deployment.approved',
+        'deployment.rejected',
+        'evaluation.completed',
+        'dataset.import.completed',
+        '*'
+    ])).min(1).max(20),
+    active: z.boolean().optional().default(true),
+    description: z.string().max(500).regex(/^[^\x00]*$/).optional().default('')
+});
+
+/**
+ * WebhookUpdate
+ *
+ * Only the fields sent change; setting `active: true` also clears `disabled_reason` and the failures.
+ */
+export const zWebhookUpdate = z.object({
+    url: z.string().min(1).max(2048).regex(/^[^\x00]*$/).nullish(),
+    events: z.array(z.enum([
+        'prompt.version.created',
+        'label.moved',
+        'label.removed',
+        'prompt.archived',
+        'deployment.pending',
+        'deployment.approved',
+        'deployment.rejected',
+        'evaluation.completed',
+        'dataset.import.completed',
+        '*'
+    ])).min(1).max(20).nullish(),
+    active: z.boolean().nullish(),
+    description: z.string().max(500).regex(/^[^\x00]*$/).nullish()
+});
+
+/**
+ * WebhookWithSecret
+ */
+export const zWebhookWithSecret = z.object({
+    id: z.uuid(),
+    project_id: z.uuid(),
+    url: z.string(),
+    events: z.array(z.string()),
+    active: z.boolean(),
+    description: z.string(),
+    disabled_reason: z.string().nullable(),
+    consecutive_failures: z.int(),
+    last_delivery_at: z.iso.datetime().nullable(),
+    last_status: z.int().nullable(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+    secret: z.string()
 });
 
 /**
@@ -2798,6 +2919,115 @@ export const zDeploymentsRejectPath = z.object({
  * Successful Response
  */
 export const zDeploymentsRejectResponse = zDeployment;
+
+export const zWebhooksListPath = z.object({
+    project_id: z.uuid()
+});
+
+export const zWebhooksListQuery = z.object({
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.uuid().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zWebhooksListResponse = zPageWebhook;
+
+export const zWebhooksCreateBody = zWebhookCreate;
+
+export const zWebhooksCreatePath = z.object({
+    project_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zWebhooksCreateResponse = zWebhookWithSecret;
+
+export const zWebhooksDeletePath = z.object({
+    project_id: z.uuid(),
+    webhook_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zWebhooksDeleteResponse = z.void();
+
+export const zWebhooksGetPath = z.object({
+    project_id: z.uuid(),
+    webhook_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zWebhooksGetResponse = zWebhook;
+
+export const zWebhooksUpdateBody = zWebhookUpdate;
+
+export const zWebhooksUpdatePath = z.object({
+    project_id: z.uuid(),
+    webhook_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zWebhooksUpdateResponse = zWebhook;
+
+export const zWebhooksRotateSecretPath = z.object({
+    project_id: z.uuid(),
+    webhook_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zWebhooksRotateSecretResponse = zWebhookWithSecret;
+
+export const zWebhooksTestPath = z.object({
+    project_id: z.uuid(),
+    webhook_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zWebhooksTestResponse = zDelivery;
+
+export const zWebhooksListDeliveriesPath = z.object({
+    project_id: z.uuid(),
+    webhook_id: z.uuid()
+});
+
+export const zWebhooksListDeliveriesQuery = z.object({
+    status: z.enum([
+        'pending',
+        'succeeded',
+        'failed',
+        'retrying'
+    ]).nullish(),
+    limit: z.int().gte(1).lte(100).optional().default(50),
+    cursor: z.uuid().nullish()
+});
+
+/**
+ * Successful Response
+ */
+export const zWebhooksListDeliveriesResponse = zPageDelivery;
+
+export const zWebhooksRedeliverPath = z.object({
+    project_id: z.uuid(),
+    webhook_id: z.uuid(),
+    delivery_id: z.uuid()
+});
+
+/**
+ * Successful Response
+ */
+export const zWebhooksRedeliverResponse = zDelivery;
 
 export const zLangfuseDeletePromptPath = z.object({
     name: z.string().max(128)

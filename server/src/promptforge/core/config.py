@@ -81,6 +81,23 @@ class Settings(BaseSettings):
     # Comma-separated host names (or IP literals) exempt from the address check, e.g. an internal vLLM.
     provider_allowed_hosts: str = ""
 
+    # Webhooks (docs/webhooks.md). Attempt n waits base x 2^(n-1) (+ up to 10 % jitter) before the next:
+    # 42 s x (2^11 - 1) ~ 23.9 h from the first attempt to the 12th and last.
+    webhook_retry_base_seconds: float = Field(default=42.0, gt=0, le=24 * 3600)
+    webhook_max_attempts: int = Field(default=12, ge=1, le=30)
+    # Consecutive failed attempts (any success resets the count) after which a webhook is disabled.
+    webhook_disable_after_failures: int = Field(default=50, ge=1, le=100_000)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # How often the relay looks for due work when no nudge arrives (the nudge wakes it at once).
+    webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    # A claimed attempt whose worker died is retried after this long (longer than the timeout).
+    webhook_lease_seconds: float = Field(default=60.0, gt=0, le=3600)
+    webhook_delivery_retention_days: int = Field(default=30, ge=1, le=3650)
+    # Where webhook URLs may point, like the provider settings: unset means private addresses are
+    # allowed outside production and refused in it; the hosts listed are exempt from the check.
+    allow_private_webhook_urls: bool | None = None
+    webhook_allowed_hosts: str = ""
+
     # Datasets (docs/datasets.md): current items per dataset, and the JSON size of one item.
     dataset_max_items: int = Field(default=1_000_000, ge=1)
     # Dataset files (docs/datasets-formats.md): one CSV record / JSONL line / JSON array element, the
@@ -162,6 +179,16 @@ class Settings(BaseSettings):
     @property
     def provider_allowed_host_list(self) -> list[str]:
         return [h.strip() for h in self.provider_allowed_hosts.split(",") if h.strip()]
+
+    @property
+    def private_webhook_urls_allowed(self) -> bool:
+        if self.allow_private_webhook_urls is None:
+            return not self.is_production
+        return self.allow_private_webhook_urls
+
+    @property
+    def webhook_allowed_host_list(self) -> list[str]:
+        return [h.strip() for h in self.webhook_allowed_hosts.split(",") if h.strip()]
 
     @property
     def previous_encryption_keys(self) -> list[str]:

@@ -19,6 +19,7 @@ from typing import Any, Final
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from promptforge.core.db import Base, UTCDateTime, after_commit, utcnow, uuid7
 from promptforge.core.kv import KeyValueStore, StoreUnavailable
@@ -121,7 +122,15 @@ async def events_after(
     return list((await session.scalars(stmt)).all())
 
 
-async def prune_events(session: AsyncSession, retention: timedelta) -> int:
-    """Delete events older than the retention window (the change stream's resume horizon)."""
-    result = await session.execute(delete(ProjectEvent).where(ProjectEvent.created_at < utcnow() - retention))
+async def prune_events(
+    session: AsyncSession, retention: timedelta, *, keep: ColumnElement[bool] | None = None
+) -> int:
+    """Delete events older than the retention window (the change stream's resume horizon).
+
+    `keep` spares events still needed elsewhere (webhooks pass "a delivery of it is still open").
+    """
+    stmt = delete(ProjectEvent).where(ProjectEvent.created_at < utcnow() - retention)
+    if keep is not None:
+        stmt = stmt.where(~keep)
+    result = await session.execute(stmt)
     return int(getattr(result, "rowcount", 0) or 0)

@@ -39,6 +39,8 @@ from .dataset_pin import DatasetPin
 from .dataset_ref import DatasetRef
 from .dataset_update import DatasetUpdate
 from .deactivate_request import DeactivateRequest
+from .delivery import Delivery
+from .delivery_status import DeliveryStatus
 from .deploy_policy import DeployPolicy
 from .deploy_policy_labels import DeployPolicyLabels
 from .deploy_policy_update import DeployPolicyUpdate
@@ -145,6 +147,7 @@ from .page_audit_event import PageAuditEvent
 from .page_dataset import PageDataset
 from .page_dataset_import import PageDatasetImport
 from .page_dataset_item import PageDatasetItem
+from .page_delivery import PageDelivery
 from .page_deployment import PageDeployment
 from .page_evaluation import PageEvaluation
 from .page_invitation import PageInvitation
@@ -158,6 +161,7 @@ from .page_result import PageResult
 from .page_run import PageRun
 from .page_run_provider import PageRunProvider
 from .page_version import PageVersion
+from .page_webhook import PageWebhook
 from .page_workspace import PageWorkspace
 from .password_change import PasswordChange
 from .placeholder import Placeholder
@@ -246,6 +250,13 @@ from .version_create_variables_type_0 import VersionCreateVariablesType0
 from .version_diff import VersionDiff
 from .version_model_config import VersionModelConfig
 from .version_variables import VersionVariables
+from .webhook import Webhook
+from .webhook_create import WebhookCreate
+from .webhook_create_events_item import WebhookCreateEventsItem
+from .webhook_update import WebhookUpdate
+from .webhook_update_events_type_0_item import WebhookUpdateEventsType0Item
+from .webhook_with_secret import WebhookWithSecret
+from .webhooks_list_deliveries_status_type_0 import WebhooksListDeliveriesStatusType0
 from .workspace import Workspace
 from .workspace_create import WorkspaceCreate
 from .workspace_role import WorkspaceRole
@@ -291,6 +302,8 @@ __all__ = (
     "DatasetRef",
     "DatasetUpdate",
     "DeactivateRequest",
+    "Delivery",
+    "DeliveryStatus",
     "DeployPolicy",
     "DeployPolicyLabels",
     "DeployPolicyUpdate",
@@ -397,6 +410,7 @@ __all__ = (
     "PageDataset",
     "PageDatasetImport",
     "PageDatasetItem",
+    "PageDelivery",
     "PageDeployment",
     "PageEvaluation",
     "PageInvitation",
@@ -410,6 +424,7 @@ __all__ = (
     "PageRun",
     "PageRunProvider",
     "PageVersion",
+    "PageWebhook",
     "PageWorkspace",
     "PasswordChange",
     "Placeholder",
@@ -498,6 +513,13 @@ __all__ = (
     "VersionDiff",
     "VersionModelConfig",
     "VersionVariables",
+    "Webhook",
+    "WebhookCreate",
+    "WebhookCreateEventsItem",
+    "WebhookUpdate",
+    "WebhookUpdateEventsType0Item",
+    "WebhookWithSecret",
+    "WebhooksListDeliveriesStatusType0",
     "Workspace",
     "WorkspaceCreate",
     "WorkspaceRole",

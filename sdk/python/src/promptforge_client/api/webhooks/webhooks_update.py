@@ -1,0 +1,249 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem_details import ProblemDetails
+from ...models.webhook import Webhook
+from ...models.webhook_update import WebhookUpdate
+from ...types import Response
+
+
+def _get_kwargs(
+    project_id: UUID,
+    webhook_id: UUID,
+    *,
+    body: WebhookUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/v1/projects/{project_id}/webhooks/{webhook_id}".format(
+            project_id=quote(str(project_id), safe=""),
+            webhook_id=quote(str(webhook_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ProblemDetails | Webhook | None:
+    if response.status_code == 200:
+        response_200 = Webhook.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 500:
+        response_500 = ProblemDetails.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ProblemDetails.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ProblemDetails | Webhook]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: UUID,
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate,
+) -> Response[ProblemDetails | Webhook]:
+    """Update Webhook
+
+     Change a webhook; only the fields sent change. `active: true` re-enables a disabled one.
+
+    Args:
+        project_id (UUID):
+        webhook_id (UUID):
+        body (WebhookUpdate): Only the fields sent change; setting `active: true` also clears
+            `disabled_reason` and the failures.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | Webhook]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        webhook_id=webhook_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: UUID,
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate,
+) -> ProblemDetails | Webhook | None:
+    """Update Webhook
+
+     Change a webhook; only the fields sent change. `active: true` re-enables a disabled one.
+
+    Args:
+        project_id (UUID):
+        webhook_id (UUID):
+        body (WebhookUpdate): Only the fields sent change; setting `active: true` also clears
+            `disabled_reason` and the failures.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | Webhook
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        webhook_id=webhook_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: UUID,
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate,
+) -> Response[ProblemDetails | Webhook]:
+    """Update Webhook
+
+     Change a webhook; only the fields sent change. `active: true` re-enables a disabled one.
+
+    Args:
+        project_id (UUID):
+        webhook_id (UUID):
+        body (WebhookUpdate): Only the fields sent change; setting `active: true` also clears
+            `disabled_reason` and the failures.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | Webhook]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        webhook_id=webhook_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: UUID,
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate,
+) -> ProblemDetails | Webhook | None:
+    """Update Webhook
+
+     Change a webhook; only the fields sent change. `active: true` re-enables a disabled one.
+
+    Args:
+        project_id (UUID):
+        webhook_id (UUID):
+        body (WebhookUpdate): Only the fields sent change; setting `active: true` also clears
+            `disabled_reason` and the failures.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | Webhook
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            webhook_id=webhook_id,
+            client=client,
+            body=body,
+        )
+    ).parsed
