@@ -34,8 +34,8 @@ export class ApiError extends Error {
     this.title = problem.title;
     this.detail = problem.detail;
     this.fieldErrors = problem.errors ?? [];
-    const { type: _type, title: _title, status: _status, detail: _detail, code: _code, errors: _errors, ...extensions } = problem;
-    this.extensions = extensions;
+    const standard = new Set(['type', 'title', 'status', 'detail', 'code', 'errors']);
+    this.extensions = Object.fromEntries(Object.entries(problem).filter(([key]) => !standard.has(key)));
   }
 
   /**

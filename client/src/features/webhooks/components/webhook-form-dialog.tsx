@@ -64,12 +64,12 @@ export function WebhookFormDialog({
   const save = useMutation({
     mutationFn: async () => {
       const body = { url: url.trim(), events: events as WebhookCreate['events'], description, active };
-      if (webhook) return { saved: await updateWebhook(projectId, webhook.id, body) };
-      return { created: await createWebhook(projectId, body) };
+      if (webhook) return { kind: 'saved', webhook: await updateWebhook(projectId, webhook.id, body) } as const;
+      return { kind: 'created', webhook: await createWebhook(projectId, body) } as const;
     },
     onSuccess: (result) => {
-      if ('created' in result) onCreated?.(result.created);
-      else onSaved?.(result.saved);
+      if (result.kind === 'created') onCreated?.(result.webhook);
+      else onSaved?.(result.webhook);
     },
     onError: (error) => setErrors(serverFieldErrors(error)),
   });
