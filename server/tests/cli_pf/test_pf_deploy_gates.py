@@ -29,3 +29,20 @@ def test_a_gated_label_push_without_an_evaluation_fails_and_writes_nothing(pf_pr
     ok = pf_project.pf("prompts", "push", "p")
     assert ok.code == 0, ok.output
     assert len(versions(pf_project, "greeting")) == 2
+
+
+def test_a_push_to_a_label_wanting_approval_says_it_is_pending(pf_project: PfProject) -> None:
+    make_prompt(pf_project, "welcome")
+    policy = {"staging": {"require_approval": True}}
+    saved = pf_project.owner.put(pf_project.url("/deploy-policy"), json={"labels": policy})
+    assert saved.status_code == 200, saved.text
+    assert pf_project.pf("prompts", "pull", "p").code == 0
+    (pf_project.workdir / "p" / "welcome.yaml").write_text("template: 'Welcome v2 {{ name }}'\n")
+
+    run = pf_project.pf("prompts", "push", "p", "--label", "staging")
+    assert run.code == 0, run.output
+    assert "created      welcome v2" in run.stdout and "moved" not in run.stdout
+    assert "pending      welcome: label staging awaits approval (deployment " in run.stdout
+    assert len(versions(pf_project, "welcome")) == 2 and labels(pf_project, "welcome") == {}
+    listed = pf_project.owner.get(pf_project.url("/deployments"), params={"status": "pending"}).json()
+    assert [(d["prompt"], d["to_version"]) for d in listed["items"]] == [("welcome", 2)]

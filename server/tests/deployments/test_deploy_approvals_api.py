@@ -4,12 +4,26 @@ approval re-checks the evaluation rule, and an API key's request."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from gate_setup import gated_project
+from sqlalchemy import select
 
 from conftest import Factory
 from fake_llm import FakeLLM
+from promptforge.core.outbox import ProjectEvent
+
+
+async def deployment_events(factory: Factory, project_id: str) -> list[tuple[str, str, str]]:
+    """(type, deployment id, status) of the project's outbox events about deployments, in order."""
+    async with factory.app.state.sessionmaker() as session:
+        rows = await session.scalars(
+            select(ProjectEvent)
+            .where(ProjectEvent.project_id == uuid.UUID(project_id), ProjectEvent.type.like("deployment.%"))
+            .order_by(ProjectEvent.id)
+        )
+        return [(e.type, e.data["deployment"]["id"], e.data["deployment"]["status"]) for e in rows]
 
 
 def deployment_of(response: Any) -> dict[str, Any]:
@@ -53,6 +67,11 @@ async def test_another_admin_approves_and_the_label_moves(factory: Factory, fake
     history = (await owner.client.get(f"{gated.label_url('production')}/history")).json()["items"]
     assert history[0]["actor_label"] == admin.email and history[0]["to_version"] == 1
 
+    assert await deployment_events(factory, owner.project_id) == [
+        ("deployment.pending", pending["id"], "pending"),
+        ("deployment.approved", pending["id"], "approved"),
+    ]
+
     again = await admin.client.post(f"{url}/approve")
     assert again.status_code == 409 and again.json()["code"] == "deployment_not_pending"
     assert (await owner.client.get(url)).json()["status"] == "approved"
@@ -77,6 +96,11 @@ async def test_rejected_and_superseded_requests_leave_the_label(factory: Factory
     assert rejected.status_code == 200, rejected.text
     assert rejected.json()["status"] == "rejected" and rejected.json()["comment"] == "not before Monday"
     assert await gated.labels() == {}
+    assert await deployment_events(factory, owner.project_id) == [
+        ("deployment.pending", first["id"], "pending"),
+        ("deployment.pending", second["id"], "pending"),
+        ("deployment.rejected", second["id"], "rejected"),
+    ]
     too_long = await admin.client.post(
         f"{gated.project}/deployments/{second['id']}/reject", json={"comment": "x" * 1001}
     )

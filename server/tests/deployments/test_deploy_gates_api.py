@@ -3,6 +3,7 @@ too low, stale, another dataset version, a pinned version, rollback with and wit
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -83,7 +84,7 @@ async def test_a_stale_evaluation_is_refused(factory: Factory, fake_llm: FakeLLM
     async with factory.app.state.sessionmaker() as session:  # it finished three hours ago
         await session.execute(
             update(Evaluation)
-            .where(Evaluation.id == evaluation["id"])
+            .where(Evaluation.id == uuid.UUID(evaluation["id"]))
             .values(finished_at=utcnow() - timedelta(hours=3))
         )
         await session.commit()

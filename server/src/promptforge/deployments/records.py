@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from promptforge.auth.principal import Principal
 from promptforge.core.db import utcnow
+from promptforge.core.kv import KeyValueStore
+from promptforge.core.outbox import DEPLOYMENT_PENDING, record_event
 from promptforge.deployments import schemas
 from promptforge.deployments.gates import GateDecision
 from promptforge.deployments.models import Deployment
@@ -40,6 +42,7 @@ def deployment_out(deployment: Deployment) -> schemas.Deployment:
 
 async def record_deployment(
     session: AsyncSession,
+    kv: KeyValueStore,
     principal: Principal,
     *,
     workspace_id: uuid.UUID,
@@ -94,12 +97,14 @@ async def record_deployment(
             target_id=deployment.id,
             data={"prompt": prompt_name, "label": label, "to_version": to_version},
         )
-        await emit_deployment_event(session, "deployment.pending", out)
+        await emit_deployment_event(session, kv, DEPLOYMENT_PENDING, out)
     return out
 
 
 async def emit_deployment_event(
-    session: AsyncSession, event_type: str, deployment: schemas.Deployment
+    session: AsyncSession, kv: KeyValueStore, event_type: str, deployment: schemas.Deployment
 ) -> None:
-    """Webhook event `deployment.pending|approved|rejected` (the outbox, once it exists on main)."""
-    return None
+    """Outbox event `deployment.pending|approved|rejected` (webhooks), in the caller's transaction."""
+    await record_event(
+        session, kv, deployment.project_id, event_type, {"deployment": deployment.model_dump(mode="json")}
+    )

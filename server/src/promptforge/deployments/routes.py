@@ -106,8 +106,9 @@ async def reject_deployment(
     deployment_id: DeploymentIdParam,
     principal: PrincipalDep,
     session: SessionDep,
+    kv: KVDep,
     data: OptionalDecision = None,
 ) -> schemas.Deployment:
     """Reject a pending deployment (another admin or owner than the requester): the label stays."""
     decision = data or schemas.DeploymentDecision()
-    return await service.reject_deployment(session, principal, project_id, deployment_id, decision)
+    return await service.reject_deployment(session, kv, principal, project_id, deployment_id, decision)

@@ -175,11 +175,12 @@ async def approve_deployment(
     if decision is not None:
         deployment.rollback, deployment.evaluation_id = decision.rollback, decision.evaluation_id
     await apply_label_move(session, kv, principal, access, prompt, deployment.label, deployment.to_version)
-    return await _decide(session, principal, access.project.workspace_id, deployment, "approved", data)
+    return await _decide(session, kv, principal, access.project.workspace_id, deployment, "approved", data)
 
 
 async def reject_deployment(
     session: AsyncSession,
+    kv: KeyValueStore,
     principal: Principal,
     project_id: uuid.UUID,
     deployment_id: uuid.UUID,
@@ -189,11 +190,12 @@ async def reject_deployment(
     access = await authorize_project(session, principal, project_id, Action.MANAGE)
     deployment = await _load(session, project_id, deployment_id, lock=True)
     _check_decidable(deployment, principal)
-    return await _decide(session, principal, access.project.workspace_id, deployment, "rejected", data)
+    return await _decide(session, kv, principal, access.project.workspace_id, deployment, "rejected", data)
 
 
 async def _decide(
     session: AsyncSession,
+    kv: KeyValueStore,
     principal: Principal,
     workspace_id: uuid.UUID,
     deployment: Deployment,
@@ -221,5 +223,5 @@ async def _decide(
     )
     await session.flush()
     out = deployment_out(deployment)
-    await emit_deployment_event(session, f"deployment.{status}", out)
+    await emit_deployment_event(session, kv, f"deployment.{status}", out)
     return out

@@ -400,6 +400,7 @@ async def _apply(
         if decision is not None:
             deployment = await record_deployment(
                 session,
+                kv,
                 principal,
                 workspace_id=access.project.workspace_id,
                 project_id=project_id,

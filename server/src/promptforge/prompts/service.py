@@ -547,6 +547,7 @@ async def move_label(
         if decision is not None:
             deployment = await record_deployment(
                 session,
+                kv,
                 principal,
                 workspace_id=access.project.workspace_id,
                 project_id=project_id,

@@ -20,6 +20,7 @@ from promptforge_client.models.import_report import ImportReport
 from promptforge_client.models.project_export import ProjectExport
 from promptforge_client.models.prompt import Prompt
 from promptforge_client.models.prompt_update import PromptUpdate
+from promptforge_client.types import Unset
 
 app = typer.Typer(
     help="Prompts as code: pull them into YAML files, push changed ones back.", no_args_is_help=True
@@ -109,10 +110,11 @@ def push(
     conn = connect(ctx)
     plan = plan_push(files, _export(conn), label, message or f"pf prompts push {folder}")
     document = import_document(plan)
+    pending: dict[str, str] = {}  # prompt -> deployment id, where the deploy policy wants approval
     if document["prompts"]:
         mode = ImportExportImportMode.DRY_RUN if dry_run else ImportExportImportMode.MERGE
         try:
-            conn.call(
+            report = conn.call(
                 import_export_import.sync_detailed,
                 ImportReport,
                 "pushing prompts",
@@ -122,6 +124,8 @@ def push(
             )
         except ApiError as exc:
             raise _refusal(exc, label) from None
+        if not isinstance(report.deployments, Unset):
+            pending = {d.prompt: str(d.id) for d in report.deployments}
     if not dry_run:
         for item in plan:  # after the import succeeded: description and tags of existing prompts
             if item.metadata and item.change != "new":
@@ -134,7 +138,11 @@ def push(
                     body=PromptUpdate.from_dict(item.metadata),
                 )
     for item in plan:
+        if item.file.name in pending:  # the label did not move: the deploy policy wants approval
+            item.label_moved = False
         out.print(_describe(item, dry_run, label))
+    for name, deployment_id in sorted(pending.items()):
+        out.print(f"pending      {name}: label {label} awaits approval (deployment {deployment_id})")
     changed = sum(1 for item in plan if item.change != "unchanged")
     verb = "would change" if dry_run else "changed"
     summary = f"{len(plan)} prompt(s): {changed} {verb}, {len(plan) - changed} unchanged"
