@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from datetime import datetime
+import uuid
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 from standardwebhooks import Webhook as Verifier
 
 from conftest import Factory
 from promptforge.core.config import Settings
+from promptforge.core.db import utcnow
+from promptforge.core.outbox import ProjectEvent
 from promptforge.webhooks.attempts import retry_delay
+from promptforge.webhooks.models import WebhookDelivery
+from promptforge.webhooks.relay import relay_for
+from promptforge.webhooks.sender import WebhookSender
 from webhook_receiver import (
     Answer,
     Receiver,
@@ -236,3 +243,61 @@ async def test_only_events_after_the_webhook_exists_are_delivered(
     assert delivery["event_type"] == "prompt.version.created"
     assert [r.json["data"]["prompt"] for r in receiver.received] == ["new"]
     assert len(await deliveries(owner, hook["id"])) == 1
+
+
+async def test_an_attempt_whose_worker_died_is_taken_over_when_its_lease_ends(
+    factory: Factory, receiver: Receiver, app: FastAPI
+) -> None:
+    owner = await factory.account()
+    await create_prompt(owner, "p")  # its event exists before the webhook: not fanned out to it
+    hook = await create_webhook(owner, receiver.url)
+    async with app.state.sessionmaker() as session, session.begin():
+        event = await session.scalar(
+            select(ProjectEvent).where(ProjectEvent.project_id == uuid.UUID(owner.project_id))
+        )
+        # what a relay leaves behind when it is killed after claiming attempt 1: a lease ending soon
+        session.add(
+            WebhookDelivery(
+                webhook_id=uuid.UUID(hook["id"]),
+                event_pk=event.id,
+                event_uid=event.uid,
+                event_type=event.type,
+                event_created_at=event.created_at,
+                status="pending",
+                attempt=1,
+                next_attempt_at=utcnow() + timedelta(seconds=0.3),
+            )
+        )
+    delivery = await wait_for_delivery(owner, hook["id"], _finished)
+    assert delivery["status"] == "succeeded" and delivery["attempt"] == 2
+    [request] = receiver.received
+    assert request.json["id"] == str(event.uid)
+
+
+async def test_several_relays_deliver_each_event_once(
+    factory: Factory, receiver: Receiver, app: FastAPI, settings: Settings
+) -> None:
+    """Two more relays next to the app's own, as on three worker machines."""
+    resources = app.state.resources
+    extra = [relay_for(resources, WebhookSender(settings)) for _ in range(2)]
+    for relay in extra:
+        relay.start()
+    try:
+        owner = await factory.account()
+        await create_prompt(owner, "p")
+        hook = await create_webhook(owner, receiver.url, ["label.moved"])
+        for n in range(12):
+            await move_label(owner, "p", f"env-{n}")
+        await receiver.wait_for(12)
+        for _ in range(40):  # settle: a duplicate would arrive within these rounds
+            items = await deliveries(owner, hook["id"], limit="100")
+            if len(items) == 12 and all(_finished(d) for d in items):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        for relay in extra:
+            await relay.stop()
+    assert sorted(d["status"] for d in items) == ["succeeded"] * 12
+    assert all(d["attempt"] == 1 for d in items)
+    ids = [r.json["id"] for r in receiver.received]
+    assert len(ids) == len(set(ids)) == 12

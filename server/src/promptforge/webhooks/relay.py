@@ -27,7 +27,7 @@ from sqlalchemy import and_, delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from promptforge.core.config import Settings
-from promptforge.core.db import utcnow
+from promptforge.core.db import serialize_writers, utcnow
 from promptforge.core.encryption import SecretBox
 from promptforge.core.kv import KeyValueStore
 from promptforge.core.outbox import OUTBOX_CHANNEL, ProjectEvent, events_after, prune_events
@@ -230,20 +230,19 @@ class WebhookRelay:
 
     async def run_once(self) -> None:
         """One round: fan out new events, start due attempts, and now and then prune."""
-        async with self._sessionmaker() as session, session.begin():
-            await fan_out(session)
         room = MAX_IN_FLIGHT - len(self._in_flight)
-        if room > 0:
-            async with self._sessionmaker() as session, session.begin():
-                claimed = await claim_due(session, self._settings, room)
-            for delivery_id, attempt in claimed:
-                task = asyncio.create_task(
-                    attempt_delivery(
-                        self._sessionmaker, self._sender, self._box, self._settings, delivery_id, attempt
-                    )
+        async with self._sessionmaker() as session, session.begin():  # one commit for both: faster
+            await serialize_writers(session)  # SQLite has no SKIP LOCKED: relays there take turns
+            await fan_out(session)
+            claimed = await claim_due(session, self._settings, room) if room > 0 else []
+        for delivery_id, attempt in claimed:
+            task = asyncio.create_task(
+                attempt_delivery(
+                    self._sessionmaker, self._sender, self._box, self._settings, delivery_id, attempt
                 )
-                self._in_flight.add(task)
-                task.add_done_callback(self._finished)
+            )
+            self._in_flight.add(task)
+            task.add_done_callback(self._finished)
         if time.monotonic() >= self._next_maintenance:
             self._next_maintenance = time.monotonic() + MAINTENANCE_SECONDS
             async with self._sessionmaker() as session, session.begin():
