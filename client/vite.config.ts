@@ -39,5 +39,8 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
     restoreMocks: true,
+    // Typing into forms with user-event takes a few seconds on a loaded 2-CPU machine; 5 s (the
+    // default) timed out there while the same test passed alone.
+    testTimeout: 15_000,
   },
 });

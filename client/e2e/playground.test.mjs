@@ -180,6 +180,32 @@ describe('playground', { timeout: 240_000 }, () => {
     await waitUntil(async () => (await table.locator('tbody tr').count()) === 3, 'the filtered history');
   });
 
+  step('history with long names and a gateway run (the state that once made the page scroll sideways)', async () => {
+    const p = `/projects/${scope.projectId}`;
+    const LONG = 'a-prompt-with-a-rather-long-name-that-goes-on-and-on-for-quite-a-while';
+    const MODEL = 'an-extremely-long-model-name-2024-10-22-preview-experimental-extended-context';
+    const echo = await api('POST', `${p}/providers`, { name: 'echo-connection-with-a-long-descriptive-name', kind: 'echo' });
+    await api('POST', `${p}/prompts`, {
+      name: LONG,
+      kind: 'text',
+      template: 'Tell {{ name }} about everything.',
+      commit_message: 'long',
+      model_config: { connection: 'echo-connection-with-a-long-descriptive-name', model: MODEL },
+    });
+    for (let i = 0; i < 2; i++) {
+      await api('POST', `${p}/runs`, { prompt: { name: LONG, version: 1 }, variables: { name: 'Ada'.repeat(30) }, provider_id: echo.id, model: MODEL });
+    }
+    const key = await api('POST', `${p}/api-keys`, { name: 'gateway', role: 'editor' });
+    const gateway = await pat.context.request.fetch('/api/gateway/v1/chat/completions', {
+      method: 'POST',
+      data: { model: `prompt:${LONG}@latest`, variables: { name: 'Bob' }, messages: [] },
+      headers: { Authorization: `Bearer ${key.secret}` },
+    });
+    assert.equal(gateway.status(), 200, await gateway.text());
+    const runs = await api('GET', `${p}/runs?source=gateway`);
+    assert.equal(runs.items.length, 1, 'one gateway run');
+  });
+
   step('works in a narrow window', async () => {
     const narrow = await newSession(browser, stack.baseURL, { viewport: { width: 390, height: 844 } });
     try {
@@ -189,6 +215,14 @@ describe('playground', { timeout: 240_000 }, () => {
       await expectVisible(narrow.page.getByRole('button', { name: 'Run', exact: true }), 'the run button, narrow');
       const overflow = await narrow.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
+      // Unfiltered, the history holds the long names and the gateway run: the table scrolls inside
+      // its own box, the page does not.
+      await narrow.page.goto(`/w/${scope.workspaceId}/p/${scope.projectId}/playground`);
+      const table = narrow.page.getByRole('table', { name: 'Runs' });
+      await waitUntil(async () => (await table.locator('tbody tr').count()) >= 6, 'the whole history, narrow');
+      await expectText(table, 'gateway');
+      const wide = await narrow.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      assert.ok(wide <= 0, `no sideways scrolling with long names in the history (overflow ${wide}px)`);
       narrow.assertClean();
     } finally {
       await narrow.close();

@@ -13,6 +13,8 @@ export interface ProblemDetails {
   detail: string;
   code: string;
   errors?: FieldError[] | null;
+  /** Extension members of the problem (e.g. `reason`, `best_evaluation` of `deploy_gate_failed`). */
+  [extension: string]: unknown;
 }
 
 export class ApiError extends Error {
@@ -21,6 +23,8 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail: string;
   readonly fieldErrors: FieldError[];
+  /** Members beyond the standard ones, as sent (empty for non-problem bodies). */
+  readonly extensions: Record<string, unknown>;
 
   constructor(problem: ProblemDetails) {
     super(problem.detail || problem.title);
@@ -30,6 +34,8 @@ export class ApiError extends Error {
     this.title = problem.title;
     this.detail = problem.detail;
     this.fieldErrors = problem.errors ?? [];
+    const standard = new Set(['type', 'title', 'status', 'detail', 'code', 'errors']);
+    this.extensions = Object.fromEntries(Object.entries(problem).filter(([key]) => !standard.has(key)));
   }
 
   /**
@@ -60,6 +66,7 @@ function isProblem(value: unknown): value is ProblemDetails {
 export function toApiError(status: number, body: unknown, statusText = ''): ApiError {
   if (isProblem(body)) {
     return new ApiError({
+      ...body,
       type: body.type ?? 'about:blank',
       title: body.title,
       status: body.status,

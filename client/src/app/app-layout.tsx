@@ -18,6 +18,7 @@ const NAV = [
   { to: 'playground', label: 'Playground' },
   { to: 'datasets', label: 'Datasets' },
   { to: 'evaluations', label: 'Evaluations' },
+  { to: 'deployments', label: 'Deployments' },
   { to: 'settings', label: 'Settings' },
 ] as const;
 

@@ -5,9 +5,12 @@ import { SignInPage } from '@/features/auth/components/sign-in-page';
 import { SignUpPage } from '@/features/auth/components/sign-up-page';
 import { DatasetPage } from '@/features/datasets/components/dataset-page';
 import { DatasetsListPage } from '@/features/datasets/components/datasets-list-page';
+import { DeployPolicyPage } from '@/features/deployments/components/deploy-policy-page';
+import { DeploymentsPage } from '@/features/deployments/components/deployments-page';
 import { EvaluationsListPage } from '@/features/evaluations/components/evaluations-list-page';
 import { PromptsListPage } from '@/features/prompts/components/prompts-list-page';
 import { ProvidersPage } from '@/features/providers/components/providers-page';
+import { WebhooksPage } from '@/features/webhooks/components/webhooks-page';
 import { AuditLogPage } from '@/features/workspaces/components/audit-log-page';
 import { MembersPage } from '@/features/workspaces/components/members-page';
 import { ProjectsPage } from '@/features/workspaces/components/projects-page';
@@ -61,6 +64,7 @@ export const routes: RouteObject[] = [
             path: 'evaluations/:evaluationId/compare',
             lazy: async () => ({ Component: (await import('@/features/evaluations/evaluation-compare-page')).EvaluationComparePage }),
           },
+          { path: 'deployments', element: <DeploymentsPage /> },
           {
             path: 'settings',
             element: <SettingsLayout />,
@@ -70,6 +74,8 @@ export const routes: RouteObject[] = [
               { path: 'projects', element: <ProjectsPage /> },
               { path: 'api-keys', element: <ApiKeysPage /> },
               { path: 'providers', element: <ProvidersPage /> },
+              { path: 'deploy-policy', element: <DeployPolicyPage /> },
+              { path: 'webhooks', element: <WebhooksPage /> },
               { path: 'audit-log', element: <AuditLogPage /> },
               { path: 'account', element: <AccountPage /> },
             ],

@@ -7,6 +7,8 @@ const TABS = [
   { to: 'projects', label: 'Projects' },
   { to: 'api-keys', label: 'API keys' },
   { to: 'providers', label: 'Providers' },
+  { to: 'deploy-policy', label: 'Deploy policy' },
+  { to: 'webhooks', label: 'Webhooks' },
   { to: 'audit-log', label: 'Audit log' },
   { to: 'account', label: 'Your account' },
 ] as const;
@@ -14,7 +16,7 @@ const TABS = [
 export function SettingsLayout() {
   return (
     <div>
-      <PageHeader title="Settings" description="Workspace members, projects, API keys and LLM providers of this project, the audit log, and your account." />
+      <PageHeader title="Settings" description="Workspace members, projects, API keys, LLM providers, deploy policy and webhooks of this project, the audit log, and your account." />
       <nav aria-label="Settings" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200">
         {TABS.map((t) => (
           <NavLink

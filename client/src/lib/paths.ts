@@ -19,5 +19,8 @@ export const paths = {
   /** What changed from `against` (the baseline) to `id`. */
   compareEvaluations: (workspaceId: string, projectId: string, id: string, against: string) =>
     `/w/${workspaceId}/p/${projectId}/evaluations/${id}/compare?against=${encodeURIComponent(against)}`,
+  /** The Deployments page; `highlight` marks one deployment (e.g. the one a move just requested). */
+  deployments: (workspaceId: string, projectId: string, highlight?: string) =>
+    `/w/${workspaceId}/p/${projectId}/deployments${highlight ? `?deployment=${encodeURIComponent(highlight)}` : ''}`,
   settings: (workspaceId: string, projectId: string, tab = 'members') => `/w/${workspaceId}/p/${projectId}/settings/${tab}`,
 };

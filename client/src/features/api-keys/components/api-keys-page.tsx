@@ -101,7 +101,7 @@ export function ApiKeysPage() {
       ) : keys.data.items.length === 0 ? (
         <EmptyState title="No API keys yet">Create one for each application or CI pipeline.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+        <div className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
               <tr>

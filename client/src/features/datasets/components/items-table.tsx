@@ -67,7 +67,7 @@ export function ItemsTable({ projectId, datasetName, version, canWrite, onEdit, 
   const first = (pageNumber - 1) * ITEMS_PAGE_SIZE + 1;
   return (
     <div className="space-y-3">
-      <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+      <div className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
         <table aria-label="Items" className="min-w-full divide-y divide-slate-200 text-sm">
           <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
             <tr>

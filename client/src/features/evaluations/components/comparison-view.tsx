@@ -81,7 +81,7 @@ function Deltas({ comparison }: { comparison: Comparison }) {
       </h2>
       <div className="grid gap-3 xl:grid-cols-2">
       {comparison.variants.map((v) => (
-        <div key={v.variant} className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+        <div key={v.variant} className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
           <table aria-label={`Changes of ${v.variant}`} className="min-w-full text-sm">
             <caption className="px-3 pt-2 text-left text-sm font-semibold text-slate-900">{v.variant}</caption>
             <thead className="text-left text-xs text-slate-500">

@@ -115,7 +115,7 @@ export function ResultsMatrix({ projectId, evaluation, summaries }: { projectId:
         {isFiltering(filters) ? `${shown.length} of ${rows.length} items loaded match` : `${rows.length} items loaded`}
         {more ? ` · ${results.length} of ${evaluation.progress.done} results: filters and search cover the loaded items, load more to widen them` : ''}
       </p>
-      <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+      <div className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
         <table aria-label="Results matrix" className="min-w-full border-separate border-spacing-0 text-sm">
           <thead className="bg-slate-50 text-left text-xs text-slate-600">
             <tr>

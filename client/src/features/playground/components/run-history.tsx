@@ -66,7 +66,10 @@ export function RunHistory({
       ) : items.length === 0 ? (
         <EmptyState title="No runs yet">{prompt ? `No runs of ${prompt} yet.` : 'Runs you start in the playground are listed here.'}</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+        // `relative` makes this scroll box the containing block of the table's absolutely positioned
+        // sr-only header text: otherwise that text escapes the box and, in a wide table (long model
+        // or prompt names), makes the whole page scroll sideways in a narrow window.
+        <div className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
           <table aria-label="Runs" className="min-w-full divide-y divide-slate-200 text-sm">
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
               <tr>
@@ -90,7 +93,7 @@ export function RunHistory({
               {items.map((run) => (
                 <tr key={run.id}>
                   <td className="px-3 py-2 whitespace-nowrap text-slate-500">{formatDateTime(run.created_at)}</td>
-                  <td className="px-3 py-2 whitespace-nowrap">
+                  <td className="max-w-64 truncate px-3 py-2 whitespace-nowrap" title={run.prompt ? `${run.prompt.name} v${run.prompt.version}` : undefined}>
                     {run.prompt ? `${run.prompt.name} v${run.prompt.version}` : <span className="text-slate-500">Draft</span>}
                     {run.source === 'gateway' && (
                       <span className="ml-2">
@@ -100,7 +103,7 @@ export function RunHistory({
                       </span>
                     )}
                   </td>
-                  <td className="px-3 py-2 whitespace-nowrap">
+                  <td className="max-w-64 truncate px-3 py-2 whitespace-nowrap" title={`${run.provider_name} / ${run.model}`}>
                     {run.provider_name} / <span className="font-mono text-xs">{run.model}</span>
                   </td>
                   <td className="px-3 py-2">

@@ -19,6 +19,7 @@ import {
   promptsUpdate,
 } from '@/api/generated/sdk.gen';
 import type {
+  Deployment,
   LabelEvent,
   Prompt,
   PromptCreate,
@@ -130,8 +131,14 @@ export const archivePrompt = async (projectId: string, name: string) => {
 export const restorePrompt = (projectId: string, name: string) => updatePrompt(projectId, name, { archived: false });
 export const createVersion = async (projectId: string, name: string, body: VersionCreate) =>
   (await promptsCreateVersion({ path: at(projectId, name), body, throwOnError: true })).data;
-export const moveLabel = async (projectId: string, name: string, label: string, version: number) =>
-  (await promptsMoveLabel({ path: { ...at(projectId, name), label }, body: { version }, throwOnError: true })).data;
+/** What a label move did: moved at once, or (a deploy gate requiring approval) a pending deployment. */
+export type MoveOutcome = { kind: 'moved' } | { kind: 'pending'; deployment: Deployment };
+
+/** Move a label; a gate that requires approval answers 202 with the pending deployment. */
+export const moveLabel = async (projectId: string, name: string, label: string, version: number): Promise<MoveOutcome> => {
+  const { data, response } = await promptsMoveLabel({ path: { ...at(projectId, name), label }, body: { version }, throwOnError: true });
+  return response.status === 202 ? { kind: 'pending', deployment: data as Deployment } : { kind: 'moved' };
+};
 export const deleteLabel = async (projectId: string, name: string, label: string) => {
   await promptsRemoveLabel({ path: { ...at(projectId, name), label }, throwOnError: true });
 };

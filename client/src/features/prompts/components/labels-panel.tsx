@@ -1,11 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { deployKeys, deployPolicyQueryOptions, gateFailure, pendingDeploymentsQueryOptions, type Deployment, type LabelGate } from '@/api/deploy-queries';
+import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { TextField } from '@/components/form-field';
+import { GateFailureAlert } from '@/components/gate-failure-alert';
 import { ErrorState, LoadingState } from '@/components/states';
-import { formatDateTime } from '@/lib/format';
+import { formatDateTime, formatRate } from '@/lib/format';
+import { paths } from '@/lib/paths';
 import { roleAtLeast } from '@/lib/roles';
 import { toast } from '@/stores/toast-store';
 import { deleteLabel, labelHistoryQueryOptions, labelNameMessage, labelNameSchema, moveLabel, promptKeys } from '../api/prompts-api';
@@ -38,8 +43,23 @@ function LabelHistory({ projectId, name, label }: { projectId: string; name: str
   );
 }
 
-/** Deploy, roll back and remove: move a label to a version (or off the prompt), with a from→to confirmation. */
+/** A short description of what moving a gated label needs. */
+function gateSummary(gate: LabelGate): string {
+  const parts: string[] = [];
+  const rule = gate.require_evaluation;
+  if (rule) parts.push(`needs an evaluation on ${rule.dataset} with ≥ ${formatRate(rule.min_pass_rate)} passing${rule.max_age_hours ? ` within ${rule.max_age_hours} h` : ''}`);
+  if (gate.require_approval) parts.push('needs a second admin to approve');
+  if (gate.allow_rollback && rule) parts.push('rollbacks skip the evaluation');
+  return parts.length ? `Deploy gate: ${parts.join('; ')}.` : 'Deploy gate: moves are recorded as deployments.';
+}
+
+/**
+ * Deploy, roll back and remove: move a label to a version (or off the prompt), with a from→to
+ * confirmation. Gated labels (the project's deploy policy) carry a badge; a move the gate refuses
+ * says why, and one that needs approval shows "Awaiting approval" with a link to the deployment.
+ */
 export function LabelsPanel({
+  workspaceId,
   projectId,
   name,
   labels,
@@ -47,6 +67,7 @@ export function LabelsPanel({
   protectedLabels,
   role,
 }: {
+  workspaceId: string;
   projectId: string;
   name: string;
   labels: Record<string, number>;
@@ -60,6 +81,15 @@ export function LabelsPanel({
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const [newLabel, setNewLabel] = useState('');
   const [newLabelError, setNewLabelError] = useState<string>();
+  const [requested, setRequested] = useState<Record<string, Deployment>>({});
+  const policy = useQuery(deployPolicyQueryOptions(projectId));
+  const pendingList = useQuery(pendingDeploymentsQueryOptions(projectId, name));
+  const gates = policy.data?.labels ?? {};
+  const pendingByLabel: Record<string, Deployment> = {};
+  for (const d of pendingList.data?.items ?? []) pendingByLabel[d.label] ??= d;
+  // The server's list is the truth once fetched; until then, the move just requested.
+  const settled = pendingList.isSuccess && !pendingList.isFetching;
+  const awaitingOf = (label: string): Deployment | undefined => (settled ? pendingByLabel[label] : (requested[label] ?? pendingByLabel[label]));
 
   const canMove = roleAtLeast(role, 'editor');
   const canMoveProtected = roleAtLeast(role, 'admin');
@@ -73,14 +103,25 @@ export function LabelsPanel({
 
   const move = useMutation({
     mutationFn: async (m: PendingMove) => {
-      if (m.to === null) await deleteLabel(projectId, name, m.label);
-      else await moveLabel(projectId, name, m.label, m.to);
+      if (m.to === null) {
+        await deleteLabel(projectId, name, m.label);
+        return null;
+      }
+      const outcome = await moveLabel(projectId, name, m.label, m.to);
+      return outcome.kind === 'pending' ? outcome.deployment : null;
     },
-    onSuccess: async (_data, m) => {
-      toast(m.to === null ? `${m.label} removed.` : `${m.label} now points to v${m.to}.`);
+    onSuccess: async (deployment, m) => {
+      if (deployment) {
+        toast(`Awaiting approval: ${m.label} → v${deployment.to_version}.`);
+        setRequested((r) => ({ ...r, [m.label]: deployment }));
+      } else {
+        toast(m.to === null ? `${m.label} removed.` : `${m.label} now points to v${m.to}.`);
+        setRequested(({ [m.label]: _done, ...rest }) => rest);
+      }
       setTargets(({ [m.label]: _moved, ...rest }) => rest);
       setPending(null);
       await Promise.all([
+        queryClient.invalidateQueries({ queryKey: deployKeys.all(projectId) }),
         queryClient.invalidateQueries({ queryKey: promptKeys.detail(projectId, name) }),
         queryClient.invalidateQueries({ queryKey: promptKeys.all(projectId) }),
         queryClient.invalidateQueries({ queryKey: promptKeys.labelHistory(projectId, name, m.label) }),
@@ -122,6 +163,11 @@ export function LabelsPanel({
               <div className="flex flex-wrap items-center gap-2">
                 <span className="font-mono text-sm font-semibold">{label}</span>
                 {isProtected(label) && <Badge tone="amber" title="Only admins and owners can move it">protected</Badge>}
+                {gates[label] && (
+                  <Badge tone="indigo" title={gateSummary(gates[label])}>
+                    gated
+                  </Badge>
+                )}
                 <span className="ml-auto text-sm text-slate-600" data-testid={`label-current-${label}`}>
                   {current ? `v${current}` : 'not set'}
                 </span>
@@ -161,6 +207,19 @@ export function LabelsPanel({
               {!may && (
                 <p className="mt-1 text-xs text-slate-500">{isProtected(label) ? `Only admins and owners can move ${label}.` : 'Editors and above can move labels.'}</p>
               )}
+              {gates[label] && <p className="mt-1 text-xs text-slate-500">{gateSummary(gates[label])}</p>}
+              {awaitingOf(label) && (
+                <div className="mt-2">
+                  <Alert tone="info" title="Awaiting approval">
+                    <span data-testid={`awaiting-${label}`}>
+                      Moving {label} to v{awaitingOf(label)!.to_version} needs a second admin to approve.{' '}
+                      <Link className="font-medium underline" to={paths.deployments(workspaceId, projectId, awaitingOf(label)!.id)}>
+                        View the deployment
+                      </Link>
+                    </span>
+                  </Alert>
+                </div>
+              )}
               {historyOf === label && <LabelHistory projectId={projectId} name={name} label={label} />}
             </li>
           );
@@ -180,7 +239,7 @@ export function LabelsPanel({
         confirmLabel={removing ? 'Remove label' : rollback ? 'Roll back' : 'Move label'}
         tone={pending && (removing || isProtected(pending.label)) ? 'danger' : 'primary'}
         pending={move.isPending}
-        error={move.error}
+        error={gateFailure(move.error) ? null : move.error}
         onCancel={() => setPending(null)}
         onConfirm={() => pending && move.mutate(pending)}
       >
@@ -196,8 +255,10 @@ export function LabelsPanel({
             Move <strong className="font-mono">{pending.label}</strong> of <span className="font-mono">{name}</span> from{' '}
             <strong data-testid="move-from">{pending.from ? `v${pending.from}` : 'not set'}</strong> to <strong data-testid="move-to">v{pending.to}</strong>?
             {isProtected(pending.label) && ' Applications using this label will receive the new version at once.'}
+            {gates[pending.label]?.require_approval && ' This label requires approval: the move waits for a second admin.'}
           </p>
         )}
+        {gateFailure(move.error) && <GateFailureAlert failure={gateFailure(move.error)!} evaluationHref={(id) => paths.evaluation(workspaceId, projectId, id)} />}
       </ConfirmDialog>
     </section>
   );

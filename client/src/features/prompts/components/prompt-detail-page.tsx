@@ -178,7 +178,7 @@ export function PromptDetailPage() {
               ))}
           </div>
         </div>
-        <LabelsPanel projectId={projectId} name={data.name} labels={data.labels} latest={latest} protectedLabels={project.data?.protected_labels ?? ['production']} role={role} />
+        <LabelsPanel workspaceId={workspaceId} projectId={projectId} name={data.name} labels={data.labels} latest={latest} protectedLabels={project.data?.protected_labels ?? ['production']} role={role} />
       </div>
     </div>
   );

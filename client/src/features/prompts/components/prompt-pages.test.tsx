@@ -2,7 +2,7 @@ import { EditorView } from '@codemirror/view';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { server } from '@/test/msw-server';
 import { renderRoute } from '@/test/render';
 import { PromptCreatePage } from './prompt-create-page';
@@ -33,6 +33,14 @@ function setEditorText(label: string, text: string) {
   if (!view) throw new Error('no editor');
   view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
 }
+
+// The labels panel asks for the deploy policy and pending deployments: none here.
+beforeEach(() => {
+  server.use(
+    http.get('*/api/v1/projects/:projectId/deploy-policy', () => HttpResponse.json({ labels: {}, updated_at: null, updated_by: null })),
+    http.get('*/api/v1/projects/:projectId/deployments', () => HttpResponse.json({ items: [], next_cursor: null })),
+  );
+});
 
 describe('PromptCreatePage', () => {
   it('creates a text prompt from the editor and lists its variables', async () => {

@@ -6,7 +6,7 @@ export function SideBySideDiff({ before, after, beforeTitle, afterTitle, caption
   const rows = useMemo(() => sideBySideRows(before, after), [before, after]);
   const changed = rows.some((r) => r.left?.kind === 'removed' || r.right?.kind === 'added');
   return (
-    <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+    <div className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
       <table className="w-full table-fixed border-collapse font-mono text-xs" aria-label={caption}>
         <caption className="border-b border-slate-200 px-3 py-2 text-left font-sans text-sm font-semibold text-slate-800">
           {caption}

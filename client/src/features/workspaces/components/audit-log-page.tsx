@@ -69,7 +69,7 @@ export function AuditLogPage() {
       ) : events.length === 0 ? (
         <EmptyState title="No events">{filtered ? 'Nothing matches these filters.' : 'Changes in this workspace will appear here.'}</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+        <div className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
               <tr>
