@@ -40,7 +40,7 @@ STREAM_PARAMETERS: list[dict[str, Any]] = [
         "name": "Last-Event-ID",
         "in": "header",
         "required": False,
-        "description": "Resume after this event id (EventSource sends it on reconnecting); wins over the query",
+        "description": "Resume after this event id (EventSource sends it on reconnect); wins over the query",
         "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
     },
 ]
