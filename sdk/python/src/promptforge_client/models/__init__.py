@@ -157,6 +157,8 @@ from .project_create import ProjectCreate
 from .project_export import ProjectExport
 from .project_update import ProjectUpdate
 from .prompt import Prompt
+from .prompt_change_event import PromptChangeEvent
+from .prompt_change_event_type import PromptChangeEventType
 from .prompt_create import PromptCreate
 from .prompt_create_kind import PromptCreateKind
 from .prompt_create_model_config import PromptCreateModelConfig
@@ -217,6 +219,7 @@ from .run_variables import RunVariables
 from .runs_list_source_type_0 import RunsListSourceType0
 from .runs_list_status_type_0 import RunsListStatusType0
 from .stream_options import StreamOptions
+from .stream_position import StreamPosition
 from .user import User
 from .user_create import UserCreate
 from .validation_error import ValidationError
@@ -398,6 +401,8 @@ __all__ = (
     "ProjectExport",
     "ProjectUpdate",
     "Prompt",
+    "PromptChangeEvent",
+    "PromptChangeEventType",
     "PromptCreate",
     "PromptCreateKind",
     "PromptCreateModelConfig",
@@ -458,6 +463,7 @@ __all__ = (
     "RunsListSourceType0",
     "RunsListStatusType0",
     "StreamOptions",
+    "StreamPosition",
     "User",
     "UserCreate",
     "ValidationError",
