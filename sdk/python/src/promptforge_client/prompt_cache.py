@@ -27,6 +27,7 @@ import contextlib
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -83,6 +84,8 @@ class PromptCache:
         self._lock = threading.Lock()
         self.not_modified = 0  # 304s received: how often the cache saved a body
         self._watcher: _Watcher | None = None
+        self.last_event_id: str | None = None  # the change stream's position, kept across stop/start
+        self.events_received: Counter[str] = Counter()  # change-stream messages by event type
 
     def _request(self, name: str, label: str | None, version: int | None, etag: str | None) -> dict[str, Any]:
         kwargs = resolve_request(
@@ -97,8 +100,9 @@ class PromptCache:
             entry = self._entries.get(key)
         if entry is None:
             return None
-        if self._watcher is not None and self._watcher.connected.is_set():
-            return entry  # the stream tells us of every change: no need to ask
+        watcher = self._watcher
+        if watcher is not None and watcher.connected.is_set() and watcher.follows(key[0]):
+            return entry  # the stream tells us of every change of it: no need to ask
         if self.max_age > 0 and time.monotonic() - entry.checked_at < self.max_age:
             return entry
         return None
@@ -291,11 +295,13 @@ class _Watcher(threading.Thread):
         self.cache = cache
         self.names = names
         self.on_change = on_change
-        self.last_event_id: str | None = None
         self.connected = threading.Event()
         self.error: str | None = None  # why watching stopped for good (a 401 / 403 / 404)
         self._stopping = threading.Event()
         self._response: httpx.Response | None = None
+
+    def follows(self, name: str) -> bool:
+        return self.names is None or name in self.names
 
     def stop(self) -> None:
         self._stopping.set()
@@ -320,7 +326,8 @@ class _Watcher(threading.Thread):
         params = {"names": ",".join(self.names)} if self.names else {}
         with self._http() as http:
             while not self._stopping.is_set():
-                headers = {"Last-Event-ID": self.last_event_id} if self.last_event_id is not None else {}
+                last = self.cache.last_event_id
+                headers = {"Last-Event-ID": last} if last is not None else {}
                 try:
                     with connect_sse(http, "GET", url, params=params, headers=headers) as source:
                         self._response = source.response
@@ -345,9 +352,10 @@ class _Watcher(threading.Thread):
         # The server's first message (`retry:`) opens every stream: from here on it tells us of changes.
         self.connected.set()
         if event.id:
-            self.last_event_id = event.id
+            self.cache.last_event_id = event.id
         if not event.data:
             return  # `retry:`, a keep-alive comment or a bare position
+        self.cache.events_received[event.event] += 1
         changed = self.cache._on_event(event)
         if self.on_change is not None:
             for prompt in changed:
