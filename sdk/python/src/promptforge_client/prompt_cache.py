@@ -308,8 +308,8 @@ class _Watcher(threading.Thread):
         response = self._response
         if response is not None:
             with contextlib.suppress(Exception):
-                response.close()  # unblocks the read
-        self.join(timeout=10)
+                response.close()  # unblocks the read (at the latest the next keep-alive does)
+        self.join(timeout=2)
 
     def _http(self) -> httpx.Client:
         c = self.cache.client
@@ -339,6 +339,8 @@ class _Watcher(threading.Thread):
                         if status == 200:
                             backoff = 0.5
                             for event in source.iter_sse():
+                                if self._stopping.is_set():
+                                    return  # stopped while the read was blocked: touch nothing
                                 self._dispatch(event)
                 except (httpx.HTTPError, ValueError, KeyError, OSError):
                     pass  # reconnect below
