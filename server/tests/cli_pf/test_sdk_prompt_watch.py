@@ -83,10 +83,9 @@ def test_restarting_resumes_with_last_event_id_and_sees_the_missed_move(pf_proje
     cache = new_cache(pf_project)
     assert cache.get("greeting").version == 1
     cache.start_watching()
-    assert cache.wait_until_watching()
+    assert eventually(lambda: cache.last_event_id is not None)  # the `ready` message's id
     cache.stop_watching()
     position = cache.last_event_id
-    assert position is not None
     version = deploy(pf_project, "greeting", "v2")  # while disconnected
     seen: queue.Queue[CachedPrompt] = queue.Queue()
     with cache.watch(on_change=seen.put):
@@ -120,7 +119,7 @@ def test_a_reset_after_the_server_pruned_missed_events_refreshes_everything(
     cache = new_cache(pf_project)
     assert cache.get("greeting").version == 1
     cache.start_watching()
-    assert cache.wait_until_watching()
+    assert eventually(lambda: cache.last_event_id is not None)
     cache.stop_watching()
     version = deploy(pf_project, "greeting", "v2")
 
