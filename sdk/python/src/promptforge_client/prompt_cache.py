@@ -249,7 +249,7 @@ class PromptCache:
                 return prompt if response.status_code == 200 else None
             # The replica answered before it saw the change (its cache is bumped just after the event
             # is published): ask again shortly.
-            time.sleep(0.02 * 2**attempt)
+            time.sleep(0.005 * 2**attempt)
         return None
 
     def _on_event(self, event: ServerSentEvent) -> list[CachedPrompt]:
