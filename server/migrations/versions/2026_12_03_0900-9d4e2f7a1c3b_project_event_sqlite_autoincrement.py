@@ -19,12 +19,16 @@ def upgrade() -> None:
     # PostgreSQL's sequence never goes back; SQLite's rowid does once the largest rows are deleted.
     if op.get_bind().dialect.name != "sqlite":
         return
-    with op.batch_alter_table("project_event", recreate="always", table_kwargs={"sqlite_autoincrement": True}):
+    with op.batch_alter_table(
+        "project_event", recreate="always", table_kwargs={"sqlite_autoincrement": True}
+    ):
         pass
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    with op.batch_alter_table("project_event", recreate="always", table_kwargs={"sqlite_autoincrement": False}):
+    with op.batch_alter_table(
+        "project_event", recreate="always", table_kwargs={"sqlite_autoincrement": False}
+    ):
         pass
