@@ -110,3 +110,4 @@ bench: install ## Load-test resolve and render against a bare route, the dataset
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(RUN) python server/bench/bench.py
 	$(RUN) python server/bench/bench_gateway.py
+	$(RUN) python server/bench/bench_change_stream.py

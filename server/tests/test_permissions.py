@@ -276,6 +276,9 @@ class RouteSpec:
     # HTTP Basic `public key:secret` only (the Langfuse-compatible API): keys send that, and any
     # other caller (a signed-in member included) is 401 there. The key's project is implicit.
     basic: bool = False
+    # Settings of the app changed for the call (e.g. a stream that ends at once: the test transport
+    # returns only once the whole response has been sent).
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 PROMPTS = "/api/v1/projects/{project_id}/prompts"
@@ -421,6 +424,9 @@ ROUTES: dict[tuple[str, str], RouteSpec] = {
     ("DELETE", f"{PROMPT}/labels/{{label}}"): RouteSpec("editor", keys="editor"),
     ("GET", f"{PROMPT}/labels/{{label}}/history"): RouteSpec("viewer", keys="viewer"),
     ("GET", f"{PROMPT}/resolve"): RouteSpec("viewer", keys="viewer"),
+    ("GET", "/api/v1/projects/{project_id}/prompt-events"): RouteSpec(
+        "viewer", keys="viewer", settings={"stream_max_seconds": 0.01}
+    ),
     ("POST", f"{PROMPT}/render"): RouteSpec(
         "viewer", keys="viewer", body=lambda w: {"variables": {"x": "1"}}
     ),
@@ -674,9 +680,13 @@ def test_operation_ids_are_explicit_and_unique() -> None:
 
 
 @pytest.mark.parametrize(("method", "path", "who"), CELLS, ids=[f"{m} {p} {w}" for m, p, w in CELLS])
-async def test_permission_cell(factory: Factory, method: str, path: str, who: str) -> None:
+async def test_permission_cell(
+    factory: Factory, monkeypatch: pytest.MonkeyPatch, method: str, path: str, who: str
+) -> None:
     spec = ROUTES.get((method, path))
     assert spec is not None, f"{method} {path} has no row in ROUTES"
+    for name, value in spec.settings.items():
+        monkeypatch.setattr(factory.app.state.settings, name, value)
     world = World(factory, await factory.account())
     caller = await _caller(who, world, basic=spec.basic)
     params = {}

@@ -14,6 +14,9 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from promptforge import __version__
 from promptforge.api_keys.routes import router as keys_router
 from promptforge.auth.routes import router as auth_router
+from promptforge.change_stream.feed import ChangeFeed
+from promptforge.change_stream.routes import router as change_stream_router
+from promptforge.change_stream.schemas import PromptChangeEvent, StreamPosition
 from promptforge.core.client_address import ProxyTrust
 from promptforge.core.config import Settings, load_settings
 from promptforge.core.docs import install_docs
@@ -110,6 +113,8 @@ def create_app(
         app.state.event_hub = EventHub(app.state.kv, settings)  # subscribes on the first WebSocket
         app.state.webhook_sender = WebhookSender(settings)  # the test send; the relay has its own
         relay: WebhookRelay | None = None
+        # The change stream's fan-out; subscribes on the first stream.
+        app.state.change_feed = ChangeFeed(resources.kv, resources.sessionmaker, settings)
         try:
             # Embedded, this process is the only worker there is; with Redis, PF_RUN_WORKER decides.
             if settings.run_worker or resources.queue.embedded:
@@ -123,6 +128,7 @@ def create_app(
             await app.state.webhook_sender.close()
             await resources.queue.stop_worker()  # first: running jobs still use what follows
             await app.state.event_hub.stop()
+            await app.state.change_feed.stop()
             await app.state.resolver.counters.close()
             await resources.close()
             process_exited()  # multiprocess metrics: this worker's live gauges leave the sum
@@ -176,6 +182,7 @@ def create_app(
         deployments_router,
         webhooks_router,
         live_router,
+        change_stream_router,
         langfuse_router,
     ):
         app.include_router(router)
@@ -209,9 +216,10 @@ def _add_security_schemes(app: FastAPI) -> None:
             routes=app.routes,
             tags=app.openapi_tags,
         )
-        # Bodies of the hand-parsed hot-path routes, referenced from their openapi_extra.
+        # Bodies of the hand-parsed hot-path routes, referenced from their openapi_extra, and the
+        # change stream's message payloads (its 200 is text/event-stream).
         components = schema["components"]["schemas"]
-        for model in (RenderRequest, ChatCompletionRequest, OpenAIError):
+        for model in (RenderRequest, ChatCompletionRequest, OpenAIError, PromptChangeEvent, StreamPosition):
             model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
             for name, definition in model_schema.pop("$defs", {}).items():  # nested models
                 components.setdefault(name, definition)

@@ -4019,6 +4019,70 @@ export type ChatCompletionRequest = {
     [key: string]: unknown;
 };
 
+/**
+ * PromptChangeEvent
+ *
+ * The `data:` of a `prompt.version.created`, `label.moved` or `label.removed` message.
+ */
+export type PromptChangeEvent = {
+    /**
+     * Type
+     */
+    type: 'prompt.version.created' | 'label.moved' | 'label.removed';
+    /**
+     * Prompt
+     *
+     * The prompt's name
+     */
+    prompt: string;
+    /**
+     * Label
+     *
+     * The label moved or removed (label events only)
+     */
+    label?: string | null;
+    /**
+     * Version
+     *
+     * The new version (created), the version the label points at now (moved), null (removed)
+     */
+    version: number | null;
+    /**
+     * From Version
+     *
+     * Label events: where the label pointed before
+     */
+    from_version?: number | null;
+    /**
+     * To Version
+     *
+     * Label events: where it points now (null: removed)
+     */
+    to_version?: number | null;
+    /**
+     * Etag
+     *
+     * The ETag `resolve` answers now for this label (`latest` for a new version); null when resolve would answer 404 (label removed). Equal to yours: nothing to refetch.
+     */
+    etag: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+};
+
+/**
+ * StreamPosition
+ *
+ * The `data:` of a `ready` or `reset` message: the position to resume from (also its `id:`).
+ */
+export type StreamPosition = {
+    /**
+     * Last Event Id
+     */
+    last_event_id: number;
+};
+
 export type PromptsResolveData = {
     body?: never;
     path: {
@@ -10461,6 +10525,79 @@ export type WebhooksRedeliverResponses = {
 };
 
 export type WebhooksRedeliverResponse = WebhooksRedeliverResponses[keyof WebhooksRedeliverResponses];
+
+export type PromptsStreamEventsData = {
+    body?: never;
+    headers?: {
+        /**
+         * Resume after this event id (EventSource sends it on reconnect); wins over the query
+         */
+        'Last-Event-ID'?: string;
+    };
+    path: {
+        /**
+         * Project Id
+         */
+        project_id: string;
+    };
+    query?: {
+        /**
+         * Only these prompts: comma-separated names (at most 50, each ^[a-z0-9][a-z0-9._-]{0,127}$)
+         */
+        names?: string;
+        /**
+         * Resume after this event id, for clients that cannot set the Last-Event-ID header
+         */
+        last_event_id?: string;
+    };
+    url: '/api/v1/projects/{project_id}/prompt-events';
+};
+
+export type PromptsStreamEventsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Content Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Content
+     */
+    422: ProblemDetails;
+    /**
+     * Too Many Requests
+     */
+    429: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable. PostgreSQL or Redis is unreachable (`database_unavailable`, `cache_unavailable`); retry later.
+     */
+    503: ProblemDetails;
+};
+
+export type PromptsStreamEventsError = PromptsStreamEventsErrors[keyof PromptsStreamEventsErrors];
+
+export type PromptsStreamEventsResponses = {
+    /**
+     * Server-Sent Events, one per change: `id: <event id>`, `event: prompt.version.created | label.moved | label.removed`, `data: PromptChangeEvent` (JSON). Without a position the stream first sends `event: ready` (data `StreamPosition`); with one it replays what was missed, or sends `event: reset` (refetch everything) when the position is unknown or older than the retention window. A message with only `id:` moves the position past events the stream does not carry. See docs/change-stream.md.
+     */
+    200: PromptChangeEvent | StreamPosition;
+};
+
+export type PromptsStreamEventsResponse = PromptsStreamEventsResponses[keyof PromptsStreamEventsResponses];
 
 export type LangfuseDeletePromptData = {
     body?: never;

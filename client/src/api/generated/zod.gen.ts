@@ -1866,6 +1866,35 @@ export const zChatCompletionRequest = z.object({
     functions: z.array(z.record(z.string(), z.unknown())).max(128).nullish().default(null)
 });
 
+/**
+ * PromptChangeEvent
+ *
+ * The `data:` of a `prompt.version.created`, `label.moved` or `label.removed` message.
+ */
+export const zPromptChangeEvent = z.object({
+    type: z.enum([
+        'prompt.version.created',
+        'label.moved',
+        'label.removed'
+    ]),
+    prompt: z.string(),
+    label: z.string().nullish().default(null),
+    version: z.int().nullable(),
+    from_version: z.int().nullish().default(null),
+    to_version: z.int().nullish().default(null),
+    etag: z.string().nullable(),
+    created_at: z.iso.datetime()
+});
+
+/**
+ * StreamPosition
+ *
+ * The `data:` of a `ready` or `reset` message: the position to resume from (also its `id:`).
+ */
+export const zStreamPosition = z.object({
+    last_event_id: z.int()
+});
+
 export const zPromptsResolvePath = z.object({
     project_id: z.uuid(),
     name: z.string().max(128)
@@ -3028,6 +3057,27 @@ export const zWebhooksRedeliverPath = z.object({
  * Successful Response
  */
 export const zWebhooksRedeliverResponse = zDelivery;
+
+export const zPromptsStreamEventsHeaders = z.object({
+    'Last-Event-ID': z.string().regex(/^[0-9]{1,18}$/).optional()
+});
+
+export const zPromptsStreamEventsPath = z.object({
+    project_id: z.uuid()
+});
+
+export const zPromptsStreamEventsQuery = z.object({
+    names: z.string().max(6450).optional(),
+    last_event_id: z.string().regex(/^[0-9]{1,18}$/).optional()
+});
+
+/**
+ * Server-Sent Events, one per change: `id: <event id>`, `event: prompt.version.created | label.moved | label.removed`, `data: PromptChangeEvent` (JSON). Without a position the stream first sends `event: ready` (data `StreamPosition`); with one it replays what was missed, or sends `event: reset` (refetch everything) when the position is unknown or older than the retention window. A message with only `id:` moves the position past events the stream does not carry. See docs/change-stream.md.
+ */
+export const zPromptsStreamEventsResponse = z.union([
+    zPromptChangeEvent,
+    zStreamPosition
+]);
 
 export const zLangfuseDeletePromptPath = z.object({
     name: z.string().max(128)

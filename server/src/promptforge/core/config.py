@@ -149,6 +149,17 @@ class Settings(BaseSettings):
     ws_max_connections_per_principal: int = Field(default=20, ge=1)
     ws_send_queue_size: int = Field(default=256, ge=1)
     ws_send_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The change stream (`GET .../prompt-events`, change_stream/); see docs/change-stream.md.
+    # Per api process and project; beyond it 429.
+    stream_max_connections_per_project: int = Field(default=100, ge=1)
+    # Keep-alive comment interval; each one also re-checks the stream's credential.
+    stream_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    # Fallback poll of the outbox when no nudge arrives (Redis down or a nudge lost).
+    stream_poll_seconds: float = Field(default=2.0, gt=0)
+    # A stream ends after this long (clients resume with Last-Event-ID): spreads load over replicas.
+    stream_max_seconds: float = Field(default=3600.0, gt=0)
+    # Event batches queued for one client; a client that falls this far behind is disconnected.
+    stream_queue_size: int = Field(default=256, ge=1)
     # The built web app served at `/`; None means client/dist in this checkout (when it is built).
     spa_dir: Path | None = None
 

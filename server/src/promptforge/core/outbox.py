@@ -57,7 +57,12 @@ EventId = BigInteger().with_variant(Integer(), "sqlite")
 
 class ProjectEvent(Base):
     __tablename__ = "project_event"
-    __table_args__ = (Index("ix_project_event_project_id_id", "project_id", "id"),)
+    # AUTOINCREMENT on SQLite: without it a table emptied by pruning hands out small ids again, and
+    # readers positioned after the old ones (change streams, Last-Event-ID) would skip the new events.
+    __table_args__ = (
+        Index("ix_project_event_project_id_id", "project_id", "id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
     uid: Mapped[uuid.UUID] = mapped_column(default=uuid7, unique=True)

@@ -251,16 +251,18 @@ async def _after_prompt_change(
     """
     project_id, name = prompt.project_id, prompt.name
     events = [(event_type, data), *more]
-    for kind, payload in events:
-        if kind in EVENT_TYPES:
-            await record_event(session, kv, project_id, kind, {"prompt": name, **payload})
 
     async def run() -> None:
         await invalidate_prompt(kv, project_id, name)
         for kind, payload in events:
             await publish_event(kv, project_id, kind, {"prompt": name, **payload})
 
+    # Registered before the outbox nudge (hooks run in order): a change-stream client refetching on the
+    # event must find the cache already invalidated, not the previous payload.
     after_commit(session, run)
+    for kind, payload in events:
+        if kind in EVENT_TYPES:
+            await record_event(session, kv, project_id, kind, {"prompt": name, **payload})
 
 
 async def _set_tags(session: AsyncSession, prompt: Prompt, tags: list[str]) -> None:

@@ -172,6 +172,8 @@ from .project_create import ProjectCreate
 from .project_export import ProjectExport
 from .project_update import ProjectUpdate
 from .prompt import Prompt
+from .prompt_change_event import PromptChangeEvent
+from .prompt_change_event_type import PromptChangeEventType
 from .prompt_create import PromptCreate
 from .prompt_create_kind import PromptCreateKind
 from .prompt_create_model_config import PromptCreateModelConfig
@@ -232,6 +234,7 @@ from .run_variables import RunVariables
 from .runs_list_source_type_0 import RunsListSourceType0
 from .runs_list_status_type_0 import RunsListStatusType0
 from .stream_options import StreamOptions
+from .stream_position import StreamPosition
 from .user import User
 from .user_create import UserCreate
 from .validation_error import ValidationError
@@ -435,6 +438,8 @@ __all__ = (
     "ProjectExport",
     "ProjectUpdate",
     "Prompt",
+    "PromptChangeEvent",
+    "PromptChangeEventType",
     "PromptCreate",
     "PromptCreateKind",
     "PromptCreateModelConfig",
@@ -495,6 +500,7 @@ __all__ = (
     "RunsListSourceType0",
     "RunsListStatusType0",
     "StreamOptions",
+    "StreamPosition",
     "User",
     "UserCreate",
     "ValidationError",
