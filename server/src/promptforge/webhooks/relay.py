@@ -48,6 +48,7 @@ FAN_OUT_BATCH = 50  # webhooks locked per fan-out transaction
 EVENTS_PER_WEBHOOK = 500  # events turned into deliveries per webhook per transaction
 MAX_IN_FLIGHT = 16  # attempts one relay sends at once
 MAINTENANCE_SECONDS = 60.0
+STOP_WAIT_SECONDS = 5.0
 
 
 def matches(events: list[str], event_type: str) -> bool:
@@ -198,23 +199,38 @@ class WebhookRelay:
 
     async def stop(self) -> None:
         """Stop and close the sender; attempts in flight are cancelled and retried once their lease ends."""
-        for task in [*self._tasks, *self._in_flight]:
+        listener, work = self._tasks[:1], [*self._tasks[1:], *self._in_flight]
+        for task in [*listener, *work]:
             task.cancel()
-        for task in [*self._tasks, *self._in_flight]:
-            with contextlib.suppress(BaseException):
-                await task
+        # Bounded: shutdown must not hang on a stuck task (an attempt is retried after its lease). A
+        # pub/sub read can ignore its cancellation until the store's connections close (resources.close).
+        for tasks, seconds in ((work, STOP_WAIT_SECONDS), (listener, 0.5)):
+            if tasks:
+                _, stuck = await asyncio.wait(tasks, timeout=seconds)
+                if stuck and tasks is work:
+                    log.warning("webhook_relay_stop_timeout", stuck=len(stuck))
         self._tasks, self._in_flight = [], set()
         await self._sender.close()
 
     async def _listen(self) -> None:
         while True:
+            stream = self._kv.subscribe(OUTBOX_CHANNEL)
             try:
-                async for _ in self._kv.subscribe(OUTBOX_CHANNEL):
+                async for _ in stream:
                     self._wake.set()
             except asyncio.CancelledError:
                 raise
             except Exception:  # Redis away: the poll still delivers; listen again shortly
-                await asyncio.sleep(1.0)
+                log.info("webhook_relay_subscription_lost")
+            finally:
+                # Close the subscription now, not when the generator is collected: left open, its
+                # pub/sub connection kept a stopped app's shutdown waiting (as in core/ws.py).
+                close = getattr(stream, "aclose", None)
+                if close is not None:
+                    with contextlib.suppress(Exception):
+                        async with asyncio.timeout(2.0):
+                            await close()
+            await asyncio.sleep(1.0)
 
     async def _loop(self) -> None:
         while True:
