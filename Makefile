@@ -111,3 +111,4 @@ bench: install ## Load-test resolve and render against a bare route, the dataset
 	$(RUN) python server/bench/bench.py
 	$(RUN) python server/bench/bench_gateway.py
 	$(RUN) python server/bench/bench_change_stream.py
+	$(RUN) python server/bench/bench_webhooks.py
