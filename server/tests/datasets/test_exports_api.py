@@ -171,8 +171,13 @@ async def test_import_and_export_on_s3(
             imported = await import_file(owner, url, lines, "items.jsonl")
             assert (imported["status"], imported["items_created"]) == ("completed", len(ITEMS))
             prefix = s3_settings.storage_url.removeprefix(f"s3://{s3_server.bucket}/")
-            listed = s3_server.admin().list_objects_v2(Bucket=s3_server.bucket, Prefix=prefix)
-            assert listed.get("KeyCount", 0) == 0  # the upload is gone once imported
+            # The upload is deleted once imported: right after the completion commits, so allow a moment.
+            for _ in range(100):
+                listed = s3_server.admin().list_objects_v2(Bucket=s3_server.bucket, Prefix=prefix)
+                if listed.get("KeyCount", 0) == 0:
+                    break
+                await asyncio.sleep(0.1)
+            assert listed.get("KeyCount", 0) == 0
 
             done = await export(owner.client, url, "jsonl")
             assert done["status"] == "completed"
