@@ -131,7 +131,7 @@ describe('PlaygroundPage', () => {
     );
     const user = userEvent.setup();
     renderPage();
-    expect(await screen.findByRole('option', { name: 'echo — Echo (no model call)' })).toBeInTheDocument();
+    expect(await screen.findByRole('option', { name: 'echo — Echo (no model call)' }, { timeout: 5000 })).toBeInTheDocument();
     expect(screen.getByText('This template uses no variables.')).toBeInTheDocument();
 
     const editor = screen.getByRole('textbox', { name: 'Draft template' });
@@ -212,7 +212,7 @@ describe('PlaygroundPage', () => {
     );
     const user = userEvent.setup();
     renderPage();
-    await screen.findByRole('option', { name: 'echo — Echo (no model call)' });
+    await screen.findByRole('option', { name: 'echo — Echo (no model call)' }, { timeout: 5000 });
     const editor = screen.getByRole('textbox', { name: 'Draft template' });
     await user.click(editor);
     await user.type(editor, 'Hi');
