@@ -16,8 +16,10 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from alembic import command
 
 from harness import ROOT, PrivatePostgres, PrivateRedis
+from promptforge.core.migrations import alembic_config
 from promptforge.core.queue import queue_name
 from promptforge.core.queue_saq import SaqQueue
 from queue_worker import LIVE_JOB
@@ -54,9 +56,12 @@ def workers(postgres: PrivatePostgres, redis: PrivateRedis, tmp_path: Path) -> I
     # A database of its own: the api fixture's one holds secrets under another encryption key.
     database = f"live_queue_{secrets.token_hex(3)}"
     asyncio.run(_admin(postgres, f'CREATE DATABASE "{database}"'))
+    database_url = postgres.url.rsplit("/", 1)[0] + f"/{database}"
+    # Migrated, as every worker's database is: a worker also runs the webhook relay, which reads its tables.
+    command.upgrade(alembic_config(database_url), "head")  # type: ignore[arg-type]
     env = {
         **os.environ,
-        "PF_DATABASE_URL": postgres.url.rsplit("/", 1)[0] + f"/{database}",
+        "PF_DATABASE_URL": database_url,
         "PF_REDIS_URL": redis.url,
         "PF_DATA_DIR": str(tmp_path),
         "PF_SECRET_KEY": secrets.token_urlsafe(48),
