@@ -27,6 +27,10 @@ SESSION_EXCLUDED = ["auth-logout", "workspaces-delete", "projects-delete"]
 # prompt's own variables schema, private provider URLs): a schema-valid request may still answer
 # 422 there. Everything else must accept schema-valid input.
 BUSINESS_RULE_422 = [
+    # Webhook URLs: http(s) and the outbound address rules; a deploy policy names datasets that must exist.
+    "webhooks-create",
+    "webhooks-update",
+    "deployments-put-policy",
     "auth-register",
     "auth-login",
     "invitations-create",  # special-use e-mail domains (.test) are refused by email-validator

@@ -10594,7 +10594,12 @@ export type PromptsStreamEventsResponses = {
     /**
      * Server-Sent Events, one per change: `id: <event id>`, `event: prompt.version.created | label.moved | label.removed`, `data: PromptChangeEvent` (JSON). Without a position the stream first sends `event: ready` (data `StreamPosition`); with one it replays what was missed, or sends `event: reset` (refetch everything) when the position is unknown or older than the retention window. A message with only `id:` moves the position past events the stream does not carry. See docs/change-stream.md.
      */
-    200: PromptChangeEvent | StreamPosition;
+    200: {
+        id?: string;
+        event?: string;
+        retry?: number;
+        data?: string;
+    };
 };
 
 export type PromptsStreamEventsResponse = PromptsStreamEventsResponses[keyof PromptsStreamEventsResponses];

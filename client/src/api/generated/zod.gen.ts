@@ -3074,10 +3074,12 @@ export const zPromptsStreamEventsQuery = z.object({
 /**
  * Server-Sent Events, one per change: `id: <event id>`, `event: prompt.version.created | label.moved | label.removed`, `data: PromptChangeEvent` (JSON). Without a position the stream first sends `event: ready` (data `StreamPosition`); with one it replays what was missed, or sends `event: reset` (refetch everything) when the position is unknown or older than the retention window. A message with only `id:` moves the position past events the stream does not carry. See docs/change-stream.md.
  */
-export const zPromptsStreamEventsResponse = z.union([
-    zPromptChangeEvent,
-    zStreamPosition
-]);
+export const zPromptsStreamEventsResponse = z.object({
+    id: z.string().optional(),
+    event: z.string().optional(),
+    retry: z.int().optional(),
+    data: z.string().optional()
+});
 
 export const zLangfuseDeletePromptPath = z.object({
     name: z.string().max(128)

@@ -49,11 +49,24 @@ STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": STREAM_DESCRIPTION,
         "content": {
             "text/event-stream": {
+                # One Server-Sent Event; `data` is JSON: PromptChangeEvent, or StreamPosition (ready/reset).
                 "schema": {
-                    "oneOf": [
-                        {"$ref": "#/components/schemas/PromptChangeEvent"},
-                        {"$ref": "#/components/schemas/StreamPosition"},
-                    ]
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "event": {"type": "string"},
+                        "retry": {"type": "integer"},
+                        "data": {
+                            "type": "string",
+                            "contentMediaType": "application/json",
+                            "contentSchema": {
+                                "oneOf": [
+                                    {"$ref": "#/components/schemas/PromptChangeEvent"},
+                                    {"$ref": "#/components/schemas/StreamPosition"},
+                                ]
+                            },
+                        },
+                    },
                 }
             }
         },

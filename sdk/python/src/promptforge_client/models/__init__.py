@@ -185,6 +185,7 @@ from .prompt_update import PromptUpdate
 from .prompt_with_version import PromptWithVersion
 from .prompt_with_version_kind import PromptWithVersionKind
 from .prompt_with_version_labels import PromptWithVersionLabels
+from .prompts_stream_events_response_200 import PromptsStreamEventsResponse200
 from .provider import Provider
 from .provider_create import ProviderCreate
 from .provider_create_kind import ProviderCreateKind
@@ -451,6 +452,7 @@ __all__ = (
     "PromptWithVersion",
     "PromptWithVersionKind",
     "PromptWithVersionLabels",
+    "PromptsStreamEventsResponse200",
     "Provider",
     "ProviderCreate",
     "ProviderCreateKind",

@@ -8,8 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
-from ...models.prompt_change_event import PromptChangeEvent
-from ...models.stream_position import StreamPosition
+from ...models.prompts_stream_events_response_200 import PromptsStreamEventsResponse200
 from ...types import UNSET, Response, Unset
 
 
@@ -46,25 +45,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ProblemDetails | PromptChangeEvent | StreamPosition | None:
+) -> ProblemDetails | PromptsStreamEventsResponse200 | None:
     if response.status_code == 200:
-
-        def _parse_response_200(data: object) -> PromptChangeEvent | StreamPosition:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                response_200_type_0 = PromptChangeEvent.from_dict(data)
-
-                return response_200_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            response_200_type_1 = StreamPosition.from_dict(data)
-
-            return response_200_type_1
-
-        response_200 = _parse_response_200(response.text)
+        response_200 = PromptsStreamEventsResponse200.from_dict(response.text)
 
         return response_200
 
@@ -116,7 +99,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ProblemDetails | PromptChangeEvent | StreamPosition]:
+) -> Response[ProblemDetails | PromptsStreamEventsResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -132,7 +115,7 @@ def sync_detailed(
     names: str | Unset = UNSET,
     last_event_id_query: str | Unset = UNSET,
     last_event_id_header: str | Unset = UNSET,
-) -> Response[ProblemDetails | PromptChangeEvent | StreamPosition]:
+) -> Response[ProblemDetails | PromptsStreamEventsResponse200]:
     """Stream Prompt Events
 
      Stream the project's prompt changes (new versions, label moves and removals) with their new ETags.
@@ -148,7 +131,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | PromptChangeEvent | StreamPosition]
+        Response[ProblemDetails | PromptsStreamEventsResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -172,7 +155,7 @@ def sync(
     names: str | Unset = UNSET,
     last_event_id_query: str | Unset = UNSET,
     last_event_id_header: str | Unset = UNSET,
-) -> ProblemDetails | PromptChangeEvent | StreamPosition | None:
+) -> ProblemDetails | PromptsStreamEventsResponse200 | None:
     """Stream Prompt Events
 
      Stream the project's prompt changes (new versions, label moves and removals) with their new ETags.
@@ -188,7 +171,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | PromptChangeEvent | StreamPosition
+        ProblemDetails | PromptsStreamEventsResponse200
     """
 
     return sync_detailed(
@@ -207,7 +190,7 @@ async def asyncio_detailed(
     names: str | Unset = UNSET,
     last_event_id_query: str | Unset = UNSET,
     last_event_id_header: str | Unset = UNSET,
-) -> Response[ProblemDetails | PromptChangeEvent | StreamPosition]:
+) -> Response[ProblemDetails | PromptsStreamEventsResponse200]:
     """Stream Prompt Events
 
      Stream the project's prompt changes (new versions, label moves and removals) with their new ETags.
@@ -223,7 +206,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | PromptChangeEvent | StreamPosition]
+        Response[ProblemDetails | PromptsStreamEventsResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -245,7 +228,7 @@ async def asyncio(
     names: str | Unset = UNSET,
     last_event_id_query: str | Unset = UNSET,
     last_event_id_header: str | Unset = UNSET,
-) -> ProblemDetails | PromptChangeEvent | StreamPosition | None:
+) -> ProblemDetails | PromptsStreamEventsResponse200 | None:
     """Stream Prompt Events
 
      Stream the project's prompt changes (new versions, label moves and removals) with their new ETags.
@@ -261,7 +244,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | PromptChangeEvent | StreamPosition
+        ProblemDetails | PromptsStreamEventsResponse200
     """
 
     return (
