@@ -186,11 +186,10 @@ async def test_fallback_is_used_when_the_prompt_is_missing(
     owner = await factory.account()
     lf = sdk(live_url, await new_key(owner, "viewer"))
     clients.append(lf)
-    started = time.monotonic()
-    prompt = lf.get_prompt("not-there", fallback="Default for {{ who }}", cache_ttl_seconds=0)
+    # The SDK retries every failed fetch (a 404 too) with a jittered 0-1 s wait, up to max_retries;
+    # what the server owes it is a 404 the SDK reads as "not found", which turns into the fallback.
+    prompt = lf.get_prompt("not-there", fallback="Default for {{ who }}", cache_ttl_seconds=0, max_retries=0)
     assert prompt.is_fallback and prompt.compile(who="Ada") == "Default for Ada"
-    # 404 is not retried (a 5xx would be, with backoff): the fallback comes at once.
-    assert time.monotonic() - started < 2
     chat = lf.get_prompt("not-there", type="chat", fallback=[{"role": "system", "content": "Hi {{ who }}"}])
     assert chat.is_fallback and chat.compile(who="Ada") == [{"role": "system", "content": "Hi Ada"}]
     with pytest.raises(NotFoundError):
