@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from promptforge.change_stream.events import PAGE_SIZE, StreamEvent, last_event_id, read_events
 from promptforge.core.config import Settings
 from promptforge.core.errors import TooManyRequests
-from promptforge.core.kv import KeyValueStore
+from promptforge.core.kv import KeyValueStore, consume_subscription
 from promptforge.core.outbox import OUTBOX_CHANNEL
 from promptforge.core.ws import REVOCATIONS_CHANNEL
 
@@ -185,20 +185,9 @@ class ChangeFeed:
     async def _listen(self, channel: str, handle: Callable[[bytes], None]) -> None:
         """Keep a subscription open; after a store failure re-open it (the poll covers meanwhile)."""
         while True:
-            stream = self.kv.subscribe(channel)
-            try:
-                async for _channel, message in stream:
-                    handle(message)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # a broken subscription: back off, re-open
-                log.info("change_feed_subscription_lost", channel=channel, error=type(exc).__name__)
-            finally:
-                close = getattr(stream, "aclose", None)
-                if close is not None:
-                    with contextlib.suppress(Exception):
-                        async with asyncio.timeout(2.0):
-                            await close()
+            await consume_subscription(
+                self.kv, channel, lambda _channel, message: handle(message), "change_feed_subscription_lost"
+            )
             await asyncio.sleep(1.0)
 
     def _on_nudge(self, message: bytes) -> None:

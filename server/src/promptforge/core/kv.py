@@ -11,6 +11,7 @@ pyproject.toml pins redis to the versions checked.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fnmatch
 import select
 import time
@@ -292,6 +293,31 @@ class RedisFeed:
             await self._pubsub.aclose()  # type: ignore[no-untyped-call]
         except (RedisError, OSError):
             log.warning("feed_close_failed")
+
+
+async def consume_subscription(
+    kv: KeyValueStore, pattern: str, handle: Callable[[str, bytes], None], lost_event: str
+) -> None:
+    """Pass one subscription's messages to `handle` until the store breaks it; then log and return.
+
+    Callers loop around this with a pause (whatever they poll covers the gap). The subscription is
+    closed here at once, within a bound: left for the garbage collector, an open pub/sub connection
+    kept a stopped app's shutdown waiting.
+    """
+    stream = kv.subscribe(pattern)
+    try:
+        async for channel, message in stream:
+            handle(channel, message)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # any broken subscription: the caller re-opens it
+        log.warning(lost_event, pattern=pattern, error=type(exc).__name__)
+    finally:
+        close = getattr(stream, "aclose", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2.0):
+                    await close()
 
 
 def create_store(url: str, prefix: str = "pf:") -> KeyValueStore:

@@ -30,7 +30,7 @@ from starlette.websockets import WebSocket
 from promptforge.core.config import Settings
 from promptforge.core.db import utcnow
 from promptforge.core.events import project_channel
-from promptforge.core.kv import KeyValueStore, StoreUnavailable
+from promptforge.core.kv import KeyValueStore, StoreUnavailable, consume_subscription
 
 log = structlog.get_logger("promptforge.ws")
 
@@ -141,24 +141,11 @@ class EventHub:
         """Keep a subscription open, re-opening it after a store failure (events meanwhile are lost)."""
         while True:
             prober = asyncio.create_task(self._probe()) if probe else None
-            stream = self.kv.subscribe(pattern)
             try:
-                async for channel, message in stream:
-                    handle(channel, message)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # any broken subscription: log, back off, re-open
-                log.warning("ws_subscription_lost", pattern=pattern, error=type(exc).__name__)
+                await consume_subscription(self.kv, pattern, handle, "ws_subscription_lost")
             finally:
                 if prober is not None:
                     prober.cancel()
-                # Close the subscription now (not whenever the generator is collected): an open
-                # pub/sub connection left behind by a stopped app kept the store from closing.
-                close = getattr(stream, "aclose", None)
-                if close is not None:
-                    with contextlib.suppress(Exception):
-                        async with asyncio.timeout(2.0):
-                            await close()
                 if probe:
                     self._ready.clear()
             # Revocation notices may have been missed meanwhile: re-check every credential now.

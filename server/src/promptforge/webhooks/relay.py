@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from promptforge.core.config import Settings
 from promptforge.core.db import serialize_writers, utcnow
 from promptforge.core.encryption import SecretBox
-from promptforge.core.kv import KeyValueStore
+from promptforge.core.kv import KeyValueStore, consume_subscription
 from promptforge.core.outbox import OUTBOX_CHANNEL, ProjectEvent, events_after, prune_events
 from promptforge.core.resources import Resources
 from promptforge.webhooks.attempts import (
@@ -213,23 +213,11 @@ class WebhookRelay:
         await self._sender.close()
 
     async def _listen(self) -> None:
-        while True:
-            stream = self._kv.subscribe(OUTBOX_CHANNEL)
-            try:
-                async for _ in stream:
-                    self._wake.set()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # Redis away: the poll still delivers; listen again shortly
-                log.info("webhook_relay_subscription_lost")
-            finally:
-                # Close the subscription now, not when the generator is collected: left open, its
-                # pub/sub connection kept a stopped app's shutdown waiting (as in core/ws.py).
-                close = getattr(stream, "aclose", None)
-                if close is not None:
-                    with contextlib.suppress(Exception):
-                        async with asyncio.timeout(2.0):
-                            await close()
+        def wake(_channel: str, _message: bytes) -> None:
+            self._wake.set()
+
+        while True:  # Redis away: the poll still delivers; listen again shortly
+            await consume_subscription(self._kv, OUTBOX_CHANNEL, wake, "webhook_relay_subscription_lost")
             await asyncio.sleep(1.0)
 
     async def _loop(self) -> None:
