@@ -46,6 +46,21 @@ async def test_a_move_without_any_evaluation_is_refused(factory: Factory, fake_l
     assert listed["items"] == []
 
 
+async def test_a_gate_on_an_empty_dataset_says_it_needs_items(factory: Factory, fake_llm: FakeLLM) -> None:
+    owner = await factory.account()
+    gated = await gated_project(owner, fake_llm)
+    made = await owner.client.post(f"{gated.project}/datasets", json={"name": "still-empty"})
+    assert made.status_code == 201, made.text
+    await gated.policy(
+        {"production": {"require_evaluation": {"dataset": "still-empty", "min_pass_rate": 0.5}}}
+    )
+    problem = assert_gate_failed(
+        await owner.client.put(gated.label_url("production"), json={"version": 1}), "no_evaluation"
+    )
+    assert "'still-empty', which has no items yet" in problem["detail"], problem["detail"]
+    assert "version 0" not in problem["detail"]
+
+
 async def test_a_low_pass_rate_is_refused_and_a_good_one_deploys(factory: Factory, fake_llm: FakeLLM) -> None:
     owner = await factory.account()
     gated = await gated_project(owner, fake_llm, passing=3, failing=1)

@@ -169,6 +169,8 @@ async def check_evaluation(
         if found:
             ran = ", ".join(str(v) for v in sorted({c.dataset_version for c in found}))
             detail = f"{need}; its evaluations ran on dataset version {ran} (the dataset version differs)."
+        elif wanted == 0:  # a dataset without items has version 0, and nothing can be evaluated on it
+            detail = f"{what} an evaluation on dataset '{rule.dataset}', which has no items yet: add some."
         else:
             detail = f"{need}; there is no evaluation of it."
         raise _gate_failed(detail, "no_evaluation", _best(found), rule)
