@@ -1722,7 +1722,9 @@ export const langfuseListPrompts = <ThrowOnError extends boolean = false>(option
 /**
  * Create Prompt
  *
- * Create a prompt, or a new version of it, and move the given labels onto that version.
+ * Create a prompt, or a new version of it, and move the given labels onto that version (a label
+ * whose deploy gate wants approval stays put; the header `Prompt-Forge-Pending-Deployments` names
+ * the pending deployments).
  */
 export const langfuseCreatePrompt = <ThrowOnError extends boolean = false>(options: Options<LangfuseCreatePromptData, ThrowOnError>) => (options.client ?? client).post<LangfuseCreatePromptResponses, LangfuseCreatePromptErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }],
@@ -1737,7 +1739,9 @@ export const langfuseCreatePrompt = <ThrowOnError extends boolean = false>(optio
 /**
  * Update Prompt Version
  *
- * Add labels to a version (`newLabels`); each label leaves the version it was on.
+ * Add labels to a version (`newLabels`); each label leaves the version it was on (a label whose
+ * deploy gate wants approval stays put; `Prompt-Forge-Pending-Deployments` names the pending
+ * deployments).
  */
 export const langfuseUpdatePromptVersion = <ThrowOnError extends boolean = false>(options: Options<LangfuseUpdatePromptVersionData, ThrowOnError>) => (options.client ?? client).patch<LangfuseUpdatePromptVersionResponses, LangfuseUpdatePromptVersionErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }],

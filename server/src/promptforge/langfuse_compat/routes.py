@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
@@ -27,8 +28,25 @@ def langfuse_errors(*statuses: int) -> Responses:
 
 
 READ_ERRORS = langfuse_errors(400, 401, 404)
+PENDING_HEADER = "Prompt-Forge-Pending-Deployments"
+
+
+def name_pending(response: Response, pending: list[uuid.UUID]) -> None:
+    """Langfuse's answer has no field for a label move awaiting approval: a header lists them."""
+    if pending:
+        response.headers[PENDING_HEADER] = ",".join(str(p) for p in pending)
+
+
 PROMPT_BODY: Responses = {200: {"model": schemas.LangfusePrompt, "description": "Langfuse's prompt"}}
 WRITE_ERRORS = langfuse_errors(400, 401, 403, 404, 409)
+
+
+def moved_labels(status_code: int) -> Responses:
+    """The success answer of a call that moves labels, with the header naming pending moves."""
+    header = {"description": "Ids of label moves awaiting approval (deploy gates), comma-separated"}
+    return {status_code: {"headers": {PENDING_HEADER: {**header, "schema": {"type": "string"}}}}}
+
+
 NameParam = Annotated[str, Path(max_length=128, description="Prompt name")]
 LabelQuery = Annotated[str | None, Query(pattern=LABEL_NAME, max_length=64)]
 VersionQuery = Annotated[int | None, Query(ge=1, le=INT32_MAX)]
@@ -64,7 +82,7 @@ async def get_prompt(
     operation_id="langfuse-create-prompt",
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.LangfusePrompt,
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, **moved_labels(201)},
 )
 async def create_prompt(
     data: schemas.LangfuseCreatePromptRequest,
@@ -72,16 +90,21 @@ async def create_prompt(
     session: SessionDep,
     kv: KVDep,
     settings: SettingsDep,
+    response: Response,
 ) -> dict[str, Any]:
-    """Create a prompt, or a new version of it, and move the given labels onto that version."""
-    return await service.create_prompt(session, kv, settings, principal, data)
+    """Create a prompt, or a new version of it, and move the given labels onto that version (a label
+    whose deploy gate wants approval stays put; the header `Prompt-Forge-Pending-Deployments` names
+    the pending deployments)."""
+    body, pending = await service.create_prompt(session, kv, settings, principal, data)
+    name_pending(response, pending)
+    return body
 
 
 @router.patch(
     "/v2/prompts/{name}/versions/{version}",
     operation_id="langfuse-update-prompt-version",
     response_model=schemas.LangfusePrompt,
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, **moved_labels(200)},
 )
 async def update_prompt_version(
     name: NameParam,
@@ -90,9 +113,14 @@ async def update_prompt_version(
     principal: LangfusePrincipal,
     session: SessionDep,
     kv: KVDep,
+    response: Response,
 ) -> dict[str, Any]:
-    """Add labels to a version (`newLabels`); each label leaves the version it was on."""
-    return await service.add_labels(session, kv, principal, name, version, data)
+    """Add labels to a version (`newLabels`); each label leaves the version it was on (a label whose
+    deploy gate wants approval stays put; `Prompt-Forge-Pending-Deployments` names the pending
+    deployments)."""
+    body, pending = await service.add_labels(session, kv, principal, name, version, data)
+    name_pending(response, pending)
+    return body
 
 
 @router.get("/v2/prompts", operation_id="langfuse-list-prompts", responses=READ_ERRORS)

@@ -21,6 +21,7 @@ from promptforge.auth.principal import Principal
 from promptforge.core.config import Settings
 from promptforge.core.errors import Conflict, NotFound, Unprocessable
 from promptforge.core.kv import KeyValueStore
+from promptforge.deployments.schemas import Deployment
 from promptforge.langfuse_compat import schemas
 from promptforge.langfuse_compat.read import langfuse_prompt_data
 from promptforge.langfuse_compat.templates import template_from_langfuse
@@ -82,8 +83,9 @@ async def create_prompt(
     settings: Settings,
     principal: Principal,
     data: schemas.LangfuseCreatePromptRequest,
-) -> dict[str, Any]:
-    """Create the prompt or a new version of it, then move the given labels onto that version."""
+) -> tuple[dict[str, Any], list[uuid.UUID]]:
+    """Create the prompt or a new version of it, then move the given labels onto that version; also
+    the ids of label moves left awaiting approval."""
     project_id = _project_of(principal)
     await authorize_project(session, principal, project_id, Action.WRITE)
     kind = data.type or "text"
@@ -128,10 +130,31 @@ async def create_prompt(
             await prompts.update_prompt(
                 session, kv, principal, project_id, data.name, prompt_schemas.PromptUpdate(tags=data.tags)
             )
-    for label in dict.fromkeys(data.labels or []):
-        if label != prompts.LATEST:  # the new version is the latest one anyway
-            await prompts.move_label(session, kv, principal, project_id, data.name, label, number)
-    return await langfuse_prompt_data(session, project_id, data.name, Selector(None, number))
+    labels = [label for label in data.labels or [] if label != prompts.LATEST]  # latest is this one anyway
+    pending = await _move_labels(session, kv, principal, project_id, data.name, labels, number)
+    return await langfuse_prompt_data(session, project_id, data.name, Selector(None, number)), pending
+
+
+async def _move_labels(
+    session: AsyncSession,
+    kv: KeyValueStore,
+    principal: Principal,
+    project_id: uuid.UUID,
+    name: str,
+    labels: list[str],
+    number: int,
+) -> list[uuid.UUID]:
+    """Move each label through the deploy gate; the ids of the moves left awaiting approval.
+
+    Langfuse's answer has no place for a pending move (its labels list shows where labels are), so
+    the route names them in a header.
+    """
+    pending: list[uuid.UUID] = []
+    for label in dict.fromkeys(labels):
+        moved = await prompts.move_label(session, kv, principal, project_id, name, label, number)
+        if isinstance(moved, Deployment):
+            pending.append(moved.id)
+    return pending
 
 
 async def add_labels(
@@ -141,8 +164,9 @@ async def add_labels(
     name: str,
     number: int,
     data: schemas.LangfuseUpdatePromptVersionRequest,
-) -> dict[str, Any]:
-    """Langfuse's `newLabels`: point each label at this version (labels elsewhere stay)."""
+) -> tuple[dict[str, Any], list[uuid.UUID]]:
+    """Langfuse's `newLabels`: point each label at this version (labels elsewhere stay); also the ids
+    of moves left awaiting approval."""
     project_id = _project_of(principal)
     if prompts.LATEST in data.new_labels:
         raise Unprocessable.field(
@@ -151,9 +175,8 @@ async def add_labels(
     await authorize_project(session, principal, project_id, Action.READ)
     prompt = await prompts.load_prompt(session, project_id, name)
     await prompts.load_version(session, prompt, number)
-    for label in dict.fromkeys(data.new_labels):
-        await prompts.move_label(session, kv, principal, project_id, name, label, number)
-    return await langfuse_prompt_data(session, project_id, name, Selector(None, number))
+    pending = await _move_labels(session, kv, principal, project_id, name, data.new_labels, number)
+    return await langfuse_prompt_data(session, project_id, name, Selector(None, number)), pending
 
 
 async def delete_prompt(

@@ -102,7 +102,9 @@ def sync_detailed(
 ) -> Response[LangfuseErrorBody | LangfusePrompt]:
     """Create Prompt
 
-     Create a prompt, or a new version of it, and move the given labels onto that version.
+     Create a prompt, or a new version of it, and move the given labels onto that version (a label
+    whose deploy gate wants approval stays put; the header `Prompt-Forge-Pending-Deployments` names
+    the pending deployments).
 
     Args:
         body (LangfuseCreatePromptRequest): Langfuse's create body: a new prompt, or a new version
@@ -134,7 +136,9 @@ def sync(
 ) -> LangfuseErrorBody | LangfusePrompt | None:
     """Create Prompt
 
-     Create a prompt, or a new version of it, and move the given labels onto that version.
+     Create a prompt, or a new version of it, and move the given labels onto that version (a label
+    whose deploy gate wants approval stays put; the header `Prompt-Forge-Pending-Deployments` names
+    the pending deployments).
 
     Args:
         body (LangfuseCreatePromptRequest): Langfuse's create body: a new prompt, or a new version
@@ -161,7 +165,9 @@ async def asyncio_detailed(
 ) -> Response[LangfuseErrorBody | LangfusePrompt]:
     """Create Prompt
 
-     Create a prompt, or a new version of it, and move the given labels onto that version.
+     Create a prompt, or a new version of it, and move the given labels onto that version (a label
+    whose deploy gate wants approval stays put; the header `Prompt-Forge-Pending-Deployments` names
+    the pending deployments).
 
     Args:
         body (LangfuseCreatePromptRequest): Langfuse's create body: a new prompt, or a new version
@@ -191,7 +197,9 @@ async def asyncio(
 ) -> LangfuseErrorBody | LangfusePrompt | None:
     """Create Prompt
 
-     Create a prompt, or a new version of it, and move the given labels onto that version.
+     Create a prompt, or a new version of it, and move the given labels onto that version (a label
+    whose deploy gate wants approval stays put; the header `Prompt-Forge-Pending-Deployments` names
+    the pending deployments).
 
     Args:
         body (LangfuseCreatePromptRequest): Langfuse's create body: a new prompt, or a new version

@@ -110,7 +110,9 @@ def sync_detailed(
 ) -> Response[LangfuseErrorBody | LangfusePrompt]:
     """Update Prompt Version
 
-     Add labels to a version (`newLabels`); each label leaves the version it was on.
+     Add labels to a version (`newLabels`); each label leaves the version it was on (a label whose
+    deploy gate wants approval stays put; `Prompt-Forge-Pending-Deployments` names the pending
+    deployments).
 
     Args:
         name (str): Prompt name
@@ -147,7 +149,9 @@ def sync(
 ) -> LangfuseErrorBody | LangfusePrompt | None:
     """Update Prompt Version
 
-     Add labels to a version (`newLabels`); each label leaves the version it was on.
+     Add labels to a version (`newLabels`); each label leaves the version it was on (a label whose
+    deploy gate wants approval stays put; `Prompt-Forge-Pending-Deployments` names the pending
+    deployments).
 
     Args:
         name (str): Prompt name
@@ -179,7 +183,9 @@ async def asyncio_detailed(
 ) -> Response[LangfuseErrorBody | LangfusePrompt]:
     """Update Prompt Version
 
-     Add labels to a version (`newLabels`); each label leaves the version it was on.
+     Add labels to a version (`newLabels`); each label leaves the version it was on (a label whose
+    deploy gate wants approval stays put; `Prompt-Forge-Pending-Deployments` names the pending
+    deployments).
 
     Args:
         name (str): Prompt name
@@ -214,7 +220,9 @@ async def asyncio(
 ) -> LangfuseErrorBody | LangfusePrompt | None:
     """Update Prompt Version
 
-     Add labels to a version (`newLabels`); each label leaves the version it was on.
+     Add labels to a version (`newLabels`); each label leaves the version it was on (a label whose
+    deploy gate wants approval stays put; `Prompt-Forge-Pending-Deployments` names the pending
+    deployments).
 
     Args:
         name (str): Prompt name
