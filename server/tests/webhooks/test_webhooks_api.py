@@ -148,6 +148,10 @@ async def test_test_endpoint_sends_now_and_returns_the_outcome(factory: Factory,
     assert failed["next_attempt_at"] is None  # a test is not retried
     assert [d["id"] for d in await deliveries(owner, hook["id"])] == [failed["id"], delivery["id"]]
     assert [d["id"] for d in await deliveries(owner, hook["id"], status="failed")] == [failed["id"]]
+    # the card shows the test as the last delivery; a failed test does not count towards disabling
+    shown = (await owner.client.get(f"{hooks_url(owner)}/{hook['id']}")).json()
+    assert shown["last_status"] == 503 and shown["last_delivery_at"] is not None
+    assert shown["consecutive_failures"] == 0 and shown["active"] is True
 
 
 async def test_rotate_secret_old_secret_no_longer_verifies(factory: Factory, receiver: Receiver) -> None:

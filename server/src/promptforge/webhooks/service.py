@@ -246,6 +246,9 @@ async def send_test(
     # Sent before anything is written, so no write lock is held while the receiver answers.
     outcome = await sender.send(row.url, secret_of(row, box), message)
     apply_outcome(delivery, outcome, settings, retries=False)
+    # The card's "last delivery" shows it (what an admin checks after pressing Send test); the
+    # failure count that disables a webhook is left to real events.
+    row.last_delivery_at, row.last_status = utcnow(), outcome.status_code
     session.add(delivery)
     await session.flush()
     return delivery_out(delivery)
