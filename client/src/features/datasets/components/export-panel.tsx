@@ -8,6 +8,8 @@ import { useProjectEvents } from '@/hooks/use-project-events';
 import { getExport, startExport, type DatasetExport, type ExportFormat } from '../api/transfers-api';
 
 const POLL_MS = 1000;
+/** While live, a slow read as well: an end event missed around a re-subscription cannot leave the panel waiting. */
+const LIVE_POLL_MS = 3000;
 const FORMATS = [
   { value: 'csv', label: 'CSV (promptfoo columns)' },
   { value: 'jsonl', label: 'JSONL (one item per line)' },
@@ -16,8 +18,8 @@ const FORMATS = [
 /**
  * Export the dataset's current version to a file: the job runs on the server and announces its end
  * with `dataset.export.completed` / `failed` over the WebSocket; the export is read once when it
- * starts (it may already be done), on that event and after a reconnect, and every second only while
- * the socket is down. Then a download link.
+ * starts (it may already be done), on that event and after a reconnect, every second while the
+ * socket is down and every 3 s while it is live (a safety net for a missed event). Then a download link.
  */
 export function ExportPanel({ projectId, datasetName }: { projectId: string; datasetName: string }) {
   const [format, setFormat] = useState<ExportFormat>('csv');
@@ -44,7 +46,11 @@ export function ExportPanel({ projectId, datasetName }: { projectId: string; dat
     queryKey: key,
     queryFn: ({ signal }) => getExport(projectId, datasetName, started!.id, signal),
     enabled: started !== null && started.status !== 'completed' && started.status !== 'failed',
-    refetchInterval: (query) => (live === 'live' || query.state.data?.status === 'completed' || query.state.data?.status === 'failed' ? false : POLL_MS),
+    refetchInterval: (query) => {
+      const status = query.state.data?.status;
+      if (status === 'completed' || status === 'failed') return false;
+      return live === 'live' ? LIVE_POLL_MS : POLL_MS;
+    },
   });
   const current = job.data ?? started;
   const running = start.isPending || (current !== null && current.status !== 'completed' && current.status !== 'failed');
