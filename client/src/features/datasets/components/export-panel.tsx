@@ -45,6 +45,10 @@ export function ExportPanel({ projectId, datasetName }: { projectId: string; dat
   const job = useQuery({
     queryKey: key,
     queryFn: ({ signal }) => getExport(projectId, datasetName, started!.id, signal),
+    // Seeded with the start's answer, so the refetch on the end event replaces a read still in flight
+    // (which may have read the export before it ended) instead of joining it: TanStack Query joins an
+    // in-flight first fetch, which left the panel waiting once the socket was live (no polling).
+    initialData: started ?? undefined,
     enabled: started !== null && started.status !== 'completed' && started.status !== 'failed',
     refetchInterval: (query) => {
       const status = query.state.data?.status;
