@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { csrfToken, launchBrowser, newSession, screenshot } from './lib/browser.mjs';
+import { csrfToken, launchBrowser, newSession, screenshot, signUp } from './lib/browser.mjs';
 import { startStack } from './lib/stack.mjs';
 import { expectText, expectUrl, expectVisible, waitUntil } from './lib/wait.mjs';
 import { startFakeOpenAI } from './fake-openai.mjs';
@@ -83,15 +83,7 @@ describe('datasets', { timeout: 300_000 }, () => {
 
   step('a new user signs up and finds no datasets yet', async () => {
     const { page } = dee;
-    await page.goto('/sign-up');
-    await page.getByLabel('Display name').fill(owner.name);
-    await page.getByLabel('Email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await expectVisible(page.getByRole('heading', { name: 'Prompts' }), 'the prompts page after sign-up');
-    const match = /\/w\/([^/]+)\/p\/([^/]+)/.exec(new URL(page.url()).pathname);
-    assert.ok(match, `no project in ${page.url()}`);
-    scope = { workspaceId: match[1], projectId: match[2] };
+    scope = await signUp(dee, owner);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Datasets' }).click();
     await expectVisible(page.getByRole('heading', { name: 'Datasets' }), 'the datasets page');
     await expectVisible(page.getByText('No datasets yet'), 'the empty state');

@@ -10,7 +10,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { csrfToken, launchBrowser, newSession, screenshot } from './lib/browser.mjs';
+import { csrfToken, launchBrowser, newSession, screenshot, signUp } from './lib/browser.mjs';
 import { startStack } from './lib/stack.mjs';
 import { expectText, expectVisible, waitUntil } from './lib/wait.mjs';
 
@@ -98,16 +98,7 @@ describe('deploy gates and webhooks in the web app', { timeout: 300_000 }, () =>
   });
 
   step('an owner with a prompt at v1 (production) and v2, and a second admin', async () => {
-    const { page } = olga;
-    await page.goto('/sign-up');
-    await page.getByLabel('Display name').fill(owner.name);
-    await page.getByLabel('Email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await expectVisible(page.getByRole('heading', { name: 'Prompts' }), 'the prompts page after sign-up');
-    const match = /\/w\/([^/]+)\/p\/([^/]+)/.exec(new URL(page.url()).pathname);
-    assert.ok(match, `no project in ${page.url()}`);
-    scope = { workspaceId: match[1], projectId: match[2] };
+    scope = await signUp(olga, owner);
     const p = `/projects/${scope.projectId}`;
     await api(olga, 'POST', `${p}/prompts`, { name: PROMPT, kind: 'text', template: 'Hello {{ name }}.', commit_message: 'first' });
     await api(olga, 'PUT', `${p}/prompts/${PROMPT}/labels/production`, { version: 1 });

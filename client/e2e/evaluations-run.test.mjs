@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { csrfToken, launchBrowser, newSession, screenshot } from './lib/browser.mjs';
+import { csrfToken, launchBrowser, newSession, screenshot, signUp } from './lib/browser.mjs';
 import { startStack } from './lib/stack.mjs';
 import { expectText, expectUrl, expectVisible, waitUntil } from './lib/wait.mjs';
 import { startFakeOpenAI } from './fake-openai.mjs';
@@ -72,15 +72,7 @@ describe('evaluations: the form and the live run', { timeout: 300_000 }, () => {
 
   step('a new user with a prompt, a dataset and a provider finds no evaluations yet', async () => {
     const { page } = eve;
-    await page.goto('/sign-up');
-    await page.getByLabel('Display name').fill(owner.name);
-    await page.getByLabel('Email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await expectVisible(page.getByRole('heading', { name: 'Prompts' }), 'the prompts page after sign-up');
-    const match = /\/w\/([^/]+)\/p\/([^/]+)/.exec(new URL(page.url()).pathname);
-    assert.ok(match, `no project in ${page.url()}`);
-    scope = { workspaceId: match[1], projectId: match[2] };
+    scope = await signUp(eve, owner);
     const p = `/projects/${scope.projectId}`;
     providerId = (await api(eve, 'POST', `${p}/providers`, { name: 'local', kind: 'openai_compatible', base_url: fake.url, api_key: 'sk-local', default_model: 'gpt-4o-mini' })).id;
     await api(eve, 'POST', `${p}/prompts`, { name: PROMPT, kind: 'text', template: 'Greet {{ name }} politely.', commit_message: 'first' });

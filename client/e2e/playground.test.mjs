@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { csrfToken, launchBrowser, newSession, screenshot } from './lib/browser.mjs';
+import { csrfToken, launchBrowser, newSession, screenshot, signUp } from './lib/browser.mjs';
 import { startStack } from './lib/stack.mjs';
 import { expectText, expectUrl, expectVisible, waitUntil } from './lib/wait.mjs';
 import { startFakeOpenAI } from './fake-openai.mjs';
@@ -70,16 +70,7 @@ describe('playground', { timeout: 240_000 }, () => {
   });
 
   step('a new user signs up; a prompt with two versions exists', async () => {
-    const { page } = pat;
-    await page.goto('/sign-up');
-    await page.getByLabel('Display name').fill(owner.name);
-    await page.getByLabel('Email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await expectVisible(page.getByRole('heading', { name: 'Prompts' }), 'the prompts page after sign-up');
-    const match = /\/w\/([^/]+)\/p\/([^/]+)/.exec(new URL(page.url()).pathname);
-    assert.ok(match, `no project in ${page.url()}`);
-    scope = { workspaceId: match[1], projectId: match[2] };
+    scope = await signUp(pat, owner);
     // The registry UI is covered by registry-flow; here the prompt is made through the API.
     await api('POST', `/projects/${scope.projectId}/prompts`, { name: PROMPT, kind: 'text', template: 'Welcome {{ name }} aboard.', commit_message: 'first' });
     await api('POST', `/projects/${scope.projectId}/prompts/${PROMPT}/versions`, { template: 'Greet {{ name }} warmly.', commit_message: 'warmer' });

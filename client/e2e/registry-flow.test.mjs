@@ -4,7 +4,7 @@
 // Steps share state and run in order; a step after a failed one is skipped.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { csrfToken, launchBrowser, newSession, screenshot } from './lib/browser.mjs';
+import { csrfToken, launchBrowser, newSession, screenshot, signUp } from './lib/browser.mjs';
 import { startStack } from './lib/stack.mjs';
 import { expectExactText, expectText, expectUrl, expectVisible, waitUntil } from './lib/wait.mjs';
 
@@ -35,16 +35,6 @@ function step(name, body) {
       throw error;
     }
   });
-}
-
-async function signUp(session, user) {
-  const { page } = session;
-  await page.goto('/sign-up');
-  await page.getByLabel('Display name').fill(user.name);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await expectVisible(page.getByRole('heading', { name: 'Prompts' }), 'the prompts page after sign-up');
 }
 
 async function signIn(session, user) {

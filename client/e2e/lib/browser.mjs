@@ -1,8 +1,10 @@
 // Chromium through playwright-core with a strict policy: any console error, uncaught page
 // error, 5xx answer or request to a host other than 127.0.0.1 fails the run.
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { expectVisible } from './wait.mjs';
 
 const EXECUTABLE = process.env.PF_CHROMIUM ?? '/usr/bin/chromium';
 const ALLOWED_HOSTS = new Set(['127.0.0.1']);
@@ -87,4 +89,19 @@ export async function screenshot(page, name) {
 export async function csrfToken(context) {
   const cookies = await context.cookies();
   return cookies.find((c) => c.name === 'pf_csrf')?.value ?? '';
+}
+
+/** Signs `user` ({name, email, password}) up in `session` and returns the ids of the personal
+ * workspace and project the app lands on. */
+export async function signUp(session, user) {
+  const { page } = session;
+  await page.goto('/sign-up');
+  await page.getByLabel('Display name').fill(user.name);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expectVisible(page.getByRole('heading', { name: 'Prompts' }), 'the prompts page after sign-up');
+  const match = /\/w\/([^/]+)\/p\/([^/]+)/.exec(new URL(page.url()).pathname);
+  assert.ok(match, `no project in ${page.url()}`);
+  return { workspaceId: match[1], projectId: match[2] };
 }
