@@ -72,6 +72,8 @@ async def test_a_low_pass_rate_is_refused_and_a_good_one_deploys(factory: Factor
     assert "pass rate 0.75 < 0.9" in problem["detail"]
     assert problem["best_evaluation"]["id"] == evaluation["id"]
     assert problem["best_evaluation"]["pass_rate"] == 0.75
+    linked = await owner.client.get(problem["best_evaluation"]["url"])  # the link leads to that evaluation
+    assert linked.status_code == 200 and linked.json()["id"] == evaluation["id"]
     assert problem["best_evaluation"]["dataset_version"] == 1
 
     # an evaluation of another version does not count for version 2

@@ -108,7 +108,8 @@ async def _candidates(
     ]
 
 
-def _best(candidates: list[_Candidate]) -> dict[str, Any] | None:
+def _best(project_id: uuid.UUID, candidates: list[_Candidate]) -> dict[str, Any] | None:
+    """The best candidate as the 409 shows it, with the API link of its evaluation."""
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c.pass_rate, c.finished_at.timestamp() if c.finished_at else 0.0))
@@ -117,6 +118,7 @@ def _best(candidates: list[_Candidate]) -> dict[str, Any] | None:
         pass_rate=round(best.pass_rate, 4),
         dataset_version=best.dataset_version,
         finished_at=best.finished_at,
+        url=f"/api/v1/projects/{project_id}/evaluations/{best.evaluation_id}",
     ).model_dump(mode="json")
 
 
@@ -173,7 +175,7 @@ async def check_evaluation(
             detail = f"{what} an evaluation on dataset '{rule.dataset}', which has no items yet: add some."
         else:
             detail = f"{need}; there is no evaluation of it."
-        raise _gate_failed(detail, "no_evaluation", _best(found), rule)
+        raise _gate_failed(detail, "no_evaluation", _best(project_id, found), rule)
     now = utcnow()
 
     def fresh(c: _Candidate) -> bool:
@@ -189,14 +191,14 @@ async def check_evaluation(
             f"{need}, finished within {rule.max_age_hours} h; the newest passing one finished "
             f"{_age_hours(newest.finished_at, now):.0f} h ago (older than {rule.max_age_hours} h)."
         )
-        raise _gate_failed(detail, "evaluation_too_old", _best(good), rule)
+        raise _gate_failed(detail, "evaluation_too_old", _best(project_id, good), rule)
     recent = [c for c in on_version if fresh(c)] or on_version
     best = max(recent, key=lambda c: c.pass_rate)
     detail = (
         f"{need} with a pass rate of at least {rule.min_pass_rate:g}; the best has "
         f"pass rate {best.pass_rate:.2f} < {rule.min_pass_rate:g} (evaluation {best.evaluation_id})."
     )
-    raise _gate_failed(detail, "pass_rate_too_low", _best(recent), rule)
+    raise _gate_failed(detail, "pass_rate_too_low", _best(project_id, recent), rule)
 
 
 async def check_move(

@@ -88,3 +88,4 @@ class BestEvaluation(Schema):
     pass_rate: float
     dataset_version: int
     finished_at: datetime | None
+    url: str = Field(description="The evaluation's API path (its results are under it).")
