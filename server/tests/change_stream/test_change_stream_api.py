@@ -176,6 +176,7 @@ async def test_names_filter_only_streams_those_prompts_and_moves_the_position_pa
     [
         ({"names": "Bad Name"}, ["query", "names"]),
         ({"names": ",".join(f"p{i}" for i in range(51))}, ["query", "names"]),
+        ({"names": ",".join(f"prompt-{i:03}-" + "x" * 100 for i in range(9))}, ["query", "names"]),
         ({"names": ""}, ["query", "names"]),
         ({"last_event_id": "-1"}, ["query", "last_event_id"]),
         ({"last_event_id_header": "abc"}, ["header", "last-event-id"]),

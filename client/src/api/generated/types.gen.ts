@@ -10542,7 +10542,7 @@ export type PromptsStreamEventsData = {
     };
     query?: {
         /**
-         * Only these prompts: comma-separated names (at most 50, each ^[a-z0-9][a-z0-9._-]{0,127}$)
+         * Only these prompts: comma-separated names (at most 50 names and 1000 characters, each ^[a-z0-9][a-z0-9._-]{0,127}$)
          */
         names?: string;
         /**

@@ -3067,7 +3067,7 @@ export const zPromptsStreamEventsPath = z.object({
 });
 
 export const zPromptsStreamEventsQuery = z.object({
-    names: z.string().max(6450).optional(),
+    names: z.string().max(1000).optional(),
     last_event_id: z.string().regex(/^[0-9]{1,18}$/).optional()
 });
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from sse_starlette import EventSourceResponse
 
-from promptforge.change_stream.service import MAX_NAMES, open_stream
+from promptforge.change_stream.service import MAX_NAMES, MAX_NAMES_LENGTH, open_stream
 from promptforge.core.errors import error_responses
 from promptforge.prompts.names import PROMPT_NAME
 
@@ -26,8 +26,11 @@ STREAM_PARAMETERS: list[dict[str, Any]] = [
         "name": "names",
         "in": "query",
         "required": False,
-        "description": f"Only these prompts: comma-separated names (at most {MAX_NAMES}, each {PROMPT_NAME})",
-        "schema": {"type": "string", "maxLength": MAX_NAMES * 129},
+        "description": (
+            f"Only these prompts: comma-separated names (at most {MAX_NAMES} names and "
+            f"{MAX_NAMES_LENGTH} characters, each {PROMPT_NAME})"
+        ),
+        "schema": {"type": "string", "maxLength": MAX_NAMES_LENGTH},
     },
     {
         "name": "last_event_id",

@@ -35,6 +35,9 @@ from promptforge.workspaces.permissions import Action, authorize_project
 log = structlog.get_logger("promptforge.change_stream")
 
 MAX_NAMES = 50
+# The whole `names` value: a URL must fit a server's (and a proxy's) request-line limit, about 8-16 KB,
+# even percent-encoded; 1,000 characters hold 50 names of up to 19 characters (fewer longer ones).
+MAX_NAMES_LENGTH = 1000
 RETRY_MILLISECONDS = 2000
 NAME_RE = re.compile(PROMPT_NAME)
 EVENT_ID_RE = re.compile(r"[0-9]{1,18}")  # below 2**63: a bigint id
@@ -53,6 +56,8 @@ def parse_names(raw: str | None) -> frozenset[str] | None:
     """`names=a,b`: at most MAX_NAMES valid prompt names (422 naming the parameter otherwise)."""
     if raw is None:
         return None
+    if len(raw) > MAX_NAMES_LENGTH:
+        raise Unprocessable.field(["query", "names"], f"At most {MAX_NAMES_LENGTH} characters of names.")
     names = raw.split(",")
     if len(names) > MAX_NAMES:
         raise Unprocessable.field(["query", "names"], f"At most {MAX_NAMES} prompt names.")
